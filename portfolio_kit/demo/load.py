@@ -1,0 +1,317 @@
+"""Writing the demo portfolio into a database.
+
+Small tables go through ORM objects (one audit row each, as any analyst's
+edit would); statement values, KPIs and index levels go through the bulk path
+(one audit row per batch). The whole load is one transaction: an interrupted
+load leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from portfolio_kit.audit import Actor
+from portfolio_kit.db import Database
+from portfolio_kit.demo import spec as cast
+from portfolio_kit.demo.portfolio import DemoPortfolio, build_portfolio
+from portfolio_kit.errors import PortfolioKitError
+from portfolio_kit.models import (
+    AuditAction,
+    AuditLog,
+    Base,
+    DueDiligenceItem,
+    Fund,
+    FundCashFlow,
+    FundNav,
+    IndexLevel,
+    Investment,
+    InvestmentCashFlow,
+    MarketIndex,
+    PortfolioCompany,
+    Role,
+    Valuation,
+    ValueCreationInitiative,
+)
+from portfolio_kit.models.base import utcnow
+from portfolio_kit.security import add_user, grant_fund
+from portfolio_kit.services.bulk_import import import_kpis, import_metrics
+from portfolio_kit.vocabulary import KPIS
+
+DEMO_ACTOR = Actor(email="system:demo", role=Role.ADMIN)
+CURRENCY = "USD"
+
+
+class DatabaseNotEmptyError(PortfolioKitError):
+    """The demo refuses to mix with existing data."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    funds: int
+    companies: int
+    investments: int
+    metrics: int
+    kpis: int
+    valuations: int
+    users: int
+
+
+def _money(value: float) -> Decimal:
+    return Decimal(str(round(value, 2)))
+
+
+def load_demo(database: Database, *, replace: bool = False, scale: int = 1) -> DemoSummary:
+    """Fill the database with the demo portfolio.
+
+    Refuses (``DatabaseNotEmptyError``) when the database already holds funds,
+    companies or users, unless ``replace`` is set, in which case every table is
+    emptied first, within the same transaction.
+    """
+    if not database.is_empty() and not replace:
+        raise DatabaseNotEmptyError(
+            f"{database.url.render_as_string(hide_password=True)} already holds data; "
+            "the demo only loads into an empty database (use --replace to wipe it first)"
+        )
+    portfolio = build_portfolio(scale=scale)
+    with database.session(DEMO_ACTOR) as session:
+        if replace:
+            _wipe(session)
+        return _write(session, portfolio, with_users=scale == 1)
+
+
+def _wipe(session: Session) -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(delete(table))
+    session.execute(
+        insert(AuditLog.__table__),
+        [
+            {
+                "at": utcnow(),
+                "user_id": None,
+                "actor": DEMO_ACTOR.email,
+                "action": AuditAction.DELETE,
+                "entity_type": "Database",
+                "entity_id": None,
+                "summary": "emptied every table to reload the demo portfolio",
+                "changes": {},
+            }
+        ],
+    )
+
+
+def _write(session: Session, portfolio: DemoPortfolio, *, with_users: bool) -> DemoSummary:
+    funds = {}
+    for book in portfolio.funds:
+        spec = book.spec
+        fund = Fund(
+            name=spec.name,
+            vintage_year=spec.vintage_year,
+            currency=CURRENCY,
+            strategy=spec.strategy,
+            status=spec.status,
+            target_size=_money(spec.target_m * 1e6),
+            total_commitments=_money(spec.commitments_m * 1e6),
+            first_close_date=spec.first_close,
+            final_close_date=spec.first_close + timedelta(days=365),
+            management_fee_rate=Decimal("0.02"),
+            carried_interest_rate=Decimal("0.20"),
+            hurdle_rate=Decimal("0.08"),
+        )
+        fund.cash_flows = [
+            FundCashFlow(date=when, kind=kind, amount=_money(amount), currency=CURRENCY)
+            for when, kind, amount in book.cash_flows
+        ]
+        fund.navs = [FundNav(as_of=when, nav=_money(nav), currency=CURRENCY) for when, nav in book.navs]
+        session.add(fund)
+        funds[len(funds)] = fund
+    session.flush()
+
+    metric_rows: list[dict] = []
+    kpi_rows: list[dict] = []
+    valuations = 0
+    rng = np.random.default_rng(cast.SEED + 1)
+    histories = [(deal.history, deal.status, deal) for deal in portfolio.deals]
+    histories += [(history, cast.PIPELINE[history.spec.name], None) for history in portfolio.pipeline]
+    for history, status, deal in histories:
+        company_spec = history.spec
+        company = PortfolioCompany(
+            name=company_spec.name,
+            sector=company_spec.sector,
+            geography=company_spec.geography,
+            currency=CURRENCY,
+            status=status,
+            description=company_spec.description,
+        )
+        session.add(company)
+        session.flush()
+        _add_diligence(session, company, status, rng)
+        if deal is None:
+            continue
+        investment = Investment(
+            fund=funds[deal.fund_index],
+            company=company,
+            entry_date=company_spec.entry,
+            entry_enterprise_value=_money(history.entry_enterprise_value),
+            entry_ebitda=_money(history.entry_ltm_ebitda),
+            entry_revenue=_money(history.entry_ltm_revenue),
+            entry_net_debt=_money(history.entry_net_debt),
+            equity_invested=_money(deal.equity_invested),
+            ownership=Decimal(str(company_spec.ownership)),
+            exit_date=company_spec.exit,
+            exit_proceeds=None if deal.exit_proceeds is None else _money(deal.exit_proceeds),
+            currency=CURRENCY,
+        )
+        investment.cash_flows = [
+            InvestmentCashFlow(date=when, kind=kind, amount=_money(amount), currency=CURRENCY)
+            for when, kind, amount in deal.flows
+        ]
+        session.add(investment)
+        for index, (when, ev, equity, multiple) in enumerate(history.marks):
+            session.add(
+                Valuation(
+                    company=company,
+                    valuation_date=when,
+                    method="precedent_transactions" if index == 0 else "trading_comparables",
+                    enterprise_value=_money(ev),
+                    equity_value=_money(equity),
+                    implied_multiple=None if not np.isfinite(multiple) else Decimal(str(round(multiple, 4))),
+                    currency=CURRENCY,
+                    is_mark=True,
+                    assumptions={"ev_to_ltm_ebitda": round(multiple, 4)} if np.isfinite(multiple) else None,
+                )
+            )
+            valuations += 1
+        if status == "invested":
+            _add_initiatives(session, company, company_spec.entry, rng)
+        for quarter in history.quarters:
+            for item, value in quarter.values.items():
+                metric_rows.append(_metric(company.id, quarter.period_end, "actual", item, value))
+            for kpi, value in quarter.kpis.items():
+                unit = KPIS[kpi].unit
+                kpi_rows.append(
+                    {
+                        "company_id": company.id,
+                        "period_end": quarter.period_end,
+                        "period_type": "quarter",
+                        "scenario": "actual",
+                        "kpi": kpi,
+                        "value": float(value),
+                        "unit": unit,
+                        "currency": CURRENCY if unit == "currency" else None,
+                        "source": "manual",
+                    }
+                )
+        for quarter in history.budget:
+            for item, value in quarter.values.items():
+                metric_rows.append(_metric(company.id, quarter.period_end, "budget", item, value))
+    session.flush()
+
+    import_metrics(session, metric_rows, summary="demo portfolio: quarterly statements", details={"source": "demo"})
+    import_kpis(session, kpi_rows, summary="demo portfolio: operating KPIs", details={"source": "demo"})
+
+    index = MarketIndex(name=cast.INDEX_NAME, currency=CURRENCY, description=cast.INDEX_DESCRIPTION)
+    session.add(index)
+    session.flush()
+    session.execute(
+        insert(IndexLevel).execution_options(audit_summary=f"demo index levels for {cast.INDEX_NAME}"),
+        [{"index_id": index.id, "date": when, "level": Decimal(str(level))} for when, level in portfolio.index],
+    )
+
+    users = 0
+    if with_users:
+        for email, name, role, password in cast.USERS:
+            user = add_user(session, email=email, name=name, password=password, role=role)
+            users += 1
+            if user.role is Role.PARTNER:
+                for fund in funds.values():
+                    if fund.name in cast.PARTNER_FUNDS:
+                        grant_fund(session, user, fund)
+    return DemoSummary(
+        funds=len(funds),
+        companies=len(histories),
+        investments=len(portfolio.deals),
+        metrics=len(metric_rows),
+        kpis=len(kpi_rows),
+        valuations=valuations,
+        users=users,
+    )
+
+
+def _metric(company_id: int, period_end: date, scenario: str, item: str, value: float) -> dict:
+    return {
+        "company_id": company_id,
+        "period_end": period_end,
+        "period_type": "quarter",
+        "scenario": scenario,
+        "line_item": item,
+        "value": float(value),
+        "currency": CURRENCY,
+        "source": "manual",
+    }
+
+
+_DILIGENCE = [
+    ("commercial", "Customer interviews and churn analysis"),
+    ("financial", "Quality of earnings review"),
+    ("legal", "Material contracts and change-of-control clauses"),
+    ("tax", "Tax structuring and exposure review"),
+    ("technology", "IT systems and cyber-security assessment"),
+    ("esg", "ESG and regulatory compliance screen"),
+    ("hr", "Management referencing and key-person risk"),
+]
+
+
+def _add_diligence(session: Session, company: PortfolioCompany, status: str, rng: np.random.Generator) -> None:
+    for category, title in _DILIGENCE:
+        if status in ("pipeline", "diligence"):
+            item_status = str(rng.choice(["open", "in_progress", "complete"], p=[0.35, 0.4, 0.25]))
+        else:
+            item_status = str(rng.choice(["complete", "waived"], p=[0.9, 0.1]))
+        session.add(
+            DueDiligenceItem(
+                company=company,
+                category=category,
+                title=title,
+                status=item_status,
+                risk_level=str(rng.choice(["low", "medium", "high", "critical"], p=[0.35, 0.4, 0.2, 0.05])),
+                owner=str(rng.choice(["Alex Analyst", "Deal team", "External advisor"])),
+                due_date=cast.AS_OF + timedelta(days=int(rng.integers(15, 120)))
+                if status in ("pipeline", "diligence")
+                else None,
+            )
+        )
+
+
+_INITIATIVES = [
+    ("revenue_growth", "Pricing and packaging review", 0.04),
+    ("margin", "Procurement consolidation", 0.02),
+    ("cash_deleveraging", "Working-capital programme", 0.015),
+    ("revenue_growth", "Expansion into adjacent regions", 0.05),
+]
+
+
+def _add_initiatives(session: Session, company: PortfolioCompany, entry: date, rng: np.random.Generator) -> None:
+    count = int(rng.integers(2, 5))
+    for lever, title, impact in _INITIATIVES[:count]:
+        progress = round(float(rng.uniform(0.1, 1.0)), 2)
+        status = "completed" if progress >= 0.95 else "in_progress"
+        session.add(
+            ValueCreationInitiative(
+                company=company,
+                lever=lever,
+                title=title,
+                target_impact=_money(impact * 100_000_000 * float(rng.uniform(0.5, 1.5))),
+                currency=CURRENCY,
+                status=status,
+                progress=Decimal("1") if status == "completed" else Decimal(str(progress)),
+                owner=str(rng.choice(["CEO", "CFO", "COO", "Operating partner"])),
+                start_date=entry + timedelta(days=90),
+                target_date=entry + timedelta(days=90 + 365 * 2),
+            )
+        )

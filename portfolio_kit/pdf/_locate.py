@@ -1,0 +1,173 @@
+"""Find the pages that hold the primary statements, from plain text only.
+
+A 10-K mentions "consolidated balance sheets" on dozens of pages: the table of
+contents, the auditor's report, MD&A, the notes. A statement page is one whose
+heading *is* the title (not prose mentioning it), whose body has the rows
+typical of that statement, and which is dense with figures. When several
+pages qualify, the best-scoring one wins, with a preference for the cluster
+where the other statements sit (the primary statements are printed together).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from portfolio_kit.pdf._numbers import is_dash, parse_amount
+from portfolio_kit.pdf._titles import (
+    CLOSING_ROWS,
+    CONTENT_PATTERNS,
+    is_other_title,
+    normalise_text,
+    title_kind,
+)
+from portfolio_kit.vocabulary import Statement
+
+_HEADING_LINES = 12
+_MIN_CONTENT_HITS = 3
+_MIN_FIGURES = 25
+_MAX_CONTINUATION_PAGES = 2
+_CLUSTER_SPAN = 15
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class PageScore:
+    """Evidence that ``page`` holds statement ``kind``."""
+
+    kind: Statement
+    page: int
+    score: float
+    content_hits: int
+    figures: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where one statement was found: its first page and any continuation pages."""
+
+    kind: Statement
+    pages: tuple[int, ...]
+    score: float
+    title: str
+
+
+def score_pages(texts: list[str]) -> list[PageScore]:
+    """Every page that qualifies as a statement page, with its score."""
+    scores = []
+    for index, text in enumerate(texts):
+        heading = _heading(text)
+        found = _title_in(heading)
+        if found is None:
+            continue
+        kind, title = found
+        body = normalise_text(text)
+        hits = sum(bool(p.search(body)) for p in CONTENT_PATTERNS[kind])
+        figures = _count_figures(text)
+        if hits < _MIN_CONTENT_HITS or figures < _MIN_FIGURES:
+            continue
+        score = 4.0 + hits + min(figures / 25.0, 3.0)
+        scores.append(PageScore(kind, index, score, hits, figures, title))
+    return scores
+
+
+def locate_statements(texts: list[str]) -> dict[Statement, Location]:
+    """The best page for each statement found, plus its continuation pages.
+
+    Parameters
+    ----------
+    texts : list of str
+        Plain text of every page, in order.
+
+    Returns
+    -------
+    dict
+        Only the statements that were found; an empty dict when none was.
+    """
+    by_kind: dict[Statement, list[PageScore]] = {}
+    for score in score_pages(texts):
+        by_kind.setdefault(score.kind, []).append(score)
+    best = {kind: max(found, key=lambda s: (s.score, s.figures)) for kind, found in by_kind.items()}
+    best = _prefer_cluster(best, by_kind)
+    locations = {}
+    for kind, choice in best.items():
+        pages = [choice.page, *_continuations(texts, kind, choice.page)]
+        locations[kind] = Location(kind, tuple(pages), choice.score, choice.title)
+    return locations
+
+
+def _prefer_cluster(
+    best: dict[Statement, PageScore], by_kind: dict[Statement, list[PageScore]]
+) -> dict[Statement, PageScore]:
+    """Move an outlier to a nearly as good page next to the other statements."""
+    if len(best) < 2:
+        return best
+    chosen = dict(best)
+    for kind, choice in best.items():
+        others = [s.page for k, s in chosen.items() if k is not kind]
+        centre = sorted(others)[len(others) // 2]
+        if abs(choice.page - centre) <= _CLUSTER_SPAN:
+            continue
+        near = [
+            s
+            for s in by_kind[kind]
+            if abs(s.page - centre) <= _CLUSTER_SPAN and s.score >= choice.score - 2.0
+        ]
+        if near:
+            chosen[kind] = max(near, key=lambda s: (s.score, s.figures))
+    return chosen
+
+
+def _continuations(texts: list[str], kind: Statement, page: int) -> list[int]:
+    """Following pages that carry on the same statement (e.g. liabilities after assets)."""
+    extra: list[int] = []
+    current = page
+    while len(extra) < _MAX_CONTINUATION_PAGES:
+        if CLOSING_ROWS[kind].search(_body_after_title(texts[current])):
+            break
+        nxt = current + 1
+        if nxt >= len(texts):
+            break
+        heading = _heading(texts[nxt])
+        found = _title_in(heading)
+        if found is not None and found[0] is not kind:
+            break
+        if any(is_other_title(line) for line in heading):
+            break
+        body = normalise_text(texts[nxt])
+        hits = sum(bool(p.search(body)) for p in CONTENT_PATTERNS[kind])
+        if hits < 2 or _count_figures(texts[nxt]) < 15:
+            break
+        extra.append(nxt)
+        current = nxt
+    return extra
+
+
+def _count_figures(text: str) -> int:
+    """Tokens that read as printed amounts (years excluded): statement pages are dense."""
+    return sum(
+        1
+        for token in text.split()
+        if parse_amount(token) is not None and not _YEAR_TOKEN.match(token) and not is_dash(token)
+    )
+
+
+def _heading(text: str) -> list[str]:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[:_HEADING_LINES]
+
+
+def _title_in(heading: list[str]) -> tuple[Statement, str] | None:
+    for line in heading:
+        if is_other_title(line):
+            return None
+        kind = title_kind(line)
+        if kind is not None:
+            return kind, line
+    return None
+
+
+def _body_after_title(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return normalise_text("\n".join(lines[2:]))

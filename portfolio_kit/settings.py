@@ -1,0 +1,91 @@
+"""Configuration from the environment (``PORTFOLIO_KIT_*``), read once per process.
+
+pydantic-settings does the parsing; ``load_settings`` turns its validation
+error into a ``ConfigurationError`` that names the environment variable, so a
+typo in a deployment fails at start with a sentence instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from portfolio_kit.errors import ConfigurationError
+
+ENV_PREFIX = "PORTFOLIO_KIT_"
+
+
+def default_data_dir() -> Path:
+    """Where the embedded database and stored documents live by default.
+
+    The platform's per-user data directory (``~/.local/share/portfolio_kit`` on
+    Linux), so that notebooks opened from any folder find the same portfolio.
+    """
+    return Path(platformdirs.user_data_dir("portfolio_kit", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: an SQLite file in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:password@host/dbname",
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the embedded database and stored documents.",
+    )
+    user: str | None = Field(
+        default=None,
+        description="E-mail of the acting user in a single-user JupyterLab; "
+        "forms attribute saves to this account when nobody signs in.",
+    )
+    echo_sql: bool = Field(default=False, description="Log every SQL statement.")
+    session_max_age_hours: float = Field(
+        default=12.0, gt=0, description="How long a dashboard sign-in stays valid."
+    )
+    dashboard_port: int = Field(default=8866, ge=1, le=65535)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "must start with sqlite:// or postgresql+psycopg:// "
+                f"(got {value.split(':', 1)[0]!r})"
+            )
+        return value
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
+
+    @property
+    def default_database_path(self) -> Path:
+        return self.data_dir / "portfolio_kit.db"
+
+
+def load_settings() -> Settings:
+    """Read the environment now, turning a bad value into a named error."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            problems.append(f"{ENV_PREFIX}{field.upper()}: {error['msg']}")
+        raise ConfigurationError("invalid setting: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after
+    changing the environment."""
+    return load_settings()
