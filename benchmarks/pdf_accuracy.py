@@ -19,8 +19,8 @@ For every filing with an expected file the script runs the extractor, takes
 - extra: canonical rows reported that the expected file does not list (shown, not an
   error: the expected files only hold rows whose meaning is plain).
 
-When the extractor reports several rows for one key, the one with the highest
-confidence is its answer; such keys are counted as ``duplicates``.
+When the extractor reports several rows with different values for one key, the one
+with the highest confidence is its answer, and the key is counted in ``duplicates``.
 
 The script is a report: it exits 0 after scoring, whatever the result, and prints a
 PASS/FAIL line against the targets (>= 97% exactly right, no wrong value with
@@ -259,6 +259,7 @@ def score_filing(name: str, expected: pd.DataFrame, reported: pd.DataFrame) -> F
     score = FilingScore(name=name, expected=len(expected))
     unit = float(value_unit(expected))
     answers: dict[Key, pd.Series] = {}
+    conflicting: set[Key] = set()
     ranked = reported.assign(
         _rank=reported["confidence"].fillna(-1.0),
         _page=pd.to_numeric(reported["page"], errors="coerce"),
@@ -267,7 +268,7 @@ def score_filing(name: str, expected: pd.DataFrame, reported: pd.DataFrame) -> F
         key = (row["statement"], row["item"], row["period_end"])
         if key in answers:
             if not _is_right(answers[key]["value"], row["value"], 0.0):
-                score.duplicates += 1
+                conflicting.add(key)
             continue
         answers[key] = row
     expected_keys: set[Key] = set()
@@ -295,7 +296,12 @@ def score_filing(name: str, expected: pd.DataFrame, reported: pd.DataFrame) -> F
                 )
             )
     score.extra = sorted(k for k in answers if k not in expected_keys)
+    score.duplicates = len(conflicting)
     return score
+
+
+def _keys(expected: pd.DataFrame) -> list[Key]:
+    return list(zip(expected["statement"], expected["item"], expected["period_end"], strict=True))
 
 
 def _load_extractor() -> Callable[[Path], object]:
@@ -309,24 +315,20 @@ def _load_extractor() -> Callable[[Path], object]:
     return extract_statements
 
 
-def run_filing(
-    extract: Callable[[Path], object], pdf: Path, expected: pd.DataFrame
-) -> FilingScore:
+def run_filing(extract: Callable[[Path], object], pdf: Path, expected: pd.DataFrame) -> FilingScore:
     """Extract one filing and score it; an extractor exception becomes ``error``."""
     name = pdf.stem
     if not pdf.is_file():
         score = FilingScore(name=name, expected=len(expected), error=f"no PDF at {pdf}")
-        score.missing = list(zip(expected["statement"], expected["item"], expected["period_end"]))
+        score.missing = _keys(expected)
         return score
     started = time.perf_counter()
     try:
         frame = extract(pdf).to_frame()
         reported = reported_frame(frame)
     except Exception as exc:  # a crash on one filing is a finding, not the end of the report
-        score = FilingScore(
-            name=name, expected=len(expected), error=f"{type(exc).__name__}: {exc}"
-        )
-        score.missing = list(zip(expected["statement"], expected["item"], expected["period_end"]))
+        score = FilingScore(name=name, expected=len(expected), error=f"{type(exc).__name__}: {exc}")
+        score.missing = _keys(expected)
         score.seconds = time.perf_counter() - started
         return score
     score = score_filing(name, expected, reported)
@@ -381,14 +383,16 @@ def format_report(scores: Sequence[FilingScore], show_missing: bool, show_extra:
             )
             for w in s.wrong:
                 note = ""
-                if not math.isnan(w.got) and w.got != 0 and math.isclose(
-                    abs(w.got), abs(w.expected), rel_tol=1e-9
+                if (
+                    not math.isnan(w.got)
+                    and w.got != 0
+                    and math.isclose(abs(w.got), abs(w.expected), rel_tol=1e-9)
                 ):
                     note = "sign differs"
                 lines.append(
                     f"  {w.statement:<17}{w.item:<30}{w.period_end:<12}"
                     f"{_money(w.expected, w.item):>18}{_money(w.got, w.item):>18}"
-                    f"{w.confidence:>6.2f}{w.page!s:>6}{w.expected_page:>9}  {note}"
+                    f"{w.confidence:>6.2f}{w.page!s:>6}{w.expected_page:>9}  {note}".rstrip()
                 )
         if show_missing and s.missing:
             lines.append(f"\n{s.name}: missing")

@@ -97,9 +97,14 @@ LINE_ITEMS: dict[str, LineItem] = {
 }
 """Canonical line items, in statement order.
 
-Sign convention: values are stored as printed in the statement. Expenses on
-the income statement are positive; cash outflows on the cash-flow statement
-are negative (``capital_expenditure`` of -120 means 120 spent).
+Sign convention: values are stored with the sign printed in the source
+statement, because that is the only rule an extractor, a form and a template
+can all follow without guessing. Most statements print income-statement
+expenses as positive numbers and cash outflows in parentheses, so
+``cost_of_revenue`` is usually positive and ``capital_expenditure`` of -120
+means 120 spent. Some filings print an expense in parentheses (eBay's income
+tax, Oracle's interest expense): that value is stored negative, and analytics
+that need a magnitude (interest cover) take the absolute value.
 """
 
 DERIVED_ITEMS: frozenset[str] = frozenset(

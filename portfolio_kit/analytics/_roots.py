@@ -70,27 +70,24 @@ def root_count_bound(times: np.ndarray, amounts: np.ndarray) -> int:
 def is_nearest_root(root: float, guess: float, times: np.ndarray, amounts: np.ndarray) -> bool:
     """Whether no other root lies as close to ``guess`` as ``root`` does.
 
-    Laguerre's rule applied at a shifted origin: discounting every amount at
-    rate ``c`` first, the sign changes of the running totals bound the roots
-    above ``c`` (oldest first) or below ``c`` (newest first). If at most one
-    root lies beyond the far edge of the window ``guess +/- |root - guess|``,
-    ``root`` is the only one inside it.
+    Laguerre's rule at a shifted origin: with every amount first discounted
+    at rate ``c``, the sign changes of the running totals bound the number of
+    roots above ``c`` (totals oldest first) or below ``c`` (newest first). If
+    at most one root lies above the low edge of the window
+    ``guess +/- |root - guess|``, or at most one below its high edge, ``root``
+    is the only one inside it. A ``False`` means "not proven", not "wrong".
     """
     distance = abs(root - guess)
     margin = distance * 1e-6 + 1e-9
     sorted_times, net = _netted(times, amounts)
-    low = guess - distance - margin
+    low, high = guess - distance - margin, guess + distance + margin
     with np.errstate(over="ignore", invalid="ignore"):
         if low > -1.0:
-            weighted = net * np.exp(-sorted_times * np.log1p(low))
-            running = np.cumsum(weighted)
-        else:
-            high = guess + distance + margin
-            weighted = net * np.exp(-sorted_times * np.log1p(high))
-            running = np.cumsum(weighted[::-1])
-    if not np.isfinite(running).all():
-        return False
-    return _changes(running) <= 1
+            running = np.cumsum(net * np.exp(-sorted_times * np.log1p(low)))
+            if np.isfinite(running).all() and _changes(running) <= 1:
+                return True
+        running = np.cumsum((net * np.exp(-sorted_times * np.log1p(high)))[::-1])
+        return bool(np.isfinite(running).all() and _changes(running) <= 1)
 
 
 def has_sign_change(times: np.ndarray, amounts: np.ndarray) -> bool:

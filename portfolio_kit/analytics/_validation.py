@@ -121,7 +121,9 @@ def as_days(name: str, values: Any, *, min_length: int = 1) -> np.ndarray:
     missing = np.isnat(stamps)
     if missing.any():
         raise ValueError(f"{name}: missing date at position {int(np.flatnonzero(missing)[0])}")
-    return stamps.astype("datetime64[D]").astype(np.int64)
+    if stamps.dtype != np.dtype("datetime64[D]"):
+        stamps = stamps.astype("datetime64[D]")
+    return stamps.view(np.int64)
 
 
 def as_day(name: str, value: Any) -> int:

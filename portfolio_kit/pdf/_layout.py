@@ -308,7 +308,9 @@ def read_header(
     spanning: tuple[int, int] | None = None
     sentence_dates: list[tuple[int, int, int]] = []
     reach = _column_reach(columns)
-    for line in lines:
+    # Nearest the figures first: the year row under a title sentence ("For the
+    # Years Ended May 31, 2020, 2019 and 2018") is the one that labels columns.
+    for line in reversed(lines):
         found = _dates_on_line(line.words)
         month_days = [f for f in found if f[0] == "md"]
         full_dates = [f for f in found if f[0] == "date"]
@@ -357,7 +359,9 @@ def _dates_on_line(words: list[Word]) -> list[tuple[str, Any, float, str]]:
         if month and i + 1 < len(words) and _DAY_TOKEN.match(words[i + 1].text):
             day = int(_DAY_TOKEN.match(words[i + 1].text).group(1))
             month_number = _month_number(month.group(1))
-            if i + 2 < len(words) and _YEAR_TOKEN.match(words[i + 2].text):
+            gap = words[i + 2].x0 - words[i + 1].x1 if i + 2 < len(words) else 0.0
+            height = words[i + 1].bottom - words[i + 1].top
+            if i + 2 < len(words) and _YEAR_TOKEN.match(words[i + 2].text) and gap < 1.5 * height:
                 year = int(_YEAR_TOKEN.match(words[i + 2].text).group(1))
                 span = words[i : i + 3]
                 made = _make_date_tuple(year, month_number, day)

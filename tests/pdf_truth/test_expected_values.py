@@ -37,6 +37,8 @@ CORPUS_FILINGS = {
 }
 MIN_ITEMS_PER_FILING = 20
 PER_SHARE = {"eps_basic", "eps_diluted"}
+# Em dash, en dash and hyphen: filings print a zero as any of them.
+_DASHES = "\u2014\u2013-"
 
 by_file = pytest.mark.parametrize("path", EXPECTED_FILES, ids=[p.stem for p in EXPECTED_FILES])
 
@@ -67,9 +69,9 @@ def _page_text(pdf: Path, page: int) -> str:
 
 def _numbers(text: str) -> list[tuple[str, bool]]:
     """Printed figures in ``text`` as (digits without separators, in parentheses); a dash is 0."""
-    found = re.findall(r"(\()?\s*\$?\s*(\d[\d,]*(?:\.\d+)?|[—–-])", text)
+    found = re.findall(r"(\()?\s*\$?\s*(\d[\d,]*(?:\.\d+)?|[" + _DASHES + "])", text)
     return [
-        ("0" if digits in "—–-" else digits.replace(",", "").replace(".", ""), bool(open_))
+        ("0" if digits in _DASHES else digits.replace(",", "").replace(".", ""), bool(open_))
         for open_, digits in found
     ]
 

@@ -100,9 +100,7 @@ def test_counts_right_wrong_missing_extra_and_duplicates(scorer, expected):
 )
 def test_tolerance_is_half_the_last_printed_digit(scorer, expected, item, got, right):
     row = expected[expected["item"] == item].iloc[0]
-    reported = _reported(
-        [(row.statement, item, row.label, row.period_end, got, row.page, 0.99)]
-    )
+    reported = _reported([(row.statement, item, row.label, row.period_end, got, row.page, 0.99)])
     score = scorer.score_filing("APPLE_2019_10K", expected, scorer.reported_frame(reported))
     assert score.right == (1 if right else 0)
     assert len(score.wrong) == (0 if right else 1)
@@ -156,9 +154,7 @@ def test_a_crashing_extraction_counts_every_value_missing(scorer, expected, tmp_
     assert score.right == 0
 
 
-def test_report_passes_when_every_expected_value_is_reported(
-    scorer, monkeypatch, capsys, tmp_path
-):
+def test_report_passes_when_every_expected_value_is_reported(scorer, monkeypatch, capsys, tmp_path):
     """End to end through ``main`` with a stand-in extractor that echoes Apple's truth."""
     truth = scorer.load_expected(EXPECTED_DIR / "APPLE_2019_10K.csv")
 
