@@ -17,12 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portfolio_kit.analytics._roots import (
-    MAX_NEWTON_STEPS,
-    RATE_TOLERANCE,
-    is_nearest_root,
-    solve_rate,
-)
+from portfolio_kit.analytics._roots import MAX_NEWTON_STEPS, RATE_TOLERANCE, solve_rate
 from portfolio_kit.analytics._validation import (
     DAYS_PER_YEAR,
     as_amounts,
@@ -31,13 +26,15 @@ from portfolio_kit.analytics._validation import (
     same_length,
 )
 
-FALSE_CONVERGENCE_SCREEN = 1e-6
-"""Newton's last iterate must have |NPV| below this fraction of sum(|discounted amounts|).
+NEWTON_STEP_CEILING = 1e-6
+"""Halley's step is trusted as converged only if the plain Newton step is this small too.
 
-The NPV is taken before the final step (saving a pass over the data), so it is
-only a screen against steps that shrank because the rate crept up on -100%,
-not the accuracy target; the accuracy comes from the step tolerance, and the
-step after a sub-1e-10 step changes the rate by far less again."""
+In ``y = ln(1 + rate)`` a small Newton step ``NPV / NPV'`` bounds the residual:
+``|NPV| <= |step| * horizon * sum(|discounted amounts|)``, so a series cannot
+be reported as solved while its NPV is far from zero (Halley's own step can
+shrink where the curvature term is large; the Newton step cannot)."""
+
+_EPSILON = np.finfo(float).eps
 
 
 def xirr_many(ids: Any, dates: Any, amounts: Any, guess: float = 0.1) -> pd.Series:
@@ -99,28 +96,31 @@ def xirr_sorted(
     ``starts`` are the offsets where each series begins in ``days`` (int days,
     ascending within a series) and ``amounts``. Returns one rate per series,
     NaN where undefined. Inputs are trusted: validate before calling.
+
+    Steps: Halley's method on every series from a money-multiple estimate;
+    series whose root is provably unique (root-count bound at most one) keep
+    it; for the others the root is kept only if it is provably the one nearest
+    to ``guess``; what remains, and any series Halley could not settle, goes
+    through the scalar solver, whose answer defines the result.
     """
     count = starts.size
     lengths = np.diff(np.r_[starts, days.size])
-    series_of_flow = np.repeat(np.arange(count), lengths)
     times = (days - np.repeat(days[starts], lengths)) / DAYS_PER_YEAR
-
+    rates = np.full(count, np.nan)
     has_positive = np.add.reduceat(amounts > 0, starts) > 0
     has_negative = np.add.reduceat(amounts < 0, starts) > 0
     defined = np.flatnonzero(has_positive & has_negative)
-    rates = np.full(count, np.nan)
     if defined.size == 0:
         return rates
-    bound = _root_count_bound(starts, series_of_flow, amounts)
 
     solved, solved_rates, failed = _halley_many(defined, starts, lengths, times, amounts)
     rates[solved] = solved_rates
     needs_scalar = np.zeros(count, dtype=bool)
     needs_scalar[failed] = True
-    for series in solved[bound[solved] > 1]:
-        window = slice(starts[series], starts[series] + lengths[series])
-        if not is_nearest_root(rates[series], guess, times[window], amounts[window]):
-            needs_scalar[series] = True
+    maybe_several = solved[_root_count_bound(starts, lengths, amounts)[solved] > 1]
+    if maybe_several.size:
+        proven = _nearest_proven(maybe_several, rates[maybe_several], guess, starts, lengths, times, amounts)
+        needs_scalar[maybe_several[~proven]] = True
     for series in np.flatnonzero(needs_scalar):
         window = slice(starts[series], starts[series] + lengths[series])
         try:
@@ -147,39 +147,101 @@ def _codes(ids: Any) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64), pd.Index(keys)
 
 
-def _root_count_bound(
-    starts: np.ndarray, series_of_flow: np.ndarray, amounts: np.ndarray
-) -> np.ndarray:
+def _running_totals(
+    values: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-series running totals (oldest first), series totals, and per-flow rounding noise.
+
+    One global cumulative sum serves every series. Its rounding error at
+    position ``i`` is at most ``i * eps * sum(|values[:i+1]|)`` and a series'
+    totals are differences of two such sums, hence the noise bound.
+    """
+    cumulative = np.cumsum(values)
+    ends = starts + lengths - 1
+    before = cumulative[starts] - values[starts]
+    forward = cumulative - np.repeat(before, lengths)
+    totals = cumulative[ends] - before
+    absolute_through_end = np.cumsum(np.add.reduceat(np.abs(values), starts))
+    noise = 2.0 * (ends + 1) * _EPSILON * absolute_through_end
+    return forward, totals, noise
+
+
+def _sign_change_counts(
+    forward: np.ndarray,
+    values: np.ndarray,
+    totals: np.ndarray,
+    noise: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sign changes of running totals oldest-first and newest-first, and an "unsure" flag."""
+    totals_per_flow = np.repeat(totals, lengths)
+    noise_per_flow = np.repeat(noise, lengths)
+    backward = totals_per_flow - forward + values
+    unsure = (np.abs(forward) <= noise_per_flow) | (np.abs(backward) <= noise_per_flow)
+    return (
+        _changes_within(forward < 0, starts),
+        _changes_within(backward < 0, starts),
+        np.add.reduceat(unsure, starts) > 0,
+    )
+
+
+def _root_count_bound(starts: np.ndarray, lengths: np.ndarray, amounts: np.ndarray) -> np.ndarray:
     """Per series, the root-count bound of ``_roots.root_count_bound``, or 2 when unsure.
 
-    Running totals come from one global cumulative sum, whose rounding error
-    grows with everything summed before it; a running total too close to zero
-    to trust its sign makes the series "unsure", which sends it to the exact
-    scalar check. Flows on one date are not netted here: that can only raise
-    the count, never lower it.
+    A running total too close to zero to trust its sign makes the series
+    "unsure", which sends it to the exact check. Flows on one date are not
+    netted here: that can only raise the count, never lower it.
     """
-    cumulative = np.cumsum(amounts)
-    forward = cumulative - np.repeat((cumulative - amounts)[starts], np.diff(np.r_[starts, amounts.size]))
-    totals = np.add.reduceat(amounts, starts)
-    backward = totals[series_of_flow] - forward + amounts
-    noise = 1e-12 * np.cumsum(np.abs(amounts))
-    unsure = (np.abs(forward) <= noise) | (np.abs(backward) <= noise)
-    bound = _changes_within(forward < 0, starts) + _changes_within(backward < 0, starts)
-    bound[np.add.reduceat(unsure, starts) > 0] = 2
+    forward, totals, noise = _running_totals(amounts, starts, lengths)
+    oldest_first, newest_first, unsure = _sign_change_counts(
+        forward, amounts, totals, noise, starts, lengths
+    )
+    bound = oldest_first + newest_first + (np.abs(totals) <= noise)
+    bound[unsure] = 2
     return bound
 
 
 def _changes_within(negative: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    change = np.empty(negative.size, dtype=np.int64)
-    change[0] = 0
-    np.not_equal(negative[1:], negative[:-1], out=change[1:], casting="unsafe")
-    change[starts] = 0
+    change = np.empty(negative.size, dtype=bool)
+    change[0] = False
+    np.not_equal(negative[1:], negative[:-1], out=change[1:])
+    change[starts] = False
     return np.add.reduceat(change, starts)
 
 
-def _first_estimate(
-    starts: np.ndarray, times: np.ndarray, amounts: np.ndarray
+def _nearest_proven(
+    series: np.ndarray,
+    roots: np.ndarray,
+    guess: float,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    times: np.ndarray,
+    amounts: np.ndarray,
 ) -> np.ndarray:
+    """Vectorised ``_roots.is_nearest_root`` for series that may have several roots."""
+    flows = _flows_of(series, starts, lengths)
+    t, a = times[flows], amounts[flows]
+    counts = lengths[series]
+    local_starts = np.r_[0, np.cumsum(counts)[:-1]]
+    distance = np.abs(roots - guess)
+    margin = distance * 1e-6 + 1e-9
+    low, high = guess - distance - margin, guess + distance + margin
+    proven = np.zeros(series.size, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for edge, use in ((np.where(low > -1.0, low, 0.0), low > -1.0), (high, None)):
+            discounted = a * np.exp(-t * np.repeat(np.log1p(edge), counts))
+            forward, totals, noise = _running_totals(discounted, local_starts, counts)
+            oldest_first, newest_first, unsure = _sign_change_counts(
+                forward, discounted, totals, noise, local_starts, counts
+            )
+            changes = oldest_first if use is not None else newest_first
+            ok = ~unsure & (changes <= 1) & np.isfinite(totals)
+            proven |= ok if use is None else ok & use
+    return proven
+
+
+def _first_estimate(starts: np.ndarray, times: np.ndarray, amounts: np.ndarray) -> np.ndarray:
     """Multiple to the power of one over the money-weighted holding time, minus one.
 
     Exact for one outflow and one inflow and close for most fund-like series,
@@ -206,16 +268,21 @@ def _halley_many(
     """Halley's method on ``y = ln(1 + rate)`` for all ``series`` at once.
 
     Working in ``y`` keeps every iterate above -100% without a guard, and
-    Halley's cubic convergence saves two passes over the data compared with
-    Newton. Returns (solved ids, their rates, failed ids).
+    Halley's cubic convergence saves passes over the data compared with
+    Newton. A series is solved when a step moves the rate by at most
+    ``RATE_TOLERANCE`` (relative above 100%) and the Newton step is below
+    ``NEWTON_STEP_CEILING``. Returns (solved ids, their rates, failed ids).
     """
     solved_ids: list[np.ndarray] = []
     solved_rates: list[np.ndarray] = []
     failed: list[np.ndarray] = []
 
     ids = series
-    flows = _flows_of(ids, starts, lengths)
-    t, a = times[flows], amounts[flows]
+    if ids.size == starts.size:
+        t, a = times, amounts
+    else:
+        flows = _flows_of(ids, starts, lengths)
+        t, a = times[flows], amounts[flows]
     counts = lengths[ids]
     local_starts = np.r_[0, np.cumsum(counts)[:-1]]
     y = np.log1p(_first_estimate(local_starts, t, a))
@@ -229,23 +296,22 @@ def _halley_many(
             np.exp(work, out=work)
             work *= a
             value = np.add.reduceat(work, local_starts)
-            scale = np.add.reduceat(np.abs(work), local_starts)
             work *= t
             first = -np.add.reduceat(work, local_starts)
             work *= t
             second = np.add.reduceat(work, local_starts)
-            step = 2.0 * value * first / (2.0 * first * first - value * second)
+            newton = value / first
+            step = newton / (1.0 - newton * second / (2.0 * first))
             new_y = y - step
             rate, new_rate = np.expm1(y), np.expm1(new_y)
             broken = ~np.isfinite(new_y) | (first == 0.0)
-            done = ~broken & (
-                np.abs(new_rate - rate) <= RATE_TOLERANCE * np.maximum(1.0, np.abs(rate))
+            done = (
+                ~broken
+                & (np.abs(newton) <= NEWTON_STEP_CEILING)
+                & (np.abs(new_rate - rate) <= RATE_TOLERANCE * np.maximum(1.0, np.abs(rate)))
             )
-            if done.any():
-                accepted = done & (np.abs(value) <= FALSE_CONVERGENCE_SCREEN * scale)
-                broken |= done & ~accepted
-                solved_ids.append(ids[accepted])
-                solved_rates.append(new_rate[accepted])
+            solved_ids.append(ids[done])
+            solved_rates.append(new_rate[done])
             failed.append(ids[broken])
             keep = ~(done | broken)
             y = new_y
@@ -256,11 +322,7 @@ def _halley_many(
                 local_starts = np.r_[0, np.cumsum(counts)[:-1]]
                 work = np.empty_like(t)
         failed.append(ids)
-
-    def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.array([], dtype=dtype)
-
-    return joined(solved_ids, np.int64), joined(solved_rates, float), joined(failed, np.int64)
+    return np.concatenate(solved_ids), np.concatenate(solved_rates), np.concatenate(failed)
 
 
 def _flows_of(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from portfolio_kit.cli._context import open_database
 def demo(ctx: click.Context, replace: bool, if_empty: bool) -> None:
     """Fill the database with the deterministic demo portfolio."""
     from portfolio_kit.demo import USERS, load_demo
-    from portfolio_kit.demo.summary import portfolio_summary
+    from portfolio_kit.services.summary import portfolio_summary
 
     if replace and if_empty:
         raise click.UsageError("--replace and --if-empty contradict each other")

@@ -151,6 +151,24 @@ def _write(session: Session, portfolio: DemoPortfolio, *, with_users: bool) -> D
         session.add(company)
         session.flush()
         _add_diligence(session, company, status, rng)
+        for quarter in history.quarters:
+            for item, value in quarter.values.items():
+                metric_rows.append(_metric(company.id, quarter.period_end, "actual", item, value))
+            for kpi, value in quarter.kpis.items():
+                unit = KPIS[kpi].unit
+                kpi_rows.append(
+                    {
+                        "company_id": company.id,
+                        "period_end": quarter.period_end,
+                        "period_type": "quarter",
+                        "scenario": "actual",
+                        "kpi": kpi,
+                        "value": float(value),
+                        "unit": unit,
+                        "currency": CURRENCY if unit == "currency" else None,
+                        "source": "manual",
+                    }
+                )
         if deal is None:
             continue
         investment = Investment(
@@ -189,24 +207,6 @@ def _write(session: Session, portfolio: DemoPortfolio, *, with_users: bool) -> D
             valuations += 1
         if status == "invested":
             _add_initiatives(session, company, company_spec.entry, rng)
-        for quarter in history.quarters:
-            for item, value in quarter.values.items():
-                metric_rows.append(_metric(company.id, quarter.period_end, "actual", item, value))
-            for kpi, value in quarter.kpis.items():
-                unit = KPIS[kpi].unit
-                kpi_rows.append(
-                    {
-                        "company_id": company.id,
-                        "period_end": quarter.period_end,
-                        "period_type": "quarter",
-                        "scenario": "actual",
-                        "kpi": kpi,
-                        "value": float(value),
-                        "unit": unit,
-                        "currency": CURRENCY if unit == "currency" else None,
-                        "source": "manual",
-                    }
-                )
         for quarter in history.budget:
             for item, value in quarter.values.items():
                 metric_rows.append(_metric(company.id, quarter.period_end, "budget", item, value))

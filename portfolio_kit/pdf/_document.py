@@ -29,6 +29,9 @@ from portfolio_kit.pdf.errors import (
 _HEADER_WINDOW = 1024
 _TRAILER_WINDOW = 2048
 _MIN_TEXT_CHARS_PER_PAGE = 20
+DEFAULT_MAX_PAGES = 1000
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_TIME_BUDGET = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +51,9 @@ class Limits:
         so the overrun is at most one page's work (``ExtractionTimeoutError``).
     """
 
-    max_pages: int = 1000
-    max_bytes: int = 200 * 1024 * 1024
-    time_budget: float = 60.0
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_bytes: int = DEFAULT_MAX_BYTES
+    time_budget: float = DEFAULT_TIME_BUDGET
 
     def __post_init__(self) -> None:
         if self.max_pages < 1:
@@ -127,15 +130,15 @@ def check_file(path: Path, limits: Limits) -> None:
         )
 
 
-def read_text(path: Path, limits: Limits, deadline: Deadline) -> TextPass:
-    """Open the PDF with pypdfium2 and return every page's text.
+def read_text(
+    document: pdfium.PdfDocument, path: Path, limits: Limits, deadline: Deadline
+) -> TextPass:
+    """Every page's text from an open PDFium document.
 
     Raises
     ------
-    EncryptedPdfError
-        The document needs a password.
     CorruptPdfError
-        PDFium cannot parse it, or a page cannot be read.
+        The document has no pages, or a page cannot be read.
     PdfTooLargeError
         More pages than ``limits.max_pages``.
     ScannedPdfError
@@ -143,23 +146,19 @@ def read_text(path: Path, limits: Limits, deadline: Deadline) -> TextPass:
     ExtractionTimeoutError
         The time budget ran out during the text pass.
     """
-    document = _open(path)
-    try:
-        page_count = len(document)
-        if page_count == 0:
-            raise CorruptPdfError(path, "the PDF has no pages")
-        if page_count > limits.max_pages:
-            raise PdfTooLargeError(
-                path,
-                f"the PDF has {page_count:,} pages, above the limit of {limits.max_pages:,} "
-                "(raise max_pages to read it)",
-            )
-        texts = []
-        for index in range(page_count):
-            deadline.check(f"reading the text of page {index + 1} of {page_count}")
-            texts.append(_page_text(document, index, path))
-    finally:
-        document.close()
+    page_count = len(document)
+    if page_count == 0:
+        raise CorruptPdfError(path, "the PDF has no pages")
+    if page_count > limits.max_pages:
+        raise PdfTooLargeError(
+            path,
+            f"the PDF has {page_count:,} pages, above the limit of {limits.max_pages:,} "
+            "(raise max_pages to read it)",
+        )
+    texts = []
+    for index in range(page_count):
+        deadline.check(f"reading the text of page {index + 1} of {page_count}")
+        texts.append(_page_text(document, index, path))
     total_chars = sum(len(text.strip()) for text in texts)
     if total_chars < _MIN_TEXT_CHARS_PER_PAGE * page_count:
         raise ScannedPdfError(
@@ -170,7 +169,8 @@ def read_text(path: Path, limits: Limits, deadline: Deadline) -> TextPass:
     return TextPass(path=path, page_count=page_count, texts=texts)
 
 
-def _open(path: Path) -> pdfium.PdfDocument:
+def open_pdfium(path: Path) -> pdfium.PdfDocument:
+    """Open with pypdfium2, turning its error codes into errors that name the file."""
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:

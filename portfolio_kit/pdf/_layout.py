@@ -1,7 +1,7 @@
 """Turn the words of a statement page into rows of label and figures.
 
 Statements in filings have no ruling lines, so the table is rebuilt from word
-positions (pdfplumber): words are grouped into lines by their vertical
+positions (``_words``, pdfplumber coordinates): words are grouped into lines by their vertical
 centre; figures are the numeric words at the right end of a line; columns are
 the right edges that many lines' figures share (numbers are right-aligned);
 a line's label is whatever is printed left of its first figure. The header
@@ -154,7 +154,6 @@ class PageTable:
     heading_text: str
     header_dates: list[tuple[int, int, int]]
     rows: list[Row]
-    width: float
     height: float
 
 
@@ -169,13 +168,6 @@ class RawStatement:
     @property
     def rows(self) -> list[Row]:
         return [row for page in self.pages for row in page.rows]
-
-
-def words_of(page: Any) -> list[Word]:
-    """The words of a pdfplumber page, with parentheses split from figures put back together."""
-    raw = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=2.0)
-    words = [Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in raw]
-    return _rejoin_split_figures(words)
 
 
 def group_lines(words: list[Word]) -> list[Line]:
@@ -197,15 +189,23 @@ def group_lines(words: list[Word]) -> list[Line]:
 
 
 def read_page(
-    page: Any, page_number: int, kind: Statement, first_page: bool, inherited: list[Column] | None
+    words: list[Word],
+    page_number: int,
+    page_height: float,
+    kind: Statement,
+    first_page: bool,
+    inherited: list[Column] | None,
 ) -> PageTable | None:
-    """Read the statement's rows on one pdfplumber page.
+    """Read the statement's rows from the words of one page.
 
     Parameters
     ----------
-    page : pdfplumber.page.Page
+    words : list of Word
+        From ``words_of`` (pdfplumber coordinates).
     page_number : int
         0-based index, stored on every row.
+    page_height : float
+        Points; lines in the bottom 7% without figures are page furniture.
     kind : Statement
         The statement expected on the page; on its first page the table starts
         below that title.
@@ -218,9 +218,9 @@ def read_page(
     Returns
     -------
     PageTable or None
-        None when the page has no figure columns.
+        None when the page has no title (first page) or no figure columns.
     """
-    lines = group_lines(words_of(page))
+    lines = group_lines(words)
     start = _title_line(lines, kind)
     if start is None and first_page:
         return None
@@ -236,7 +236,7 @@ def read_page(
     headers, spanning, header_dates = read_header(header_lines, columns)
     heading_lines = lines[: start + 1] if start is not None else []
     heading_text = " ".join(line.text for line in [*heading_lines, *header_lines])
-    rows = _rows(leading + body[first_data:], columns, page_number, float(page.height))
+    rows = _rows(leading + body[first_data:], columns, page_number, page_height)
     return PageTable(
         page=page_number,
         columns=columns,
@@ -245,8 +245,7 @@ def read_page(
         heading_text=heading_text,
         header_dates=header_dates,
         rows=rows,
-        width=float(page.width),
-        height=float(page.height),
+        height=page_height,
     )
 
 
@@ -544,7 +543,7 @@ def _continues(previous: Row, row: Row) -> bool:
     return row.is_heading and row.label[0].islower() and not row.label.endswith(":")
 
 
-def _rejoin_split_figures(words: list[Word]) -> list[Word]:
+def rejoin_split_figures(words: list[Word]) -> list[Word]:
     """Join "(1,017" + ")" and "(" + "1,017)" that some producers emit as separate words."""
     joined: list[Word] = []
     for word in sorted(words, key=lambda w: (round(w.middle), w.x0)):

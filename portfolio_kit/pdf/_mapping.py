@@ -63,13 +63,15 @@ class Candidate:
 def normalise_label(label: str) -> str:
     """The label as the mapping table sees it.
 
-    Lower case; curly quotes and typographic dashes made plain; footnote
-    markers, "(Note 5)", "(loss)" and trailing colons removed; a parenthetical
-    qualifier such as "(including net gain on sale ...)" cut off.
+    Lower case; curly quotes and typographic dashes made plain; commas,
+    footnote markers, "(Note 5)", "(loss)" and trailing colons removed; a
+    parenthetical qualifier such as "(including net gain on sale ...)" cut
+    off. Patterns in ``line_items.csv`` are written against this form, so they
+    never contain commas.
     """
     text = label.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"[\u2010-\u2015\u2212]+", "-", text)
-    text = text.replace("$", " ")
+    text = text.replace("$", " ").replace(",", " ")
     text = _FOOTNOTES.sub(" ", text)
     text = _LOSS_WORDS.sub(" ", text)
     text = _QUALIFIERS.sub(" ", text)

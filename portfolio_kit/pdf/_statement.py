@@ -1,0 +1,423 @@
+"""From rows of printed figures to a statement of canonical, dated, scaled figures.
+
+Order of work for one statement: resolve each column's period end, read the
+units, find the subtotal structure (footings), derive each row's section and
+the meaning of unlabelled subtotals, map labels to canonical items, check the
+named identities, and only then score every figure's confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from portfolio_kit.pdf._identities import Evidence, check_equal, check_sum, find_footings
+from portfolio_kit.pdf._layout import ColumnHeader, PageTable, RawStatement, Row
+from portfolio_kit.pdf._mapping import (
+    Candidate,
+    assign,
+    match_label,
+    normalise_label,
+    row_nature,
+)
+from portfolio_kit.pdf._model import ExtractedStatement, Figure
+from portfolio_kit.pdf._periods import Units, detect_currency, parse_units, resolve_fiscal_year
+from portfolio_kit.vocabulary import Statement
+
+_LESS = re.compile(r"^(?:less|deduct)\b")
+_GENERIC_TOTAL = re.compile(r"^(?:total|totals|net)?$")
+_FX_EFFECT = re.compile(r"effect of .*(?:exchange|currency)|exchange rate")
+_STOP_WORDS = frozenset({"total", "and", "the", "of", "&", "net", "for", "in"})
+_SCALE_IN_LABEL = re.compile(r"\(in (thousands|millions|billions)\)")
+
+
+@dataclass(slots=True)
+class DocumentContext:
+    """Facts from the whole filing that help read one statement's header.
+
+    ``fiscal_year_end`` is the date on the cover ("For the fiscal year ended
+    January 29, 2022"); ``known_dates`` counts every full date printed in the
+    filing, to find the end of a fiscal year that a header gives only as
+    "2020".
+    """
+
+    fiscal_year_end: date | None
+    known_dates: Counter[date] = field(default_factory=Counter)
+    default_currency: str = "USD"
+
+
+@dataclass(slots=True)
+class _RowView:
+    row: Row
+    index: int
+    label: str
+    section: str = ""
+    nature: str = "money"
+    claimed: str | None = None
+
+
+def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedStatement:
+    """Date, scale, map and score the rows of one statement.
+
+    Parameters
+    ----------
+    raw : RawStatement
+        Rows and column headers read from the statement's pages.
+    context : DocumentContext
+
+    Returns
+    -------
+    ExtractedStatement
+        Figures only for columns whose period end could be resolved; a note
+        says when a column was skipped or its date estimated.
+    """
+    first = raw.pages[0]
+    notes: list[str] = []
+    periods, estimated = resolve_periods(first, context)
+    units = parse_units(first.heading_text)
+    currency = units.currency or _currency_from_cells(raw) or context.default_currency
+    if not units.stated:
+        notes.append("no units stated in the heading: figures taken as whole currency units")
+    rows = _aligned_rows(raw, len(periods), notes)
+    views = [_RowView(row=r, index=i, label=normalise_label(r.label)) for i, r in enumerate(rows)]
+    evidence = Evidence()
+    money = [v for v in views if not v.row.is_heading]
+    _assign_sections(views)
+    for view in views:
+        view.nature = row_nature(view.label, view.section)
+    money = [v for v in views if not v.row.is_heading and v.nature == "money"]
+    per_share = [v for v in views if not v.row.is_heading and v.nature == "per_share"]
+    footings = _footings(money, raw.kind, evidence) + _footings(per_share, raw.kind, evidence)
+    _name_subtotals(views, footings)
+    mapped = _map_items(views, raw.kind, evidence)
+    _named_identities(views, mapped, raw.kind, evidence)
+    figures = _figures(views, mapped, evidence, periods, estimated, units, currency, raw.kind)
+    for column, period in enumerate(periods):
+        if period is None:
+            notes.append(f"column {column + 1}: no period end could be read; its figures are left out")
+        elif estimated[column]:
+            notes.append(
+                f"column {column + 1}: period end {period.isoformat()} estimated from the fiscal year end"
+            )
+    return ExtractedStatement(
+        kind=raw.kind,
+        title=raw.title,
+        pages=tuple(p.page for p in raw.pages),
+        periods=tuple(periods),
+        period_estimated=tuple(estimated),
+        scale=units.scale,
+        currency=currency,
+        figures=figures,
+        notes=notes,
+    )
+
+
+def resolve_periods(page: PageTable, context: DocumentContext) -> tuple[list[date | None], list[bool]]:
+    """The period end of each column, and whether it was estimated.
+
+    Precedence: a full date over the column; a sentence over the table with
+    one date per column ("At January 3, 2021 and December 29, 2019"); the
+    column's year with a month and day printed once for all columns ("Year
+    Ended December 31,") or shared by the columns that print full dates; the
+    column's year resolved against the cover page's fiscal year end and the
+    dates printed in the filing (52/53-week years).
+    """
+    headers = page.headers
+    count = len(headers)
+    periods: list[date | None] = [_as_date(h.full_date) for h in headers]
+    estimated = [False] * count
+    sentence = [_as_date(d) for d in page.header_dates]
+    if any(p is None for p in periods) and len(sentence) == count and _sentence_fits(sentence, headers):
+        periods = [p or s for p, s in zip(periods, sentence, strict=True)]
+    shared = page.spanning_month_day or _shared_month_day(periods)
+    for column, header in enumerate(headers):
+        if periods[column] is not None or header.year is None:
+            continue
+        if shared is not None:
+            periods[column] = _safe_date(header.year, *shared)
+            continue
+        if context.fiscal_year_end is not None:
+            anchor_year = max(h.year for h in headers if h.year is not None)
+            periods[column], found = resolve_fiscal_year(
+                header.year, context.fiscal_year_end, anchor_year, context.known_dates
+            )
+            estimated[column] = not found
+    return periods, estimated
+
+
+def _sentence_fits(dates: list[date | None], headers: list[ColumnHeader]) -> bool:
+    """Dates in a sentence label the columns only if each is within a year of the column's year."""
+    for found, header in zip(dates, headers, strict=True):
+        if found is None:
+            return False
+        if header.year is not None and found.year - header.year not in (0, 1):
+            return False
+    return True
+
+
+def _shared_month_day(periods: list[date | None]) -> tuple[int, int] | None:
+    known = {(p.month, p.day) for p in periods if p is not None}
+    return known.pop() if len(known) == 1 else None
+
+
+def _as_date(parts: tuple[int, int, int] | None) -> date | None:
+    return date(*parts) if parts else None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    while day > 27:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
+    return date(year, month, day)
+
+
+def _currency_from_cells(raw: RawStatement) -> str | None:
+    for page in raw.pages:
+        code = detect_currency(page.heading_text)
+        if code:
+            return code
+    return None
+
+
+def _aligned_rows(raw: RawStatement, count: int, notes: list[str]) -> list[Row]:
+    """Rows of all pages with cells in the first page's column order."""
+    rows: list[Row] = []
+    for page in raw.pages:
+        if len(page.columns) != count:
+            notes.append(
+                f"page {page.page + 1}: {len(page.columns)} columns instead of {count}; rows skipped"
+            )
+            continue
+        rows.extend(page.rows)
+    for index, row in enumerate(rows):
+        row.index = index
+    return rows
+
+
+def _footings(views: list[_RowView], kind: Statement, evidence: Evidence) -> list:
+    values = [[c.value if c else None for c in v.row.cells] for v in views]
+    negated = [bool(_LESS.match(v.label)) for v in views]
+    decimals = max((c.decimals for v in views for c in v.row.cells if c and not c.is_dash), default=0)
+    unit = 10.0 ** (-decimals)
+    found = find_footings(values, negated, unit, allow_difference=True)
+    remapped = []
+    for footing in found:
+        total = views[footing.total].index
+        parts = tuple(views[p].index for p in footing.parts)
+        evidence.confirm([total, *parts], footing.columns)
+        if footing.failed:
+            evidence.fail(
+                [total], footing.failed, "does not equal the sum of the rows above it in this column"
+            )
+        remapped.append((total, parts))
+    return remapped
+
+
+def _assign_sections(views: list[_RowView]) -> None:
+    """Each row's section: the nearest heading above it (refined once subtotals are known)."""
+    current = ""
+    for view in views:
+        if view.row.is_heading:
+            if view.label:
+                current = view.label
+            continue
+        view.section = current
+
+
+def _name_subtotals(views: list[_RowView], footings: list[tuple[int, tuple[int, ...]]]) -> None:
+    """Give subtotals the heading they close, and re-derive sections after each closes.
+
+    A subtotal printed without a label (Foot Locker prints total current
+    assets as a bare number) or as a bare "Total" takes the innermost heading
+    above its first part that no other subtotal has claimed: "Current assets"
+    becomes "total current assets". A labelled subtotal claims a heading when
+    its words include the heading's words ("Total current liabilities" closes
+    "Current liabilities:"). Rows after a closed heading belong to the
+    heading around it, so "Long-term debt" after "Total current liabilities"
+    is no longer in the current section.
+    """
+    by_total = dict(footings)
+    start: dict[int, int] = {}
+
+    def block_start(row: int) -> int:
+        if row not in start:
+            parts = by_total.get(row)
+            start[row] = min(block_start(p) for p in parts) if parts else row
+        return start[row]
+
+    claimed: set[int] = set()
+    closes: dict[int, int] = {}
+    for total in sorted(by_total):
+        first = block_start(total)
+        run = []
+        cursor = first - 1
+        while cursor >= 0 and views[cursor].row.is_heading:
+            if views[cursor].label:
+                run.append(cursor)
+            cursor -= 1
+        view = views[total]
+        generic = bool(_GENERIC_TOTAL.match(view.label))
+        for heading in run:
+            if heading in claimed:
+                continue
+            if generic or _words(views[heading].label) <= _words(view.label):
+                claimed.add(heading)
+                closes[total] = heading
+                if generic:
+                    view.claimed = f"total {views[heading].label}"
+                break
+    open_headings: list[int] = []
+    for view in views:
+        if view.row.is_heading:
+            if view.label:
+                open_headings.append(view.index)
+            continue
+        closing = closes.get(view.index)
+        if closing is not None:
+            view.section = views[closing].label
+            open_headings = [h for h in open_headings if h < closing]
+        else:
+            view.section = views[open_headings[-1]].label if open_headings else ""
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.replace("'s", "")) if w not in _STOP_WORDS}
+
+
+def _map_items(views: list[_RowView], kind: Statement, evidence: Evidence) -> dict[int, Candidate]:
+    candidates = []
+    for view in views:
+        if view.row.is_heading:
+            continue
+        label = view.claimed or view.label
+        columns = [c for c, cell in enumerate(view.row.cells) if cell is not None]
+        confirmed = sum((view.index, c) in evidence.confirmed for c in columns)
+        share = confirmed / len(columns) if columns else 0.0
+        for item, weight in match_label(kind, label, view.section, view.nature):
+            candidates.append(Candidate(view.index, item, weight, share))
+    return {c.item: c for c in assign(candidates).values()}
+
+
+def _named_identities(
+    views: list[_RowView], mapped: dict[str, Candidate], kind: Statement, evidence: Evidence
+) -> None:
+    values = [[c.value if c else None for c in v.row.cells] for v in views]
+    decimals = max(
+        (c.decimals for v in views if v.nature == "money" for c in v.row.cells if c and not c.is_dash),
+        default=0,
+    )
+    unit = 10.0 ** (-decimals)
+
+    def row(item: str) -> int | None:
+        found = mapped.get(item)
+        return found.row if found else None
+
+    if kind is Statement.BALANCE:
+        check_equal(
+            evidence, row("total_assets"), row("total_liabilities_and_equity"), values, unit,
+            "total assets differ from total liabilities and equity",
+        )  # fmt: skip
+    elif kind is Statement.INCOME:
+        check_sum(
+            evidence, row("gross_profit"), [row("revenue"), row("cost_of_revenue")], [1, -1],
+            values, unit, "gross profit is not revenue minus cost of revenue",
+        )  # fmt: skip
+    else:
+        fx = next(
+            (v.index for v in views if not v.row.is_heading and _FX_EFFECT.search(v.label)), None
+        )
+        check_sum(
+            evidence,
+            row("net_change_in_cash"),
+            [row("operating_cash_flow"), row("investing_cash_flow"), row("financing_cash_flow")],
+            [1, 1, 1],
+            values,
+            unit,
+            "net change in cash is not the sum of operating, investing and financing cash flows",
+            optional=[fx],
+        )
+
+
+def _figures(
+    views: list[_RowView],
+    mapped: dict[str, Candidate],
+    evidence: Evidence,
+    periods: list[date | None],
+    estimated: list[bool],
+    units: Units,
+    currency: str,
+    kind: Statement,
+) -> list[Figure]:
+    by_row = {c.row: c for c in mapped.values()}
+    figures = []
+    for view in views:
+        if view.row.is_heading:
+            continue
+        candidate = by_row.get(view.index)
+        factor = _factor(view, units)
+        for column, cell in enumerate(view.row.cells):
+            period = periods[column] if column < len(periods) else None
+            if cell is None or period is None:
+                continue
+            key = (view.index, column)
+            failed = evidence.failed.get(key)
+            confidence = _confidence(
+                candidate.weight if candidate else None,
+                confirmed=key in evidence.confirmed and failed is None,
+                failed=failed is not None,
+                estimated=estimated[column],
+            )
+            figures.append(
+                Figure(
+                    statement=kind,
+                    item=candidate.item if candidate else None,
+                    label=view.row.label,
+                    period_end=period,
+                    value=cell.value * factor,
+                    currency=currency,
+                    page=view.row.page,
+                    bbox=cell.bbox,
+                    confidence=confidence,
+                    flag=failed or "",
+                    row=view.index,
+                    raw=cell.raw,
+                )
+            )
+    return figures
+
+
+def _factor(view: _RowView, units: Units) -> float:
+    if view.nature == "per_share":
+        return 1.0
+    if view.nature == "shares":
+        stated = _SCALE_IN_LABEL.search(view.label)
+        if stated:
+            return {"thousands": 1e3, "millions": 1e6, "billions": 1e9}[stated.group(1)]
+        return units.share_scale
+    return units.scale
+
+
+def _confidence(weight: float | None, *, confirmed: bool, failed: bool, estimated: bool) -> float:
+    """Evidence-based confidence for one figure.
+
+    High confidence (0.9 and above) needs both a clean label match (weight of
+    at least 0.9) and an identity that confirms the figure. A figure that
+    contradicts an identity is capped at 0.3 whatever its label.
+    """
+    if failed:
+        score = 0.3 if weight is None else 0.2 + 0.1 * weight
+    elif weight is None:
+        score = 0.85 if confirmed else 0.7
+    elif confirmed and weight >= 0.9:
+        score = 0.9 + 0.8 * (weight - 0.9)
+    elif confirmed:
+        score = 0.55 + 0.3 * weight
+    else:
+        score = 0.5 + 0.3 * weight
+    if estimated:
+        score = min(score, 0.85)
+    return round(min(score, 0.98), 3)

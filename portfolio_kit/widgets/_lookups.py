@@ -1,0 +1,87 @@
+"""The records a form offers in its dropdowns, read through the ORM.
+
+Forms hold no queries of their own: what a dropdown lists (and in which
+order) is decided here, through package sessions, so soft-deleted companies
+stay hidden unless a form asks for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portfolio_kit.models import Base, Fund, Investment, PortfolioCompany, Role, User
+
+M = TypeVar("M", bound=Base)
+
+Option = tuple[str, int]
+
+
+def record_options(
+    session: Session,
+    model: type[M],
+    label: Callable[[M], str],
+    *,
+    where: Sequence[Any] = (),
+    order_by: Sequence[Any] = (),
+    include_deleted: bool = False,
+) -> list[Option]:
+    """``(label, id)`` pairs of the rows of ``model`` matching ``where``."""
+    query = select(model).where(*where).order_by(*order_by, model.id)  # type: ignore[attr-defined]
+    if include_deleted:
+        query = query.execution_options(include_deleted=True)
+    return [(label(record), record.id) for record in session.scalars(query)]  # type: ignore[attr-defined]
+
+
+def fund_options(session: Session) -> list[Option]:
+    return record_options(session, Fund, lambda fund: fund.name, order_by=[Fund.name])
+
+
+def company_options(session: Session, *, include_deleted: bool = False) -> list[Option]:
+    def label(company: PortfolioCompany) -> str:
+        return f"{company.name} (deleted)" if company.is_deleted else company.name
+
+    return record_options(
+        session, PortfolioCompany, label, order_by=[PortfolioCompany.name], include_deleted=include_deleted
+    )
+
+
+def investment_options(session: Session) -> list[Option]:
+    funds = dict(session.execute(select(Fund.id, Fund.name)).tuples().all())
+    companies = dict(
+        session.execute(
+            select(PortfolioCompany.id, PortfolioCompany.name).execution_options(include_deleted=True)
+        ).tuples().all()
+    )
+
+    def label(investment: Investment) -> str:
+        return f"{funds.get(investment.fund_id, '?')} → {companies.get(investment.company_id, '?')}"
+
+    options = record_options(session, Investment, label)
+    return sorted(options, key=lambda option: option[0])
+
+
+def user_options(session: Session, *, role: Role | None = None) -> list[Option]:
+    where = [User.role == role] if role is not None else []
+    return record_options(
+        session, User, lambda user: f"{user.email} ({user.role.value})", where=where, order_by=[User.email]
+    )
+
+
+def fund_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Fund.id, Fund.name)).tuples().all())
+
+
+def company_currency(session: Session, company_id: int) -> str | None:
+    return session.scalar(
+        select(PortfolioCompany.currency)
+        .where(PortfolioCompany.id == company_id)
+        .execution_options(include_deleted=True)
+    )
+
+
+def fund_currency(session: Session, fund_id: int) -> str | None:
+    return session.scalar(select(Fund.currency).where(Fund.id == fund_id))

@@ -1,0 +1,94 @@
+"""The ``portfolio-kit`` command line, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, env_extra: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-c", "from portfolio_kit.cli import main; main()", *args],
+        capture_output=True, text=True, env=env, input=input, timeout=120,
+    )
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/cli.db"
+
+
+def test_help_is_everywhere():
+    for command in ([], ["db"], ["db", "upgrade"], ["demo"], ["user"], ["user", "add"], ["user", "grant"], ["info"], ["init"]):
+        result = run(*command, "--help")
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Usage: portfolio-kit" in result.stdout
+
+
+def test_init_creates_the_default_database_in_the_data_dir(_isolated_settings):
+    result = run("init")
+    assert result.returncode == 0, result.stderr
+    assert (_isolated_settings / "portfolio_kit.db").exists()
+    assert "database ready" in result.stdout
+
+
+def test_demo_then_info_then_refusal(db_url):
+    loaded = run("--database-url", db_url, "demo")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "3 funds, 25 companies" in loaded.stdout
+    assert "partner@example.com" in loaded.stdout
+
+    info = run("--database-url", db_url, "info")
+    assert info.returncode == 0
+    assert "funds" in info.stdout and "financial_metrics" in info.stdout
+
+    again = run("--database-url", db_url, "demo")
+    assert again.returncode == 1
+    assert "already holds data" in again.stderr
+    assert "Traceback" not in again.stderr
+
+    kept = run("--database-url", db_url, "demo", "--if-empty")
+    assert kept.returncode == 0
+    assert "leaving it as it is" in kept.stdout
+
+
+def test_user_add_and_grant(db_url):
+    assert run("--database-url", db_url, "demo").returncode == 0
+    added = run(
+        "--database-url", db_url, "user", "add", "--email", "Lp.One@Example.com", "--name", "LP One",
+        "--role", "partner", "--password", "correct horse battery",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "lp.one@example.com" in added.stdout
+    granted = run("--database-url", db_url, "user", "grant", "--email", "lp.one@example.com", "--fund", "Alder Ridge Growth IV")
+    assert granted.returncode == 0, granted.stderr
+    listed = run("--database-url", db_url, "user", "list")
+    assert "lp.one@example.com" in listed.stdout and "Alder Ridge Growth IV" in listed.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["user", "add", "--email", "not-an-email", "--name", "X", "--role", "analyst", "--password", "long enough pw"], "email"),
+        (["user", "add", "--email", "x@example.com", "--name", "X", "--role", "analyst", "--password", "short"], "password"),
+        (["user", "grant", "--email", "nobody@example.com", "--fund", "Fund"], "no user"),
+        (["user", "add", "--email", "x@example.com", "--name", "X", "--role", "wizard", "--password", "long enough pw"], "wizard"),
+    ],
+)
+def test_user_mistakes_are_one_sentence_on_stderr(db_url, args, message):
+    result = run("--database-url", db_url, *args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_setting_names_the_variable():
+    result = run("info", env_extra={"PORTFOLIO_KIT_DATABASE_URL": "mysql://somewhere/db"})
+    assert result.returncode == 1
+    assert "PORTFOLIO_KIT_DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
