@@ -22,7 +22,6 @@ which way an iteration happened to wander.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 
 RATE_TOLERANCE = 1e-10
 """Newton stops when a step moves the rate by less than this (times max(1, |rate|)).
@@ -145,8 +144,13 @@ def _scaled_values(ys: np.ndarray, times: np.ndarray, amounts: np.ndarray) -> np
 
 
 def _refine(lo: float, hi: float, times: np.ndarray, amounts: np.ndarray) -> float:
+    # scipy is imported here, not at module level: only the rare fallback needs
+    # it, and importing scipy.optimize would double the package's import time.
+    from scipy.optimize import brentq
+
     y = brentq(_scaled_value, lo, hi, args=(times, amounts), xtol=1e-14, rtol=1e-14, maxiter=200)
-    return float(np.expm1(y))
+    with np.errstate(over="ignore"):
+        return float(np.expm1(y))
 
 
 def _bracket_unique_root(times: np.ndarray, amounts: np.ndarray, guess: float) -> float | None:
@@ -237,15 +241,13 @@ def solve_rate(times: np.ndarray, amounts: np.ndarray, guess: float, what: str) 
         )
     newton_root = _newton(times, amounts, guess)
     if root_count_bound(times, amounts) <= 1:
-        if newton_root is not None:
-            return newton_root
-        root = _bracket_unique_root(times, amounts, guess)
-        if root is not None:
-            return root
-        raise ValueError(f"amounts: no {what} found (no rate above -100% gives zero NPV)")
-    if newton_root is not None and is_nearest_root(newton_root, guess, times, amounts):
-        return newton_root
-    root = _nearest_root_by_scan(times, amounts, guess, newton_root)
+        root = newton_root if newton_root is not None else _bracket_unique_root(times, amounts, guess)
+    elif newton_root is not None and is_nearest_root(newton_root, guess, times, amounts):
+        root = newton_root
+    else:
+        root = _nearest_root_by_scan(times, amounts, guess, newton_root)
     if root is None:
         raise ValueError(f"amounts: no {what} found: no rate above -100% gives zero NPV")
+    if not np.isfinite(root):
+        raise ValueError(f"amounts: no {what} found: the rate is too large to represent")
     return root

@@ -17,7 +17,6 @@ from portfolio_kit.analytics._validation import (
     as_amounts,
     as_days,
     as_rate,
-    as_scalar,
     day_to_timestamp,
     same_length,
 )
@@ -167,9 +166,3 @@ def mirr(amounts: Any, finance_rate: float, reinvest_rate: float) -> float:
     future_positives = float((np.where(values > 0, values, 0.0) * (1 + reinvest) ** (last - periods)).sum())
     present_negatives = float((np.where(values < 0, values, 0.0) / (1 + finance) ** periods).sum())
     return (future_positives / -present_negatives) ** (1.0 / last) - 1.0
-
-
-def discount_factor(rate: float, years: float) -> float:
-    """``1 / (1 + rate) ** years``: the factor Excel formulas and the DCF use."""
-    rate = as_rate("rate", rate)
-    return 1.0 / (1.0 + rate) ** as_scalar("years", years)

@@ -160,6 +160,8 @@ def recalculate(
             raise RecalculationError(
                 f"LibreOffice did not finish converting {len(paths)} workbook(s) within {timeout:.0f} s"
             ) from None
+        except OSError as exc:
+            raise RecalculationError(f"soffice: cannot run {executable}: {exc.strerror or exc}") from None
     finally:
         if own_profile:
             shutil.rmtree(profile, ignore_errors=True)

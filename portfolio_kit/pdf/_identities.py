@@ -7,7 +7,8 @@ Two kinds of check, both per period column:
   them minus the rest, as in "Gross margin = Net sales - Cost of sales")
   closes them. Every row that takes part in a footing is confirmed, the
   subtotal and each of its parts, including subtotals without a printed
-  label. A row printed as "Less: ..." counts negatively.
+  label. A row printed as "Less: ..." is a deduction whether its figure is
+  printed positive (J&J's treasury stock 38,490) or in parentheses.
 * named identities between canonical items: total assets = total
   liabilities and equity; gross profit = revenue - cost of revenue; net
   change in cash = operating + investing + financing cash flows (+ the
@@ -65,6 +66,8 @@ def find_footings(
     negated: Sequence[bool],
     unit: float,
     allow_difference: bool = True,
+    allow_near_miss: bool = True,
+    totals: Sequence[bool] | None = None,
 ) -> list[Footing]:
     """Subtotals that the rows of one statement foot to, top to bottom.
 
@@ -80,18 +83,32 @@ def find_footings(
     allow_difference : bool
         Also accept "first minus the rest" (income statements print expenses
         as positive numbers under the revenue they are deducted from).
+    allow_near_miss : bool
+        Accept a subtotal that foots in all columns but one when nothing foots
+        exactly: the failing column then holds a misread or misprinted figure
+        and is reported in ``Footing.failed``. At least two columns must pass,
+        or one when the row says it is a total (``totals``) and has three or
+        more parts (a balance sheet has only two columns).
+    totals : sequence of bool, optional
+        True for rows whose label says they are a total ("Total current assets").
 
     Returns
     -------
     list of Footing
-        In the order the subtotals appear.
+        In the order the subtotals appear. The shortest run of rows that foots
+        exactly wins; a near miss is considered only when no run foots exactly.
     """
     footings: list[Footing] = []
     open_rows: list[int] = []
     for index, row in enumerate(values):
         if all(v is None for v in row):
             continue
-        footing = _closing(index, values, negated, open_rows, unit, allow_difference)
+        footing = _closing(index, values, negated, open_rows, unit, allow_difference, exact=True)
+        if footing is None and allow_near_miss:
+            is_total = bool(totals[index]) if totals is not None else False
+            footing = _closing(
+                index, values, negated, open_rows, unit, allow_difference, exact=False, total_row=is_total
+            )
         if footing is None:
             open_rows.append(index)
             continue
@@ -108,6 +125,8 @@ def _closing(
     open_rows: list[int],
     unit: float,
     allow_difference: bool,
+    exact: bool,
+    total_row: bool = False,
 ) -> Footing | None:
     total = values[index]
     columns = [c for c, v in enumerate(total) if v is not None]
@@ -115,22 +134,31 @@ def _closing(
         return None
     for length in range(2, min(len(open_rows), _MAX_PARTS) + 1):
         parts = open_rows[-length:]
-        plain = tuple(-1 if negated[p] else 1 for p in parts)
+        plain = tuple(1 for _ in parts)
         modes = [plain]
         if allow_difference:
-            modes.append((plain[0], *(-s for s in plain[1:])))
+            modes.append((1, *(-1 for _ in parts[1:])))
         for signs in modes:
-            passed, failed = _compare(total, values, parts, signs, columns, unit)
-            if not failed and passed:
+            passed, failed = _compare(total, values, negated, parts, signs, columns, unit)
+            if exact and passed and not failed:
                 return Footing(index, tuple(parts), signs, tuple(passed))
-            if len(passed) >= 2 and len(failed) == 1 and _meaningful(values, parts, passed):
+            enough = len(passed) >= 2 or (len(passed) == 1 and total_row and length >= 3)
+            if not exact and enough and len(failed) == 1 and _meaningful(values, parts, passed):
                 return Footing(index, tuple(parts), signs, tuple(passed), tuple(failed))
     return None
+
+
+def _signed(value: float | None, negated: bool) -> float:
+    """A deduction row ("Less: treasury stock") subtracts, whether printed 38,490 or (88)."""
+    if value is None:
+        return 0.0
+    return -abs(value) if negated else value
 
 
 def _compare(
     total: Sequence[float | None],
     values: Sequence[Sequence[float | None]],
+    negated: Sequence[bool],
     parts: Sequence[int],
     signs: Sequence[int],
     columns: Sequence[int],
@@ -138,7 +166,9 @@ def _compare(
 ) -> tuple[list[int], list[int]]:
     passed, failed = [], []
     for column in columns:
-        amount = sum(sign * (values[p][column] or 0.0) for p, sign in zip(parts, signs, strict=True))
+        amount = sum(
+            sign * _signed(values[p][column], negated[p]) for p, sign in zip(parts, signs, strict=True)
+        )
         target = total[column]
         assert target is not None
         if abs(amount - target) <= tolerance(unit, len(parts)):
@@ -209,3 +239,33 @@ def check_sum(
             evidence.fail(
                 [total, *rows], [column], f"{what}: parts sum to {amount:,.2f}, printed {target:,.2f}"
             )
+
+
+def confirm_per_share(
+    evidence: Evidence,
+    per_share: int | None,
+    income: int | None,
+    shares: int | None,
+    values: Sequence[Sequence[float | None]],
+    income_scale: float,
+    shares_scale: float,
+    income_unit: float,
+    shares_unit: float,
+) -> None:
+    """Confirm earnings per share where it equals income divided by the share count.
+
+    Only confirms, never fails: preferred dividends and participating
+    securities legitimately move reported EPS away from the simple ratio.
+    The tolerance is half a cent plus what rounding the printed income and
+    share count can move the ratio by.
+    """
+    if per_share is None or income is None or shares is None:
+        return
+    for column in range(len(values[per_share])):
+        eps, earned, count = values[per_share][column], values[income][column], values[shares][column]
+        if eps is None or not earned or not count:
+            continue
+        ratio = (earned * income_scale) / (count * shares_scale)
+        slack = 0.005 + abs(ratio) * (0.5 * income_unit / abs(earned) + 0.5 * shares_unit / abs(count))
+        if abs(ratio - eps) <= slack + 1e-9:
+            evidence.confirm([per_share], [column])

@@ -80,13 +80,18 @@ def normalise_label(label: str) -> str:
     return text.strip(" :;,.")
 
 
-def row_nature(label: str, section: str) -> str:
+def row_nature(label: str, section: str, statement: Statement) -> str:
     """``"per_share"``, ``"shares"`` or ``"money"``: how a row's figures are measured.
 
-    The label decides first ("Basic earnings per share", "Weighted-average
-    shares outstanding"), then the heading the row sits under ("Earnings per
-    share:" / "Shares used in computing earnings per share:").
+    Only the income statement has per-share amounts and share counts (a
+    balance-sheet label such as "Common stock, 4,443,236 shares issued" is
+    money). The label decides first ("Basic earnings per share",
+    "Weighted-average shares outstanding"), then the heading the row sits
+    under ("Earnings per share:" / "Shares used in computing earnings per
+    share:").
     """
+    if statement is not Statement.INCOME:
+        return "money"
     if _PER_SHARE.search(label) and not re.search(r"\bshares\b", label.split("per")[0]):
         return "per_share"
     if _SHARE_COUNT.search(label):

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from portfolio_kit.pdf._identities import Evidence, check_equal, check_sum, find_footings
+from portfolio_kit.pdf._identities import (
+    Evidence,
+    check_equal,
+    check_sum,
+    confirm_per_share,
+    find_footings,
+)
 from portfolio_kit.pdf._layout import ColumnHeader, PageTable, RawStatement, Row
 from portfolio_kit.pdf._mapping import (
     Candidate,
@@ -27,6 +34,7 @@ from portfolio_kit.pdf._periods import Units, detect_currency, parse_units, reso
 from portfolio_kit.vocabulary import Statement
 
 _LESS = re.compile(r"^(?:less|deduct)\b")
+_TOTAL_LABEL = re.compile(r"^(?:total|net cash|net (?:increase|decrease|change))\b")
 _GENERIC_TOTAL = re.compile(r"^(?:total|totals|net)?$")
 _FX_EFFECT = re.compile(r"effect of .*(?:exchange|currency)|exchange rate")
 _STOP_WORDS = frozenset({"total", "and", "the", "of", "&", "net", "for", "in"})
@@ -83,16 +91,16 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     rows = _aligned_rows(raw, len(periods), notes)
     views = [_RowView(row=r, index=i, label=normalise_label(r.label)) for i, r in enumerate(rows)]
     evidence = Evidence()
-    money = [v for v in views if not v.row.is_heading]
     _assign_sections(views)
     for view in views:
-        view.nature = row_nature(view.label, view.section)
+        view.nature = row_nature(view.label, view.section, raw.kind)
     money = [v for v in views if not v.row.is_heading and v.nature == "money"]
     per_share = [v for v in views if not v.row.is_heading and v.nature == "per_share"]
-    footings = _footings(money, raw.kind, evidence) + _footings(per_share, raw.kind, evidence)
+    footings = _footings(money, raw.kind, evidence, near_miss=True)
+    footings += _footings(per_share, raw.kind, evidence, near_miss=False)
     _name_subtotals(views, footings)
     mapped = _map_items(views, raw.kind, evidence)
-    _named_identities(views, mapped, raw.kind, evidence)
+    _named_identities(views, mapped, raw.kind, units, evidence)
     figures = _figures(views, mapped, evidence, periods, estimated, units, currency, raw.kind)
     for column, period in enumerate(periods):
         if period is None:
@@ -198,12 +206,26 @@ def _aligned_rows(raw: RawStatement, count: int, notes: list[str]) -> list[Row]:
     return rows
 
 
-def _footings(views: list[_RowView], kind: Statement, evidence: Evidence) -> list:
+def _footings(
+    views: list[_RowView], kind: Statement, evidence: Evidence, near_miss: bool
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Footings among ``views`` (one kind of row), recorded as evidence; near misses only for money."""
     values = [[c.value if c else None for c in v.row.cells] for v in views]
     negated = [bool(_LESS.match(v.label)) for v in views]
     decimals = max((c.decimals for v in views for c in v.row.cells if c and not c.is_dash), default=0)
     unit = 10.0 ** (-decimals)
-    found = find_footings(values, negated, unit, allow_difference=True)
+    # Only income statements print deductions as positive numbers under what they
+    # are deducted from; elsewhere "first minus the rest" finds coincidences
+    # (total assets - total liabilities - equity components = noncontrolling interest).
+    totals = [bool(_TOTAL_LABEL.match(v.label)) for v in views]
+    found = find_footings(
+        values,
+        negated,
+        unit,
+        allow_difference=kind is Statement.INCOME,
+        allow_near_miss=near_miss,
+        totals=totals,
+    )
     remapped = []
     for footing in found:
         total = views[footing.total].index
@@ -303,7 +325,11 @@ def _map_items(views: list[_RowView], kind: Statement, evidence: Evidence) -> di
 
 
 def _named_identities(
-    views: list[_RowView], mapped: dict[str, Candidate], kind: Statement, evidence: Evidence
+    views: list[_RowView],
+    mapped: dict[str, Candidate],
+    kind: Statement,
+    units: Units,
+    evidence: Evidence,
 ) -> None:
     values = [[c.value if c else None for c in v.row.cells] for v in views]
     decimals = max(
@@ -326,6 +352,7 @@ def _named_identities(
             evidence, row("gross_profit"), [row("revenue"), row("cost_of_revenue")], [1, -1],
             values, unit, "gross profit is not revenue minus cost of revenue",
         )  # fmt: skip
+        _per_share_evidence(views, values, unit, row, units, evidence)
     else:
         fx = next(
             (v.index for v in views if not v.row.is_heading and _FX_EFFECT.search(v.label)), None
@@ -339,6 +366,41 @@ def _named_identities(
             unit,
             "net change in cash is not the sum of operating, investing and financing cash flows",
             optional=[fx],
+        )
+
+
+def _per_share_evidence(
+    views: list[_RowView],
+    values: list[list[float | None]],
+    unit: float,
+    row: Callable[[str], int | None],
+    units: Units,
+    evidence: Evidence,
+) -> None:
+    """EPS against income over the weighted share count of the same kind (basic, diluted)."""
+    income = row("net_income_attributable")
+    if income is None:
+        income = row("net_income")
+    share_rows = [v for v in views if v.nature == "shares" and not v.row.is_heading]
+    if income is None or not share_rows:
+        return
+    diluted = [v for v in share_rows if "dilut" in f"{v.section} {v.label}"]
+    basic = [v for v in share_rows if "dilut" not in f"{v.section} {v.label}"]
+    for item, candidates in (("eps_basic", basic), ("eps_diluted", diluted)):
+        if not candidates:
+            continue
+        shares = candidates[0]
+        decimals = max((c.decimals for c in shares.row.cells if c and not c.is_dash), default=0)
+        confirm_per_share(
+            evidence,
+            row(item),
+            income,
+            shares.index,
+            values,
+            units.scale,
+            _factor(shares, units),
+            unit,
+            10.0 ** (-decimals),
         )
 
 

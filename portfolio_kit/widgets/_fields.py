@@ -37,7 +37,8 @@ class FieldSpec:
         What the analyst reads beside the input.
     kind
         How the input is typed and parsed: ``text``, ``long_text``, ``number``
-        (a decimal amount), ``percent`` (typed as 2 for 2%, stored as 0.02),
+        (a decimal amount), ``percent`` (typed as 2 for 2%, stored as 0.02;
+        0 to 100),
         ``integer``, ``currency`` (ISO code), ``date``, ``choice`` (an enum),
         ``reference`` (a record picked from the database), ``flag`` or
         ``password``.
@@ -49,6 +50,8 @@ class FieldSpec:
         Longest accepted text.
     default
         Raw widget value of a new record.
+    suggestions
+        Known values a ``text`` field offers while still accepting others.
     """
 
     name: str
@@ -58,6 +61,7 @@ class FieldSpec:
     choices: type[enum.Enum] | None = None
     max_length: int = 255
     default: Any = None
+    suggestions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -79,7 +83,10 @@ class FieldSpec:
         if kind == "number":
             return _parse.parse_decimal(raw)
         if kind == "percent":
-            return _parse.parse_percent(raw)
+            value = _parse.parse_percent(raw)
+            if value is not None and not 0 <= value <= 1:
+                raise ValueError(f"must be a percentage from 0 to 100 (got {str(raw).strip()})")
+            return value
         if kind == "integer":
             return _parse.parse_integer(raw)
         if kind == "currency":
@@ -132,13 +139,20 @@ def _description(spec: FieldSpec) -> str:
     return spec.label + (" *" if spec.required else "")
 
 
-def make_input(spec: FieldSpec) -> widgets.ValueWidget:
-    """The input widget for a spec, holding its blank value."""
-    common: dict[str, Any] = {
-        "description": _description(spec),
-        "style": {"description_width": _DESCRIPTION_WIDTH},
-        "layout": widgets.Layout(width=_INPUT_WIDTH),
-    }
+def make_input(spec: FieldSpec, *, width: str | None = None) -> widgets.ValueWidget:
+    """The input widget for a spec, holding its blank value.
+
+    With ``width`` the input is a compact grid cell: no description, the
+    column header says what it is.
+    """
+    if width is None:
+        common: dict[str, Any] = {
+            "description": _description(spec),
+            "style": {"description_width": _DESCRIPTION_WIDTH},
+            "layout": widgets.Layout(width=_INPUT_WIDTH),
+        }
+    else:
+        common = {"layout": widgets.Layout(width=width)}
     kind = spec.kind
     if kind == "long_text":
         return widgets.Textarea(value=spec.blank_value(), rows=2, **common)
@@ -153,7 +167,14 @@ def make_input(spec: FieldSpec) -> widgets.ValueWidget:
     if kind == "reference":
         return widgets.Dropdown(options=[("—", 0)], value=0, **common)
     if kind == "flag":
-        return widgets.Checkbox(value=spec.blank_value(), indent=False, description=spec.label)
+        return widgets.Checkbox(
+            value=spec.blank_value(), indent=False, description=spec.label if width is None else "",
+            layout=widgets.Layout(width=width) if width else widgets.Layout(),
+        )
+    if kind == "text" and spec.suggestions:
+        return widgets.Combobox(
+            value=spec.blank_value(), options=list(spec.suggestions), ensure_option=False, **common
+        )
     placeholder = {"percent": "e.g. 2 for 2%", "currency": "e.g. USD", "number": "e.g. 1,250,000.00"}
     return widgets.Text(value=spec.blank_value(), placeholder=placeholder.get(kind, ""), **common)
 
@@ -168,12 +189,11 @@ def set_dropdown_options(dropdown: widgets.Dropdown, options: Sequence[tuple[str
     current = dropdown.value
     options = list(options)
     values = [value for _label, value in options]
-    with dropdown.hold_trait_notifications():
-        dropdown.options = options
-        if current in values:
-            dropdown.value = current
-        elif options:
-            dropdown.index = 0
+    dropdown.options = options
+    if current in values:
+        dropdown.value = current
+    elif options:
+        dropdown.index = 0
 
 
 class Field:
@@ -183,9 +203,9 @@ class Field:
     ``show_error`` fills or clears the label.
     """
 
-    def __init__(self, spec: FieldSpec) -> None:
+    def __init__(self, spec: FieldSpec, *, width: str | None = None) -> None:
         self.spec = spec
-        self.input = make_input(spec)
+        self.input = make_input(spec, width=width)
         self.error = widgets.HTML(value="", layout=widgets.Layout(margin="0 0 0 8px"))
         self.widget = widgets.HBox([self.input, self.error])
 
@@ -202,8 +222,15 @@ class Field:
         self.input.value = raw
 
     def set(self, stored: Any) -> None:
-        """Show a stored value (a Decimal, a date, an enum member...)."""
-        self.input.value = self.spec.format(stored)
+        """Show a stored value (a Decimal, a date, an enum member...).
+
+        A reference to a record the dropdown does not list (a soft-deleted
+        company) is added as ``#id`` rather than refused.
+        """
+        raw = self.spec.format(stored)
+        if self.spec.kind == "reference" and raw not in [value for _label, value in self.input.options]:
+            self.input.options = [*self.input.options, (f"#{raw}", raw)]
+        self.input.value = raw
 
     def clear(self) -> None:
         self.input.value = self.spec.blank_value()

@@ -8,12 +8,24 @@ stay hidden unless a form asks for them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portfolio_kit.models import Base, Fund, Investment, PortfolioCompany, Role, User
+from portfolio_kit.models import (
+    Base,
+    DueDiligenceItem,
+    FinancialMetric,
+    Fund,
+    FundCashFlow,
+    FundGrant,
+    Investment,
+    PortfolioCompany,
+    Role,
+    User,
+)
 
 M = TypeVar("M", bound=Base)
 
@@ -50,12 +62,13 @@ def company_options(session: Session, *, include_deleted: bool = False) -> list[
 
 
 def investment_options(session: Session) -> list[Option]:
-    funds = dict(session.execute(select(Fund.id, Fund.name)).tuples().all())
-    companies = dict(
-        session.execute(
+    funds = fund_names(session)
+    companies = {
+        row.id: row.name
+        for row in session.execute(
             select(PortfolioCompany.id, PortfolioCompany.name).execution_options(include_deleted=True)
-        ).tuples().all()
-    )
+        )
+    }
 
     def label(investment: Investment) -> str:
         return f"{funds.get(investment.fund_id, '?')} → {companies.get(investment.company_id, '?')}"
@@ -72,7 +85,7 @@ def user_options(session: Session, *, role: Role | None = None) -> list[Option]:
 
 
 def fund_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Fund.id, Fund.name)).tuples().all())
+    return {row.id: row.name for row in session.execute(select(Fund.id, Fund.name))}
 
 
 def company_currency(session: Session, company_id: int) -> str | None:
@@ -85,3 +98,51 @@ def company_currency(session: Session, company_id: int) -> str | None:
 
 def fund_currency(session: Session, fund_id: int) -> str | None:
     return session.scalar(select(Fund.currency).where(Fund.id == fund_id))
+
+
+def recent_fund_cash_flows(session: Session, fund_id: int, limit: int) -> list[FundCashFlow]:
+    """A fund's newest cash flows first."""
+    return list(
+        session.scalars(
+            select(FundCashFlow)
+            .where(FundCashFlow.fund_id == fund_id)
+            .order_by(FundCashFlow.date.desc(), FundCashFlow.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def metric_rows(
+    session: Session, company_id: int, scenario: str, period_type: str, period_ends: Sequence[date]
+) -> list[FinancialMetric]:
+    """A company's stored statement figures for the given periods."""
+    if not period_ends:
+        return []
+    return list(
+        session.scalars(
+            select(FinancialMetric).where(
+                FinancialMetric.company_id == company_id,
+                FinancialMetric.scenario == scenario,
+                FinancialMetric.period_type == period_type,
+                FinancialMetric.period_end.in_(list(period_ends)),
+            )
+        )
+    )
+
+
+def diligence_items(session: Session, company_id: int) -> list[DueDiligenceItem]:
+    """A company's checklist, by category then title."""
+    return list(
+        session.scalars(
+            select(DueDiligenceItem)
+            .where(DueDiligenceItem.company_id == company_id)
+            .order_by(DueDiligenceItem.category, DueDiligenceItem.title, DueDiligenceItem.id)
+        )
+    )
+
+
+def granted_fund_ids(session: Session, user_id: int) -> list[int]:
+    """The funds granted to a partner."""
+    return list(
+        session.scalars(select(FundGrant.fund_id).where(FundGrant.user_id == user_id).order_by(FundGrant.fund_id))
+    )

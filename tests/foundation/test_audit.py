@@ -323,6 +323,12 @@ def test_insert_update_delete_each_write_one_audit_row(any_db: Database, case: A
         session.flush()
         record_id = record.id
     rows = _rows_for(any_db, case.model.__name__, str(record_id))
+    if len(rows) != 1:
+        with any_db.engine.connect() as c:
+            from sqlalchemy import text
+            print("DEBUG ALL", c.execute(text("select id, action, entity_type, entity_id, actor from audit_log")).all())
+            print("DEBUG REC", c.execute(text(f"select * from {case.model.__tablename__}")).all())
+        print("DEBUG pool", any_db.engine.pool.status())
     assert len(rows) == 1
     _check_attribution(rows[0], "insert", case, record_id, actor)
     expected_fields = {field: [None, shown] for field, (_value, shown) in spec.items()}

@@ -1,0 +1,210 @@
+"""HTML building blocks of a dashboard page: toolbar, tiles, tables, charts, messages.
+
+Pages are mostly static HTML inside a few widgets: it renders at once, reads
+well in print and screenshots, and needs no JavaScript beyond Voila's own.
+Every value that comes from the database is escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from html import escape
+from importlib.resources import files
+from typing import Any, Literal
+
+import pandas as pd
+
+from portfolio_kit.charts import (
+    NOT_AVAILABLE,
+    format_date,
+    format_money,
+    format_multiple,
+    format_number,
+    format_pct,
+    to_svg,
+)
+from portfolio_kit.dashboards.catalog import DASHBOARDS
+
+READY_CLASS = "pk-ready"
+"""CSS class of the element a page adds once it is completely drawn (tests wait for it)."""
+
+ColumnKind = Literal["text", "money", "multiple", "pct", "pct_signed", "date", "number", "flags", "progress", "badge"]
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The dashboards' CSS, inlined into each page (no request for a stylesheet)."""
+    return files("portfolio_kit.dashboards").joinpath("dashboard.css").read_text(encoding="utf-8")
+
+
+def style_html() -> str:
+    return f"<style>{stylesheet()}</style>"
+
+
+def toolbar_html(*, current: str, viewer_name: str, served: bool, base_url: str = "/") -> str:
+    """The navigation bar: brand, the three dashboards, who is signed in, sign out."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    links = []
+    for page in DASHBOARDS:
+        css = ' class="pk-current"' if page.key == current else ""
+        links.append(f'<a{css} href="{escape(page.url(base))}">{escape(page.title)}</a>')
+    sign_out = f'<a href="{escape(base)}logout">Sign out</a>' if served else ""
+    home = f'<a class="pk-brand" href="{escape(base)}">portfolio_kit</a>' if served else '<span class="pk-brand">portfolio_kit</span>'
+    return (
+        '<nav class="pk-toolbar">'
+        f"{home}{''.join(links)}"
+        '<span class="pk-spacer"></span>'
+        f'<span class="pk-who">{escape(viewer_name)}</span>{sign_out}'
+        "</nav>"
+    )
+
+
+def heading_html(title: str, *, as_of: date | None, meta: str = "") -> str:
+    """The page heading with its as-of date (every page states one)."""
+    as_of_text = f"As of {format_date(as_of)}" if as_of else "No reporting date yet"
+    meta_html = f'<span class="pk-meta">{escape(meta)}</span>' if meta else ""
+    return (
+        '<div class="pk-heading">'
+        f'<h2>{escape(title)}</h2><span class="pk-asof" data-as-of="{as_of.isoformat() if as_of else ""}">'
+        f"{escape(as_of_text)}</span>{meta_html}</div>"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """A headline figure: ``key`` identifies it in the page (tests read it)."""
+
+    key: str
+    label: str
+    value: str
+    note: str = ""
+
+
+def tiles_html(tiles: Iterable[Tile]) -> str:
+    cells = []
+    for tile in tiles:
+        note = f'<div class="pk-note">{escape(tile.note)}</div>' if tile.note else ""
+        cells.append(
+            f'<div class="pk-tile" data-tile="{escape(tile.key)}">'
+            f'<div class="pk-label">{escape(tile.label)}</div>'
+            f'<div class="pk-value">{escape(tile.value)}</div>{note}</div>'
+        )
+    return f'<div class="pk-tiles">{"".join(cells)}</div>'
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """How one column of a table is shown."""
+
+    key: str
+    label: str
+    kind: ColumnKind = "text"
+    currency: str = "USD"
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("money", "multiple", "pct", "pct_signed", "number")
+
+
+def _cell(value: Any, column: Column) -> str:
+    if column.kind == "flags":
+        flags = list(value) if isinstance(value, list | tuple) else []
+        if not flags:
+            return '<span class="pk-flag pk-ok">none</span>'
+        return "".join(f'<span class="pk-flag">{escape(str(flag))}</span>' for flag in flags)
+    if column.kind == "progress":
+        number = _finite(value)
+        if number is None:
+            return NOT_AVAILABLE
+        width = max(0.0, min(1.0, number)) * 100
+        return f'<span class="pk-progress"><span style="width:{width:.0f}%"></span></span>{format_pct(number, decimals=0)}'
+    if column.kind == "badge":
+        return NOT_AVAILABLE if _missing(value) else f'<span class="pk-badge">{escape(str(value))}</span>'
+    formatters: dict[str, Callable[[Any], str]] = {
+        "money": lambda v: format_money(v, column.currency),
+        "multiple": format_multiple,
+        "pct": format_pct,
+        "pct_signed": lambda v: format_pct(v, signed=True),
+        "date": format_date,
+        "number": format_number,
+    }
+    if column.kind in formatters:
+        return escape(formatters[column.kind](None if _missing(value) else value))
+    return NOT_AVAILABLE if _missing(value) else escape(str(value))
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _finite(value: Any) -> float | None:
+    if _missing(value):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def table_html(
+    rows: pd.DataFrame,
+    columns: Sequence[Column],
+    *,
+    total: dict[str, Any] | None = None,
+    row_key: str | None = None,
+    caption: str = "",
+) -> str:
+    """An HTML table of ``rows`` showing ``columns`` in order.
+
+    ``total`` is an optional last row (same keys as ``columns``); ``row_key``
+    names a column written to each row's ``data-key`` attribute.
+    """
+    head = "".join(
+        f'<th class="pk-num">{escape(c.label)}</th>' if c.numeric else f"<th>{escape(c.label)}</th>" for c in columns
+    )
+    body = []
+    for record in rows.to_dict("records"):
+        key_attr = f' data-key="{escape(str(record.get(row_key)))}"' if row_key else ""
+        cells = "".join(
+            f'<td class="pk-num">{_cell(record.get(c.key), c)}</td>' if c.numeric else f"<td>{_cell(record.get(c.key), c)}</td>"
+            for c in columns
+        )
+        body.append(f"<tr{key_attr}>{cells}</tr>")
+    if total is not None:
+        cells = "".join(
+            f'<td class="pk-num">{_cell(total.get(c.key), c)}</td>'
+            if c.numeric
+            else f"<td>{escape(str(total.get(c.key, '')))}</td>"
+            for c in columns
+        )
+        body.append(f'<tr class="pk-total">{cells}</tr>')
+    caption_html = f'<div class="pk-footnote">{escape(caption)}</div>' if caption else ""
+    return f'<table class="pk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{caption_html}'
+
+
+def chart_html(chart: Any, *, name: str) -> str:
+    """A chart drawn to SVG in the kernel (no JavaScript, no network)."""
+    return f'<figure class="pk-chart" data-chart="{escape(name)}">{to_svg(chart)}</figure>'
+
+
+def section_html(title: str, content: str) -> str:
+    return f'<section class="pk-section"><h3>{escape(title)}</h3>{content}</section>'
+
+
+def message_html(text: str, *, kind: Literal["info", "warning"] = "info") -> str:
+    """A plain sentence in place of content that cannot be shown."""
+    css = "pk-message pk-warning" if kind == "warning" else "pk-message"
+    return f'<div class="{css}" role="status">{escape(text)}</div>'
+
+
+def ready_marker_html(key: str, *, state: str = "ok") -> str:
+    """The element tests wait for: present once the page is completely drawn."""
+    return f'<span class="{READY_CLASS}" data-dashboard="{escape(key)}" data-state="{escape(state)}" hidden></span>'

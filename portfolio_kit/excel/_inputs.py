@@ -1,0 +1,247 @@
+"""The Inputs sheet of a model: one row per assumption, each a named range.
+
+A model declares its assumptions as ``InputSpec`` rows; the same list writes
+the sheet (styled input cells, a description, data validation, a workbook
+name per input) and reads it back (``read_inputs``), so the builder and the
+import can never disagree about where an assumption lives. Reading goes
+through the defined names, which Excel and LibreOffice move along when an
+analyst inserts rows, so a rearranged Inputs sheet still reads correctly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from portfolio_kit.excel import _styles as st
+from portfolio_kit.excel._workbook import define_name
+
+LABEL_COLUMN = 1
+DESCRIPTION_COLUMN = 2
+VALUE_COLUMN = 3
+FIRST_YEAR_COLUMN = 4
+"""Per-year inputs sit in the same columns as the years of the model sheets
+(column D is year 1 everywhere), so a formula for year t reads column t + 3."""
+
+NUMBER = "number"
+OPTIONAL_NUMBER = "optional_number"
+BOOLEAN = "boolean"
+CHOICE = "choice"
+TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """One assumption: where it goes, what it means, how it is checked.
+
+    ``field`` is the key in the assumptions mapping (a dataclass field of
+    ``portfolio_kit.analytics``), ``name`` the workbook's defined name.
+    """
+
+    field: str
+    name: str
+    label: str
+    description: str
+    number_format: str = st.GENERAL
+    per_year: bool = False
+    kind: str = NUMBER
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """An input cell that cannot be read: sheet, cell, the input's name and why."""
+
+    sheet: str | None
+    cell: str | None
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else "workbook"
+        return f"{where} ({self.name}): {self.message}"
+
+
+def _validation(spec: InputSpec) -> DataValidation:
+    if spec.kind == BOOLEAN:
+        return DataValidation(
+            type="list", formula1='"TRUE,FALSE"', allow_blank=False, showErrorMessage=True,
+            errorTitle=spec.label, error="Choose TRUE or FALSE.",
+        )
+    if spec.kind == CHOICE:
+        return DataValidation(
+            type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=False, showErrorMessage=True,
+            errorTitle=spec.label, error=f"Choose one of: {', '.join(spec.choices)}.",
+        )
+    if spec.kind == TEXT:
+        return DataValidation(type="textLength", operator="between", formula1="1", formula2="60", allow_blank=False)
+    return DataValidation(
+        type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
+        allow_blank=spec.kind == OPTIONAL_NUMBER, showErrorMessage=True, errorTitle=spec.label,
+        error="Enter a number.",
+    )
+
+
+def write_section_title(ws: Worksheet, row: int, title: str, last_column: int) -> int:
+    ws.cell(row=row, column=LABEL_COLUMN, value=title)
+    st.style_section_row(ws, row, LABEL_COLUMN, last_column)
+    return row + 1
+
+
+def write_inputs(
+    wb: Workbook,
+    ws: Worksheet,
+    specs: Sequence[InputSpec],
+    values: Mapping[str, Any],
+    row: int,
+    years: int,
+) -> tuple[int, dict[str, str]]:
+    """Write input rows from ``row`` on; return the next free row and each
+    field's cell reference (``Inputs!$C$7`` or a year range) for formulas."""
+    references: dict[str, str] = {}
+    sheet = ws.title
+    for spec in specs:
+        ws.cell(row=row, column=LABEL_COLUMN, value=spec.label)
+        description = ws.cell(row=row, column=DESCRIPTION_COLUMN, value=spec.description)
+        description.alignment = st.WRAP
+        description.font = st.NOTE_FONT
+        validation = _validation(spec)
+        ws.add_data_validation(validation)
+        value = values.get(spec.field)
+        if spec.per_year:
+            first = get_column_letter(FIRST_YEAR_COLUMN)
+            last = get_column_letter(FIRST_YEAR_COLUMN + years - 1)
+            for offset in range(years):
+                cell = ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=float(value[offset]))
+                st.style_input(cell, spec.number_format)
+            ref = f"{first}{row}:{last}{row}"
+            validation.add(ref)
+            define_name(wb, spec.name, ws, ref)
+            references[spec.field] = f"'{sheet}'!${first}${row}:${last}${row}"
+        else:
+            cell = ws.cell(row=row, column=VALUE_COLUMN)
+            if value is not None:
+                cell.value = value if isinstance(value, bool | str) else float(value)
+            st.style_input(cell, spec.number_format)
+            validation.add(cell.coordinate)
+            define_name(wb, spec.name, ws, cell.coordinate)
+            references[spec.field] = f"'{sheet}'!${get_column_letter(VALUE_COLUMN)}${row}"
+        row += 1
+    return row, references
+
+
+def _cells_of(wb: Workbook, name: str) -> list[tuple[str, str]] | None:
+    defined = wb.defined_names.get(name)
+    if defined is None:
+        return None
+    cells: list[tuple[str, str]] = []
+    for sheet, coordinate in defined.destinations:
+        if sheet not in wb.sheetnames:
+            return None
+        block = wb[sheet][coordinate.replace("$", "")]
+        if not isinstance(block, tuple):
+            cells.append((sheet, block.coordinate))
+            continue
+        for row in block:
+            for cell in row if isinstance(row, tuple) else (row,):
+                cells.append((sheet, cell.coordinate))
+    return cells
+
+
+def _number(raw: Any) -> tuple[float | None, str | None]:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, "is empty"
+    if isinstance(raw, bool):
+        return None, f"{raw} is not a number"
+    if isinstance(raw, int | float):
+        number = float(raw)
+        return (number, None) if math.isfinite(number) else (None, f"{raw} is not a finite number")
+    if isinstance(raw, str) and raw.startswith("="):
+        return None, f"holds the formula {raw}; an input must be a typed number"
+    if isinstance(raw, str) and raw.strip().startswith("#"):
+        return None, f"holds the error value {raw.strip()}"
+    return None, f"{str(raw)[:40]!r} is not a number"
+
+
+def _boolean(raw: Any) -> tuple[bool | None, str | None]:
+    if isinstance(raw, bool):
+        return raw, None
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw), None
+    if isinstance(raw, str) and raw.strip().upper() in ("TRUE", "FALSE"):
+        return raw.strip().upper() == "TRUE", None
+    return None, f"{raw!r} is not TRUE or FALSE"
+
+
+def read_inputs(
+    wb: Workbook, specs: Sequence[InputSpec], years: int
+) -> tuple[dict[str, Any], list[InputProblem]]:
+    """Values of every input, read through the defined names, and every problem found.
+
+    The workbook must be loaded with formulas (``data_only=False``): an input
+    cell that holds a formula instead of a typed value is reported, since
+    its value is only known after a spreadsheet program saved the file.
+    """
+    values: dict[str, Any] = {}
+    problems: list[InputProblem] = []
+    for spec in specs:
+        cells = _cells_of(wb, spec.name)
+        if not cells:
+            problems.append(
+                InputProblem(None, None, spec.name, "the named input is missing or points to a deleted sheet")
+            )
+            continue
+        if spec.per_year:
+            if len(cells) != years:
+                sheet, first = cells[0]
+                problems.append(
+                    InputProblem(sheet, first, spec.name, f"expected {years} yearly values, the range has {len(cells)}")
+                )
+                continue
+            numbers = []
+            for sheet, coordinate in cells:
+                number, why = _number(wb[sheet][coordinate].value)
+                if why is not None:
+                    problems.append(InputProblem(sheet, coordinate, spec.name, why))
+                numbers.append(number)
+            values[spec.field] = numbers
+            continue
+        sheet, coordinate = cells[0]
+        raw = wb[sheet][coordinate].value
+        if spec.kind == BOOLEAN:
+            flag, why = _boolean(raw)
+            if why is not None:
+                problems.append(InputProblem(sheet, coordinate, spec.name, why))
+            values[spec.field] = flag
+        elif spec.kind == CHOICE:
+            text = raw.strip() if isinstance(raw, str) else raw
+            if text not in spec.choices:
+                problems.append(
+                    InputProblem(sheet, coordinate, spec.name, f"{raw!r} is not one of {', '.join(spec.choices)}")
+                )
+            values[spec.field] = text
+        elif spec.kind == TEXT:
+            if not isinstance(raw, str) or not raw.strip():
+                problems.append(InputProblem(sheet, coordinate, spec.name, "must be a non-empty text"))
+            values[spec.field] = raw.strip() if isinstance(raw, str) else raw
+        elif spec.kind == OPTIONAL_NUMBER and (raw is None or (isinstance(raw, str) and not raw.strip())):
+            values[spec.field] = None
+        else:
+            number, why = _number(raw)
+            if why is not None:
+                problems.append(InputProblem(sheet, coordinate, spec.name, why))
+            values[spec.field] = number
+    return values, problems
+
+
+def input_cell(wb: Workbook, name: str) -> tuple[str, str] | None:
+    """(sheet, first cell) of a named input, for error messages."""
+    cells = _cells_of(wb, name)
+    return cells[0] if cells else None

@@ -1,0 +1,466 @@
+"""A leveraged-buyout model as a live Excel workbook.
+
+``build_lbo`` writes the model of ``portfolio_kit.analytics.lbo.lbo_returns``
+line by line as formulas over an Inputs sheet: sources and uses, the
+operating projection, a debt schedule per tranche with mandatory
+amortisation and an optional cash sweep, exit equity, MOIC and IRR (Excel's
+``IRR`` over the sponsor's cash flows). Conventions are those of the Python
+model, chosen so the workbook has no circular reference: interest on opening
+balances, mandatory repayment a fixed share of the original principal,
+excess cash above the minimum swept (``sweep_share`` of it) into the sweep
+tranches in order, no revolver, one equity cheque in and one out.
+
+Sheets: Cover, Inputs, History (when given), LBO, and a very hidden
+metadata sheet that the import reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from portfolio_kit.analytics.lbo import LboAssumptions
+from portfolio_kit.excel import _styles as st
+from portfolio_kit.excel._history import write_history_sheet
+from portfolio_kit.excel._inputs import (
+    BOOLEAN,
+    FIRST_YEAR_COLUMN,
+    TEXT,
+    InputSpec,
+    write_inputs,
+    write_section_title,
+)
+from portfolio_kit.excel._workbook import add_cover_sheet, define_name, print_setup, write_metadata
+
+MODEL_KIND = "lbo"
+MODEL_VERSION = 1
+
+YEARLY_INPUTS = (
+    InputSpec("ebitda_growth", "EbitdaGrowth", "EBITDA growth",
+              "Growth of each holding year's EBITDA; the number of years is the holding period.",
+              st.PERCENT, per_year=True),
+)
+DEAL_INPUTS = (
+    InputSpec("entry_ebitda", "EntryEbitda", "Entry EBITDA", "EBITDA at closing (year 0).", st.AMOUNT),
+    InputSpec("entry_multiple", "EntryMultiple", "Entry multiple (EV / EBITDA)", "Purchase price multiple.",
+              st.MULTIPLE),
+    InputSpec("exit_multiple", "ExitMultiple", "Exit multiple (EV / EBITDA)", "Applied to the final year's EBITDA.",
+              st.MULTIPLE),
+    InputSpec("transaction_fees", "TransactionFees", "Transaction fees", "Paid at closing, funded like the price.",
+              st.AMOUNT),
+    InputSpec("minimum_cash", "MinimumCash", "Minimum cash", "Funded at closing and kept on the balance sheet.",
+              st.AMOUNT),
+)
+OPERATING_INPUTS = (
+    InputSpec("tax_rate", "TaxRate", "Tax rate", "On positive pre-tax income (EBITDA - D&A - interest).", st.PERCENT),
+    InputSpec("depreciation_pct_ebitda", "DaPctEbitda", "D&A % of EBITDA", "Tax shield only; not a cash cost.",
+              st.PERCENT),
+    InputSpec("capex_pct_ebitda", "CapexPctEbitda", "Capex % of EBITDA", "Capital expenditure per unit of EBITDA.",
+              st.PERCENT),
+    InputSpec("nwc_pct_ebitda", "NwcPctEbitda", "Working capital % of EBITDA growth",
+              "Cash tied up per unit of EBITDA growth.", st.PERCENT),
+    InputSpec("sweep_share", "SweepShare", "Cash sweep share", "Share of excess cash that repays sweep tranches.",
+              st.PERCENT),
+)
+VALUATION_INPUTS = (
+    InputSpec("existing_net_debt", "ExistingNetDebt", "Target's net debt before the deal",
+              "Refinanced at closing; the equity purchase price is purchase EV less this "
+              "(used for the equity value an import stores).", st.AMOUNT),
+)
+
+
+def tranche_specs(index: int) -> tuple[InputSpec, ...]:
+    """The five inputs of tranche ``index`` (1-based), in the order of ``DebtTranche``'s fields."""
+    prefix = f"Tranche{index}"
+    return (
+        InputSpec(f"tranches.{index}.name", f"{prefix}Name", f"Tranche {index}: name", "A label, unique.", kind=TEXT),
+        InputSpec(f"tranches.{index}.amount", f"{prefix}Amount", f"Tranche {index}: amount",
+                  "Principal drawn at closing.", st.AMOUNT),
+        InputSpec(f"tranches.{index}.interest_rate", f"{prefix}Rate", f"Tranche {index}: interest rate",
+                  "Cash interest on the opening balance.", st.PERCENT_2DP),
+        InputSpec(f"tranches.{index}.amortization_rate", f"{prefix}Amortization",
+                  f"Tranche {index}: mandatory amortisation", "Repaid each year, as a share of the original amount.",
+                  st.PERCENT),
+        InputSpec(f"tranches.{index}.cash_sweep", f"{prefix}Sweep", f"Tranche {index}: cash sweep",
+                  "TRUE: excess cash repays this tranche (in tranche order).", kind=BOOLEAN),
+    )
+
+
+OUTPUT_NAMES = (
+    "PurchaseEnterpriseValue", "TotalUses", "TotalDebtAtClosing", "SponsorEquity", "ExitEnterpriseValue",
+    "ExitNetDebt", "ExitEquityValue", "SponsorProceeds", "EquityMOIC", "EquityIRR",
+)
+
+
+def _inputs_sheet(
+    wb: Workbook, assumptions: LboAssumptions, existing_net_debt: float, first_year: int | None, currency: str
+) -> dict[str, str]:
+    ws = wb.create_sheet("Inputs")
+    years = assumptions.years
+    last_column = FIRST_YEAR_COLUMN + years - 1
+    ws["A1"] = "Inputs: every assumption of the LBO"
+    ws["A1"].font = st.TITLE_FONT
+    ws["A2"] = (
+        f"Blue cells on yellow are inputs; everything else is a formula. Amounts in {currency}; "
+        "rates as percentages. Each input is a named range (Formulas > Name Manager)."
+    )
+    ws["A2"].font = st.SUBTITLE_FONT
+    values: dict[str, Any] = assumptions.to_dict()
+    values["existing_net_debt"] = existing_net_debt
+    refs: dict[str, str] = {}
+    row = write_section_title(ws, 4, "Operating drivers by holding year", last_column)
+    ws.cell(row=row, column=1, value="Driver")
+    ws.cell(row=row, column=2, value="Meaning")
+    for offset in range(years):
+        label = f"FY{first_year + offset}" if first_year else f"Year {offset + 1}"
+        ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
+    st.style_header_row(ws, row, 1, last_column)
+    row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
+    refs.update(found)
+    for title, specs in (
+        ("Deal", DEAL_INPUTS),
+        ("Operations and cash", OPERATING_INPUTS),
+        ("Valuation of the target", VALUATION_INPUTS),
+    ):
+        row = write_section_title(ws, row + 1, title, last_column)
+        row, found = write_inputs(wb, ws, specs, values, row, years)
+        refs.update(found)
+    row = write_section_title(ws, row + 1, "Debt tranches (repaid and swept in this order)", last_column)
+    if not assumptions.tranches:
+        ws.cell(row=row, column=1, value="No acquisition debt: the deal is all equity.").font = st.NOTE_FONT
+        row += 1
+    for index, tranche in enumerate(assumptions.tranches, start=1):
+        tranche_values = {f"tranches.{index}.{key}": value for key, value in tranche.to_dict().items()}
+        row, found = write_inputs(wb, ws, tranche_specs(index), tranche_values, row, years)
+        refs.update(found)
+        row += 1
+    st.set_widths(ws, {1: 36, 2: 58, 3: 14})
+    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_column + 1), 12)
+    ws.freeze_panes = "C4"
+    print_setup(ws, f"A1:{get_column_letter(max(last_column, 3))}{row}")
+    return refs
+
+
+@dataclass
+class _Writer:
+    ws: Worksheet
+    years: int
+
+    @property
+    def last(self) -> str:
+        return get_column_letter(FIRST_YEAR_COLUMN + self.years - 1)
+
+    def label(self, row: int, text: str, unit: str = "") -> None:
+        self.ws.cell(row=row, column=1, value=text)
+        if unit:
+            self.ws.cell(row=row, column=2, value=unit)
+
+    def scalar(self, row: int, text: str, formula: str, number_format: str, *, output: bool = False) -> str:
+        self.label(row, text)
+        cell = self.ws.cell(row=row, column=3, value=formula)
+        if output:
+            st.style_output(cell, number_format)
+        else:
+            st.style_formula(cell, number_format)
+        return f"C{row}"
+
+    def yearly(self, row: int, text: str, unit: str, formula: Any, number_format: str, *, bold: bool = False) -> None:
+        """``formula(c, p)`` gives the formula of year column ``c`` (previous column ``p``)."""
+        self.label(row, text, unit)
+        for offset in range(self.years):
+            column = FIRST_YEAR_COLUMN + offset
+            c, p = get_column_letter(column), get_column_letter(column - 1)
+            st.style_formula(self.ws.cell(row=row, column=column, value=formula(c, p)), number_format, bold=bold)
+
+    def base(self, row: int, formula: str, number_format: str) -> None:
+        st.style_formula(self.ws.cell(row=row, column=3, value=formula), number_format)
+
+
+def _sum_of(column: str, rows: list[int]) -> str:
+    return "=" + "+".join(f"{column}{row}" for row in rows) if rows else "=0"
+
+
+def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_year: int | None) -> int:
+    ws = wb.create_sheet("LBO")
+    w = _Writer(ws, assumptions.years)
+    n = assumptions.years
+    last = w.last
+    last_index = FIRST_YEAR_COLUMN + n - 1
+    first = get_column_letter(FIRST_YEAR_COLUMN)
+    ws["A1"] = "Leveraged buyout"
+    ws["A1"].font = st.TITLE_FONT
+    ws["A2"] = f"{currency}; interest on opening balances, no revolver, one equity cheque in and out."
+    ws["A2"].font = st.SUBTITLE_FONT
+    tranches = list(range(1, len(assumptions.tranches) + 1))
+
+    row = write_section_title(ws, 4, "Sources and uses at closing", last_index)
+    uses_start = row
+    w.scalar(row, "Entry EBITDA", "=EntryEbitda", st.AMOUNT)
+    w.scalar(row + 1, "Entry multiple", "=EntryMultiple", st.MULTIPLE)
+    purchase = w.scalar(row + 2, "Purchase enterprise value", f"=C{row}*C{row + 1}", st.AMOUNT)
+    w.scalar(row + 3, "Transaction fees", "=TransactionFees", st.AMOUNT)
+    w.scalar(row + 4, "Cash to balance sheet", "=MinimumCash", st.AMOUNT)
+    uses = w.scalar(row + 5, "Total uses", f"=C{row + 2}+C{row + 3}+C{row + 4}", st.AMOUNT)
+    st.style_total(ws[uses], st.AMOUNT)
+    define_name(wb, "PurchaseEnterpriseValue", ws, purchase)
+    define_name(wb, "TotalUses", ws, uses)
+    row += 7
+    source_rows = []
+    for index in tranches:
+        ws.cell(row=row, column=1, value=f"=Tranche{index}Name")
+        st.style_formula(ws.cell(row=row, column=3, value=f"=Tranche{index}Amount"), st.AMOUNT)
+        source_rows.append(row)
+        row += 1
+    debt = w.scalar(row, "Total debt", _sum_of("C", source_rows), st.AMOUNT)
+    equity = w.scalar(row + 1, "Sponsor equity", f"={uses}-{debt}", st.AMOUNT, output=True)
+    total_sources = w.scalar(row + 2, "Total sources", f"={debt}+{equity}", st.AMOUNT)
+    st.style_total(ws[total_sources], st.AMOUNT)
+    w.scalar(row + 3, "Total debt / entry EBITDA", f"={debt}/C{uses_start}", st.MULTIPLE)
+    w.scalar(row + 4, "Sponsor equity % of sources", f"={equity}/{total_sources}", st.PERCENT)
+    define_name(wb, "TotalDebtAtClosing", ws, debt)
+    define_name(wb, "SponsorEquity", ws, equity)
+    row += 6
+
+    header = row
+    ws.cell(row=header, column=1, value="Projection")
+    ws.cell(row=header, column=2, value="Unit")
+    ws.cell(row=header, column=3, value=f"FY{first_year - 1} (closing)" if first_year else "Closing (year 0)")
+    for offset in range(n):
+        label = f"FY{first_year + offset}" if first_year else f"Year {offset + 1}"
+        ws.cell(row=header, column=FIRST_YEAR_COLUMN + offset, value=label)
+    st.style_header_row(ws, header, 1, last_index)
+
+    keys = ["year", "growth", "ebitda", "da", "interest", "pretax", "taxes", "capex", "dnwc", "fcf", "gap1",
+            "opening_cash", "mandatory", "available", "sweep", "closing_cash", "gap2"]
+    r = {key: header + 1 + index for index, key in enumerate(keys)}
+    tranche_rows: dict[int, dict[str, int]] = {}
+    cursor = r["gap2"] + 1
+    for index in tranches:
+        tranche_rows[index] = {
+            "title": cursor, "opening": cursor + 1, "interest": cursor + 2, "mandatory": cursor + 3,
+            "sweep": cursor + 4, "closing": cursor + 5,
+        }
+        cursor += 7
+    r["total_debt"] = cursor
+    r["net_debt"] = cursor + 1
+    r["flows"] = cursor + 2
+
+    growth_row = _named_row(wb, "EbitdaGrowth")
+    w.label(r["year"], "Year index")
+    for offset in range(n):
+        ws.cell(row=r["year"], column=FIRST_YEAR_COLUMN + offset, value=offset + 1)
+    ws.cell(row=r["year"], column=3, value=0)
+    w.yearly(r["growth"], "EBITDA growth", "%", lambda c, p: f"=Inputs!{c}${growth_row}", st.PERCENT)
+    w.yearly(r["ebitda"], "EBITDA", currency, lambda c, p: f"={p}{r['ebitda']}*(1+{c}{r['growth']})", st.AMOUNT,
+             bold=True)
+    w.base(r["ebitda"], "=EntryEbitda", st.AMOUNT)
+    w.yearly(r["da"], "Depreciation and amortisation", currency, lambda c, p: f"={c}{r['ebitda']}*DaPctEbitda",
+             st.AMOUNT)
+    w.yearly(r["interest"], "Interest (on opening balances)", currency,
+             lambda c, p: _sum_of(c, [tranche_rows[i]["interest"] for i in tranches]), st.AMOUNT)
+    w.yearly(r["pretax"], "Pre-tax income", currency,
+             lambda c, p: f"={c}{r['ebitda']}-{c}{r['da']}-{c}{r['interest']}", st.AMOUNT)
+    w.yearly(r["taxes"], "Taxes", currency, lambda c, p: f"=MAX({c}{r['pretax']},0)*TaxRate", st.AMOUNT)
+    w.yearly(r["capex"], "Capital expenditure", currency, lambda c, p: f"={c}{r['ebitda']}*CapexPctEbitda", st.AMOUNT)
+    w.yearly(r["dnwc"], "Increase in working capital", currency,
+             lambda c, p: f"=NwcPctEbitda*({c}{r['ebitda']}-{p}{r['ebitda']})", st.AMOUNT)
+    w.yearly(r["fcf"], "Free cash flow after interest and tax", currency,
+             lambda c, p: f"={c}{r['ebitda']}-{c}{r['interest']}-{c}{r['taxes']}-{c}{r['capex']}-{c}{r['dnwc']}",
+             st.AMOUNT, bold=True)
+    w.yearly(r["opening_cash"], "Opening cash", currency, lambda c, p: f"={p}{r['closing_cash']}", st.AMOUNT)
+    w.yearly(r["mandatory"], "Mandatory repayments", currency,
+             lambda c, p: _sum_of(c, [tranche_rows[i]["mandatory"] for i in tranches]), st.AMOUNT)
+    w.yearly(r["available"], "Cash available for the sweep", currency,
+             lambda c, p: f"=MAX(0,{c}{r['opening_cash']}+{c}{r['fcf']}-{c}{r['mandatory']}-MinimumCash)*SweepShare",
+             st.AMOUNT)
+    w.yearly(r["sweep"], "Cash sweep repayments", currency,
+             lambda c, p: _sum_of(c, [tranche_rows[i]["sweep"] for i in tranches]), st.AMOUNT)
+    w.yearly(r["closing_cash"], "Closing cash", currency,
+             lambda c, p: f"={c}{r['opening_cash']}+{c}{r['fcf']}-{c}{r['mandatory']}-{c}{r['sweep']}",
+             st.AMOUNT, bold=True)
+    w.base(r["closing_cash"], "=MinimumCash", st.AMOUNT)
+
+    for position, index in enumerate(tranches):
+        t = tranche_rows[index]
+        ws.cell(row=t["title"], column=1, value=f'="Debt schedule: "&Tranche{index}Name')
+        st.style_section_row(ws, t["title"], 1, last_index)
+        earlier = [tranche_rows[i]["sweep"] for i in tranches[:position]]
+
+        def pool(c: str, earlier: list[int] = earlier) -> str:
+            taken = "".join(f"-{c}{row}" for row in earlier)
+            return f"{c}{r['available']}{taken}"
+
+        w.yearly(t["opening"], "Opening balance", currency, lambda c, p, t=t: f"={p}{t['closing']}", st.AMOUNT)
+        w.yearly(t["interest"], "Interest", currency,
+                 lambda c, p, t=t, i=index: f"={c}{t['opening']}*Tranche{i}Rate", st.AMOUNT)
+        w.yearly(t["mandatory"], "Mandatory amortisation", currency,
+                 lambda c, p, t=t, i=index: f"=MIN({c}{t['opening']},Tranche{i}Amortization*Tranche{i}Amount)",
+                 st.AMOUNT)
+        w.yearly(t["sweep"], "Cash sweep", currency,
+                 lambda c, p, t=t, i=index, pool=pool:
+                 f"=IF(Tranche{i}Sweep,MIN({pool(c)},{c}{t['opening']}-{c}{t['mandatory']}),0)", st.AMOUNT)
+        w.yearly(t["closing"], "Closing balance", currency,
+                 lambda c, p, t=t: f"={c}{t['opening']}-{c}{t['mandatory']}-{c}{t['sweep']}", st.AMOUNT, bold=True)
+        w.base(t["closing"], f"=Tranche{index}Amount", st.AMOUNT)
+
+    closing_rows = [tranche_rows[i]["closing"] for i in tranches]
+    w.yearly(r["total_debt"], "Total debt", currency, lambda c, p: _sum_of(c, closing_rows), st.AMOUNT, bold=True)
+    w.base(r["total_debt"], _sum_of("C", closing_rows), st.AMOUNT)
+    w.yearly(r["net_debt"], "Net debt", currency, lambda c, p: f"={c}{r['total_debt']}-{c}{r['closing_cash']}",
+             st.AMOUNT)
+    w.base(r["net_debt"], f"=C{r['total_debt']}-C{r['closing_cash']}", st.AMOUNT)
+
+    exit_top = r["flows"] + 2
+    row = write_section_title(ws, exit_top, "Exit and returns", last_index)
+    exit_ebitda = w.scalar(row, "Exit-year EBITDA", f"={last}{r['ebitda']}", st.AMOUNT)
+    w.scalar(row + 1, "Exit multiple", "=ExitMultiple", st.MULTIPLE)
+    exit_ev = w.scalar(row + 2, "Exit enterprise value", f"={exit_ebitda}*C{row + 1}", st.AMOUNT)
+    exit_net_debt = w.scalar(row + 3, "Less: net debt at exit", f"={last}{r['net_debt']}", st.AMOUNT)
+    exit_equity = w.scalar(row + 4, "Exit equity value", f"={exit_ev}-{exit_net_debt}", st.AMOUNT)
+    proceeds = w.scalar(row + 5, "Sponsor proceeds (equity cannot be worth less than zero)",
+                        f"=MAX({exit_equity},0)", st.AMOUNT)
+    moic = w.scalar(row + 6, "Equity MOIC", f"={proceeds}/SponsorEquity", st.MULTIPLE, output=True)
+    irr = w.scalar(row + 7, "Equity IRR (IRR of the sponsor cash flows)",
+                   f"=IF({moic}>0,IRR(C{r['flows']}:{last}{r['flows']}),-1)", st.PERCENT, output=True)
+    w.scalar(row + 8, "IRR check: MOIC ^ (1 / years) - 1", f"={moic}^(1/C{row + 9})-1", st.PERCENT)
+    w.scalar(row + 9, "Holding period (years)", f"=COUNT({first}{r['year']}:{last}{r['year']})", st.GENERAL)
+    w.scalar(row + 10, "Cash below the minimum in some year?",
+             f'=IF(MIN({first}{r["closing_cash"]}:{last}{r["closing_cash"]})<MinimumCash-1E-9,'
+             '"yes: no revolver is modelled","no")', st.GENERAL)
+
+    w.label(r["flows"], "Sponsor cash flows", currency)
+    st.style_formula(ws.cell(row=r["flows"], column=3, value="=-SponsorEquity"), st.AMOUNT)
+    for offset in range(n):
+        column = FIRST_YEAR_COLUMN + offset
+        value = f"={proceeds}" if offset == n - 1 else "=0"
+        st.style_formula(ws.cell(row=r["flows"], column=column, value=value), st.AMOUNT)
+
+    for name, ref in (
+        ("ExitEnterpriseValue", exit_ev), ("ExitNetDebt", exit_net_debt), ("ExitEquityValue", exit_equity),
+        ("SponsorProceeds", proceeds), ("EquityMOIC", moic), ("EquityIRR", irr),
+    ):
+        define_name(wb, name, ws, ref)
+    for name, key in (("Ebitda", "ebitda"), ("ClosingCash", "closing_cash"), ("TotalDebt", "total_debt"),
+                      ("NetDebtByYear", "net_debt"), ("FreeCashFlowAfterDebtService", "fcf")):
+        define_name(wb, name, ws, f"{first}{r[key]}:{last}{r[key]}")
+    for index in tranches:
+        t = tranche_rows[index]
+        for line in ("interest", "mandatory", "sweep", "closing"):
+            define_name(wb, f"Tranche{index}{line.capitalize()}ByYear", ws, f"{first}{t[line]}:{last}{t[line]}")
+
+    st.set_widths(ws, {1: 46, 2: 8, 3: 16})
+    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_index + 1), 14)
+    ws.freeze_panes = ws.cell(row=header + 1, column=3)
+    end = row + 10
+    print_setup(ws, f"A1:{last}{end}")
+    return end
+
+
+def _named_row(wb: Workbook, name: str) -> int:
+    _sheet, coordinate = next(iter(wb.defined_names[name].destinations))
+    return int("".join(ch for ch in coordinate.split(":")[0] if ch.isdigit()))
+
+
+def build_lbo(
+    assumptions: LboAssumptions,
+    *,
+    history: pd.DataFrame | None = None,
+    existing_net_debt: float = 0.0,
+    company: str = "Company",
+    company_id: int | None = None,
+    currency: str = "USD",
+    as_of: date | None = None,
+    first_year: int | None = None,
+    data_source: str | None = None,
+) -> Workbook:
+    """An LBO workbook whose every computed cell is a formula over its Inputs sheet.
+
+    Parameters
+    ----------
+    assumptions
+        ``analytics.lbo.LboAssumptions``; the workbook's outputs equal
+        ``analytics.lbo.lbo_returns(assumptions)`` (IRR via Excel's ``IRR``).
+    history
+        Annual financials for a History sheet (index fiscal year, columns
+        canonical line items); None or empty for assumptions alone.
+    existing_net_debt
+        The target's net debt before the deal, refinanced at closing: the
+        equity purchase price is the purchase EV less this. It affects no
+        return figure; the import stores it with the valuation.
+    company, company_id, currency, as_of, first_year, data_source
+        As for ``build_dcf``.
+
+    Raises
+    ------
+    ValueError
+        When ``assumptions`` is not an ``LboAssumptions`` or
+        ``existing_net_debt`` is not a finite number.
+    """
+    if not isinstance(assumptions, LboAssumptions):
+        raise ValueError(f"assumptions: expected LboAssumptions, got {type(assumptions).__name__}")
+    try:
+        existing_net_debt = float(existing_net_debt)
+    except (TypeError, ValueError):
+        raise ValueError(f"existing_net_debt: must be a number, got {existing_net_debt!r}") from None
+    if existing_net_debt != existing_net_debt or abs(existing_net_debt) == float("inf"):
+        raise ValueError(f"existing_net_debt: must be finite, got {existing_net_debt}")
+    has_history = history is not None and not history.empty
+    if first_year is None and has_history:
+        first_year = int(max(history.index)) + 1
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    refs = _inputs_sheet(wb, assumptions, existing_net_debt, first_year, currency)
+    if has_history:
+        write_history_sheet(wb, history, currency)
+    _lbo_sheet(wb, assumptions, currency, first_year)
+    source = data_source or (
+        f"History: {len(history)} fiscal years from the portfolio_kit database." if has_history
+        else "No stored history: the model is built from the assumptions alone."
+    )
+    add_cover_sheet(
+        wb,
+        "Leveraged buyout model",
+        [
+            ("Company", company),
+            ("Currency", currency),
+            ("As of", as_of or "not given"),
+            ("Holding period", f"{assumptions.years} years"),
+            ("Debt tranches", ", ".join(t.name for t in assumptions.tranches) or "none (all equity)"),
+            ("Data", source),
+            ("Prepared with", "portfolio_kit"),
+        ],
+        [
+            "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula and recalculates.",
+            "Conventions: interest on opening balances (no circularity); mandatory amortisation is a share of the "
+            "original principal; cash above the minimum, after debt service, is swept into the sweep tranches in "
+            "order; no revolver, so a shortfall shows as cash below the minimum; one equity cheque in at closing and "
+            "one out at exit. These are the formulas of portfolio_kit.analytics.lbo.lbo_returns.",
+            "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, recomputes the returns "
+            "in Python and stores an LBO valuation with these assumptions.",
+        ],
+    )
+    write_metadata(
+        wb,
+        {
+            "kind": MODEL_KIND,
+            "model_version": MODEL_VERSION,
+            "company_id": company_id,
+            "company_name": company,
+            "currency": currency,
+            "as_of": as_of,
+            "years": assumptions.years,
+            "first_year": first_year,
+            "tranches": len(assumptions.tranches),
+            "with_history": has_history,
+            "input_references": refs,
+        },
+    )
+    wb.active = 0
+    return wb

@@ -1,0 +1,211 @@
+"""Running one query and getting an Arrow table back, as fast as the database allows.
+
+The fast path is ADBC, an Arrow-native driver: the database's rows arrive as
+columns, with no Python object per value, which is what makes a million rows
+load in well under a second where ``pandas.read_sql`` through SQLAlchemy takes
+several (see ``docs/frames.md`` for the figures). The query itself is always a
+SQLAlchemy Core ``Select``, compiled here for the ADBC driver's parameter style
+(``?`` for SQLite, ``$1`` for PostgreSQL) with every filter value bound as a
+parameter, so the same statement also runs unchanged on the fallback.
+
+The fallback, SQLAlchemy plus ``pandas.read_sql``, is used only when
+
+- the ADBC driver is not installed (``adbc-driver-postgresql`` comes with the
+  ``postgres`` extra; ``adbc-driver-sqlite`` is a core dependency), or
+- the database is an in-memory SQLite database, which lives inside the
+  engine's own connection and cannot be opened a second time.
+
+A read-only ``Database`` stays read-only on the fast path: SQLite files are
+opened with ``mode=ro`` and PostgreSQL sessions with
+``default_transaction_read_only=on``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Select
+from sqlalchemy.engine import URL, Dialect
+
+from portfolio_kit.db import Database
+from portfolio_kit.frames._schema import Column, to_frame
+
+Loader = Literal["adbc", "sqlalchemy"]
+
+SQLITE_BATCH_ROWS = 1 << 30
+"""The ADBC SQLite driver infers each column's type from the first batch and
+fails on a later batch that disagrees (a column NULL for the first 1,024 rows
+becomes int64, then meets a string). One batch for the whole result makes the
+inference see every row; it costs no extra time or memory, since the whole
+result is fetched anyway."""
+
+READ_ONLY_OPTION = "-c default_transaction_read_only=on"
+
+_PYSQLITE_URL_KEYS = frozenset(
+    {"uri", "timeout", "check_same_thread", "isolation_level", "detect_types", "cached_statements", "factory"}
+)
+"""Query keys of a SQLAlchemy SQLite URL that configure pysqlite, not SQLite;
+the rest of a ``file:`` URI's query (``mode=ro``) is SQLite's own."""
+
+
+@dataclass(frozen=True, slots=True)
+class _AdbcTarget:
+    driver: Literal["sqlite", "postgresql"]
+    uri: str
+    dialect: Dialect
+
+
+def load_frame(db: Database, statement: Select[Any], columns: list[Column]) -> pd.DataFrame:
+    """One query, one Arrow table, one conversion to pandas with the contract's dtypes."""
+    return to_frame(read_arrow(db, statement), columns)
+
+
+def loader_for(db: Database) -> Loader:
+    """Which path :func:`read_arrow` takes for ``db``: ``"adbc"`` or ``"sqlalchemy"``."""
+    return "adbc" if _adbc_target(db) is not None else "sqlalchemy"
+
+
+def read_arrow(db: Database, statement: Select[Any]) -> pa.Table:
+    """Run ``statement`` once and return its rows as an Arrow table.
+
+    One round trip: one statement on one connection, closed afterwards.
+    Column names are the statement's labels; types are whatever the driver
+    gives (``portfolio_kit.frames._schema.to_frame`` normalises them).
+    """
+    target = _adbc_target(db)
+    if target is None:
+        return _read_with_sqlalchemy(db, statement)
+    return _read_with_adbc(target, statement)
+
+
+def _read_with_sqlalchemy(db: Database, statement: Select[Any]) -> pa.Table:
+    with db.engine.connect() as connection:
+        frame = pd.read_sql(statement, connection)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _read_with_adbc(target: _AdbcTarget, statement: Select[Any]) -> pa.Table:
+    compiled = statement.compile(dialect=target.dialect, compile_kwargs={"render_postcompile": True})
+    parameters = [_adbc_parameter(compiled.params[name], target.driver) for name in compiled.positiontup or ()]
+    with _adbc_connection(target) as connection, connection.cursor() as cursor:
+        if target.driver == "sqlite":
+            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(SQLITE_BATCH_ROWS)})
+        cursor.execute(str(compiled), parameters or None)
+        return cursor.fetch_arrow_table()
+
+
+@contextmanager
+def _adbc_connection(target: _AdbcTarget) -> Iterator[Any]:
+    # Autocommit, so that no transaction stays open holding locks or an old snapshot.
+    if target.driver == "sqlite":
+        import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+        connection = adbc_sqlite.connect(target.uri, autocommit=True)
+    else:
+        import adbc_driver_postgresql.dbapi as adbc_postgresql
+
+        connection = adbc_postgresql.connect(target.uri, autocommit=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _adbc_parameter(value: Any, driver: str) -> Any:
+    """A bound value as the ADBC driver must see it to compare like SQLAlchemy does.
+
+    SQLAlchemy stores dates on SQLite as ISO text and timestamps as naive UTC
+    text with microseconds; comparisons there are textual, so the parameter
+    must be text in exactly that form.
+    """
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if driver != "sqlite":
+        return value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _adbc_target(db: Database) -> _AdbcTarget | None:
+    url = db.engine.url
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        uri = _sqlite_uri(url, db.read_only)
+        if uri is None or not _driver_installed("adbc_driver_sqlite"):
+            return None
+        return _AdbcTarget("sqlite", uri, db.engine.dialect)
+    if backend == "postgresql" and _driver_installed("adbc_driver_postgresql"):
+        return _AdbcTarget("postgresql", libpq_uri(url, read_only=db.read_only), _numeric_dollar_dialect(type(db.engine.dialect)))
+    return None
+
+
+@functools.cache
+def _driver_installed(module: str) -> bool:
+    try:
+        __import__(f"{module}.dbapi")
+    except ImportError:
+        return False
+    return True
+
+
+@functools.cache
+def _numeric_dollar_dialect(dialect_class: type[Dialect]) -> Dialect:
+    """The engine's PostgreSQL dialect, rendering parameters as libpq's ``$1, $2``."""
+    return dialect_class(paramstyle="numeric_dollar")
+
+
+def _sqlite_uri(url: URL, read_only: bool) -> str | None:
+    """The file (or ``file:`` URI) ADBC should open, or None for an in-memory database."""
+    database = url.database or ""
+    if database in ("", ":memory:") or ":memory:" in database or url.query.get("mode") == "memory":
+        return None
+    if database.startswith("file:"):
+        query = {key: value for key, value in url.query.items() if key not in _PYSQLITE_URL_KEYS}
+        if read_only:
+            query["mode"] = "ro"
+        return f"{database}?{urlencode(query, doseq=True)}" if query else database
+    if read_only:
+        return f"file:{quote(database)}?mode=ro"
+    return database
+
+
+def libpq_uri(url: URL, *, read_only: bool = False) -> str:
+    """A ``postgresql://`` URI that libpq (and so ADBC) accepts, for a SQLAlchemy URL.
+
+    User, password and database are percent-encoded; query arguments
+    (``sslmode``, ``host`` for a socket directory, ...) are kept, since psycopg
+    hands them to libpq as they are. ``read_only`` adds
+    ``-c default_transaction_read_only=on`` to the session options.
+    """
+    netloc = ""
+    if url.username:
+        netloc = quote(url.username, safe="")
+        if url.password is not None:
+            netloc += ":" + quote(str(url.password), safe="")
+        netloc += "@"
+    if url.host:
+        netloc += f"[{url.host}]" if ":" in url.host else url.host
+    if url.port:
+        netloc += f":{url.port}"
+    query: dict[str, Any] = dict(url.query)
+    if read_only:
+        existing = query.get("options")
+        query["options"] = f"{existing} {READ_ONLY_OPTION}" if existing else READ_ONLY_OPTION
+    uri = f"postgresql://{netloc}/{quote(url.database or '', safe='')}"
+    return f"{uri}?{urlencode(query, doseq=True, quote_via=quote)}" if query else uri

@@ -1,0 +1,196 @@
+"""Statement values and operating KPIs by company and period, long and wide.
+
+These are the big tables (a million rows is an ordinary portfolio's history at
+monthly granularity), so their queries join nothing: soft-deleted companies
+and fund membership are tested with ``IN`` sub-queries, and rows come back in
+storage (id) order, which costs the database no sort. ``metrics_wide`` pivots
+in pandas, once, after the single query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from portfolio_kit.db import Database
+from portfolio_kit.frames._fields import as_float, select_fields
+from portfolio_kit.frames._filters import DateLike, Ids, as_date, company_conditions, id_list, name_list
+from portfolio_kit.frames._loader import load_frame
+from portfolio_kit.frames._schema import Column, enum_values
+from portfolio_kit.models import CompanyKPI, FinancialMetric, MetricSource, PeriodType, Scenario
+from portfolio_kit.vocabulary import KPI_UNITS, KPIS, LINE_ITEMS
+
+WIDE_INDEX = ("company_id", "period_end", "period_type", "scenario")
+
+
+def metrics(
+    db: Database,
+    company_ids: Ids = None,
+    fund_ids: Ids = None,
+    line_items: str | Iterable[str] | None = None,
+    period_types: str | Iterable[str] | None = None,
+    scenarios: str | Iterable[str] | None = None,
+    as_of: DateLike = None,
+) -> pd.DataFrame:
+    """Financial statement values, one row per company, period, scenario and line item.
+
+    Columns: ``company_id``, ``period_end`` (datetime64[ns]), ``period_type``
+    and ``scenario`` (categories of ``PeriodType`` and ``Scenario``),
+    ``line_item`` (category in the vocabulary's order: income statement,
+    balance sheet, cash flow), ``value`` (float64, in ``currency`` units, as
+    reported: a capital expenditure is negative), ``currency``, ``source``
+    (category of ``MetricSource``).
+
+    Parameters
+    ----------
+    company_ids, fund_ids : int, list of int or None
+        None for no restriction, ``[]`` for an empty frame.
+    line_items : str or list of str, optional
+        Canonical names from ``portfolio_kit.vocabulary.LINE_ITEMS``.
+    period_types, scenarios : str or list of str, optional
+        Values of ``PeriodType`` ('quarter', 'ltm', ...) and ``Scenario``
+        ('actual', 'budget', 'forecast').
+    as_of : date, optional
+        Leave out periods ending after this day.
+
+    Raises
+    ------
+    ValidationError
+        For ids that are not integers, unknown line items, period types or
+        scenarios, or an ``as_of`` that is not a date.
+    """
+    company_list = id_list("company_ids", company_ids)
+    fund_list = id_list("fund_ids", fund_ids)
+    items = name_list("line_items", line_items, LINE_ITEMS)
+    types = name_list("period_types", period_types, enum_values(PeriodType))
+    chosen_scenarios = name_list("scenarios", scenarios, enum_values(Scenario))
+    cutoff = as_date("as_of", as_of)
+    metric = FinancialMetric
+    statement, columns = select_fields(
+        [
+            (Column("company_id", "int"), metric.company_id),
+            (Column("period_end", "date"), metric.period_end),
+            (Column("period_type", "category", enum_values(PeriodType)), metric.period_type),
+            (Column("scenario", "category", enum_values(Scenario)), metric.scenario),
+            (Column("line_item", "category", tuple(LINE_ITEMS), closed=False), metric.line_item),
+            (Column("value", "float"), as_float(metric.value)),
+            (Column("currency", "str"), metric.currency),
+            (Column("source", "category", enum_values(MetricSource)), metric.source),
+        ]
+    )
+    statement = statement.where(*company_conditions(metric.company_id, company_list, fund_list))
+    if items is not None:
+        statement = statement.where(metric.line_item.in_(items))
+    if types is not None:
+        statement = statement.where(metric.period_type.in_(types))
+    if chosen_scenarios is not None:
+        statement = statement.where(metric.scenario.in_(chosen_scenarios))
+    if cutoff is not None:
+        statement = statement.where(metric.period_end <= cutoff)
+    return load_frame(db, statement.order_by(metric.id), columns)
+
+
+def metrics_wide(
+    db: Database,
+    company_ids: Ids = None,
+    fund_ids: Ids = None,
+    line_items: str | Iterable[str] | None = None,
+    period_types: str | Iterable[str] | None = None,
+    scenarios: str | Iterable[str] | None = None,
+    as_of: DateLike = None,
+) -> pd.DataFrame:
+    """Statement values with one column per line item (float64, NaN where not reported).
+
+    The index is (``company_id``, ``period_end``), sorted, followed by
+    ``period_type`` and ``scenario`` when the loaded rows hold more than one
+    of them (ask for one, e.g. ``scenarios="actual"``, to keep the index
+    short). Columns follow the vocabulary's order. The ``currency`` and
+    ``source`` of each figure are dropped: use :func:`metrics` when they
+    matter. Arguments and errors as for :func:`metrics`.
+    """
+    long = metrics(db, company_ids, fund_ids, line_items, period_types, scenarios, as_of)
+    return pivot_wide(long, "line_item")
+
+
+def kpis(
+    db: Database,
+    company_ids: Ids = None,
+    fund_ids: Ids = None,
+    kpi_names: str | Iterable[str] | None = None,
+    period_types: str | Iterable[str] | None = None,
+    scenarios: str | Iterable[str] | None = None,
+    as_of: DateLike = None,
+) -> pd.DataFrame:
+    """Operating KPIs, one row per company, period, scenario and KPI.
+
+    Columns: ``company_id``, ``period_end`` (datetime64[ns]), ``period_type``,
+    ``scenario`` (categories), ``kpi`` (category, known KPIs first in the
+    vocabulary's order), ``value`` (float64, in ``unit``: a 'percent' is a
+    fraction, 0.95 is 95%; a 'currency' amount is in ``currency``), ``unit``
+    (category of ``KPI_UNITS``), ``currency`` (NaN unless the unit is
+    currency), ``source`` (category).
+
+    Parameters
+    ----------
+    kpi_names : str or list of str, optional
+        KPI names ('arr', 'net_revenue_retention', ...); any snake_case name
+        may be stored, so unknown names are not refused (they match nothing).
+    Others as for :func:`metrics`.
+
+    Raises
+    ------
+    ValidationError
+        As for :func:`metrics`.
+    """
+    company_list = id_list("company_ids", company_ids)
+    fund_list = id_list("fund_ids", fund_ids)
+    names = name_list("kpi_names", kpi_names)
+    types = name_list("period_types", period_types, enum_values(PeriodType))
+    chosen_scenarios = name_list("scenarios", scenarios, enum_values(Scenario))
+    cutoff = as_date("as_of", as_of)
+    kpi = CompanyKPI
+    statement, columns = select_fields(
+        [
+            (Column("company_id", "int"), kpi.company_id),
+            (Column("period_end", "date"), kpi.period_end),
+            (Column("period_type", "category", enum_values(PeriodType)), kpi.period_type),
+            (Column("scenario", "category", enum_values(Scenario)), kpi.scenario),
+            (Column("kpi", "category", tuple(KPIS), closed=False), kpi.kpi),
+            (Column("value", "float"), as_float(kpi.value)),
+            (Column("unit", "category", tuple(sorted(KPI_UNITS))), kpi.unit),
+            (Column("currency", "str"), kpi.currency),
+            (Column("source", "category", enum_values(MetricSource)), kpi.source),
+        ]
+    )
+    statement = statement.where(*company_conditions(kpi.company_id, company_list, fund_list))
+    if names is not None:
+        statement = statement.where(kpi.kpi.in_(names))
+    if types is not None:
+        statement = statement.where(kpi.period_type.in_(types))
+    if chosen_scenarios is not None:
+        statement = statement.where(kpi.scenario.in_(chosen_scenarios))
+    if cutoff is not None:
+        statement = statement.where(kpi.period_end <= cutoff)
+    return load_frame(db, statement.order_by(kpi.id), columns)
+
+
+def pivot_wide(long: pd.DataFrame, item_column: str) -> pd.DataFrame:
+    """A long metrics or KPI frame with one column per item (see :func:`metrics_wide`).
+
+    ``period_type`` and ``scenario`` join the index only when the frame holds
+    more than one value of them, since otherwise they would add a constant
+    level to every row.
+    """
+    index = [
+        level
+        for level in WIDE_INDEX
+        if level in ("company_id", "period_end") or long[level].nunique() > 1
+    ]
+    observed = set(long[item_column].dropna().unique())
+    order = [item for item in long[item_column].cat.categories if item in observed]
+    keyed = long[[*index, item_column, "value"]].astype({item_column: str})
+    wide = keyed.pivot(index=index, columns=item_column, values="value")
+    wide = wide.reindex(columns=order).sort_index()
+    wide.columns.name = item_column
+    return wide

@@ -1,0 +1,296 @@
+"""Sign-in for the dashboard server: a jupyter_server identity provider and its pages.
+
+Voila asks the identity provider who is making each request. Ours answers
+from the signed session cookie (``sessions.py``), re-checked against the
+users table, so that:
+
+- an anonymous request gets the sign-in page (pages) or 403 (websockets and
+  API calls), never a dashboard or a kernel;
+- a session ends when it is older than ``session_max_age_hours``, when its
+  holder signs out, is deactivated or has their password changed;
+- a wrong password gets one plain sentence, and repeated failures wait
+  longer and longer (``throttle.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from typing import Any
+
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.auth.identity import IdentityProvider, User
+from jupyter_server.auth.login import LoginFormHandler
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import web
+from traitlets import Bool, Float, Unicode
+
+from portfolio_kit.dashboards.catalog import DASHBOARDS
+from portfolio_kit.server import pages
+from portfolio_kit.server.accounts import Account, AccountDirectory
+from portfolio_kit.server.keys import read_secret
+from portfolio_kit.server.sessions import COOKIE_NAME, decode_session, encode_session, new_claims
+from portfolio_kit.server.throttle import SignInThrottle
+
+WRONG_CREDENTIALS = "That e-mail and password do not match an active account. Check both and try again."
+MISSING_CREDENTIALS = "Enter your e-mail and password."
+
+
+@dataclasses.dataclass
+class DashboardUser(User):
+    """The jupyter_server user, plus what the dashboards need to know."""
+
+    user_id: int = 0
+    email: str = ""
+    role: str = ""
+
+
+class PortfolioKitIdentityProvider(IdentityProvider):
+    """Identity from the portfolio_kit users table, kept in a signed cookie.
+
+    Configured by ``portfolio-kit serve`` (see ``portfolio_kit.server.launch``).
+    """
+
+    database_url = Unicode(help="Database the server signs people in against (read-write: sign-ins are recorded).").tag(
+        config=True
+    )
+    secret_file = Unicode(help="File holding the cookie-signing secret (see keys.py).").tag(config=True)
+    session_max_age_hours = Float(12.0, help="Hours a sign-in stays valid.").tag(config=True)
+    trust_proxy_headers = Bool(
+        False,
+        help="Take the client address from X-Real-IP / X-Forwarded-For (only behind a reverse proxy "
+        "that sets them), so sign-in throttling is per client rather than per proxy.",
+    ).tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._secret: bytes | None = None
+        self._directory: AccountDirectory | None = None
+        self.throttle = SignInThrottle()
+        self._revoked: dict[str, float] = {}
+
+    @property
+    def auth_enabled(self) -> bool:
+        return True
+
+    @property
+    def login_available(self) -> bool:
+        return True
+
+    @property
+    def secret(self) -> bytes:
+        if self._secret is None:
+            self._secret = read_secret(_path(self.secret_file, "secret_file"))
+        return self._secret
+
+    @property
+    def directory(self) -> AccountDirectory:
+        if self._directory is None:
+            from portfolio_kit.db import connect
+
+            self._directory = AccountDirectory(connect(self.database_url or None))
+        return self._directory
+
+    def get_handlers(self) -> list[tuple[str, object]]:
+        # The server registers the sign-in pages itself, under its base URL.
+        return []
+
+    def validate_security(self, app: Any, ssl_options: dict[str, Any] | None = None) -> None:
+        """Nothing to warn about: every page needs a signed-in account."""
+
+    def get_user(self, handler: web.RequestHandler) -> DashboardUser | None:
+        """The signed-in user of this request, or None (anonymous)."""
+        cached = getattr(handler, "_jupyter_current_user", None)
+        if cached:
+            return cached
+        raw = handler.get_cookie(COOKIE_NAME)
+        if raw is None:
+            return None
+        claims = decode_session(self.secret, raw, max_age_hours=self.session_max_age_hours)
+        account = None
+        if claims is not None and not self._is_revoked(claims.session_id):
+            account = self.directory.lookup(claims.user_id)
+            if account is not None and not (
+                account.active
+                and account.email == claims.email
+                and account.password_fingerprint == claims.password_fingerprint
+            ):
+                account = None
+        if account is None:
+            self.clear_session_cookie(handler)
+            return None
+        return _dashboard_user(account)
+
+    def _is_revoked(self, session_id: str) -> bool:
+        now = time.time()
+        for stale in [sid for sid, until in self._revoked.items() if until < now]:
+            del self._revoked[stale]
+        return session_id in self._revoked
+
+    def revoke(self, handler: web.RequestHandler) -> None:
+        """End the request's session: the cookie is cleared and refused from now on."""
+        claims = decode_session(self.secret, handler.get_cookie(COOKIE_NAME), max_age_hours=self.session_max_age_hours)
+        if claims is not None:
+            self._revoked[claims.session_id] = claims.expires_at(self.session_max_age_hours)
+        self.clear_session_cookie(handler)
+
+    def _cookie_options(self, handler: web.RequestHandler) -> dict[str, Any]:
+        secure = self.secure_cookie
+        if secure is None:
+            secure = handler.request.protocol == "https"
+        return {
+            "path": getattr(handler, "base_url", "/"),
+            "httponly": True,
+            "samesite": "Lax",
+            "secure": bool(secure),
+        }
+
+    def set_session_cookie(self, handler: web.RequestHandler, account: Account) -> None:
+        claims = new_claims(account.user_id, account.email, account.password_hash)
+        options = self._cookie_options(handler)
+        handler.set_cookie(
+            COOKIE_NAME,
+            encode_session(self.secret, claims),
+            expires=claims.expires_at(self.session_max_age_hours),
+            **options,
+        )
+
+    def clear_session_cookie(self, handler: web.RequestHandler) -> None:
+        handler.clear_cookie(COOKIE_NAME, path=getattr(handler, "base_url", "/"))
+
+    def client_address(self, handler: web.RequestHandler) -> str:
+        if self.trust_proxy_headers:
+            forwarded = handler.request.headers.get("X-Real-IP") or handler.request.headers.get("X-Forwarded-For", "")
+            first = forwarded.split(",")[0].strip()
+            if first:
+                return first
+        return handler.request.remote_ip or "unknown"
+
+
+def _path(value: str, name: str) -> Any:
+    from pathlib import Path
+
+    from portfolio_kit.errors import ConfigurationError
+
+    if not value:
+        raise ConfigurationError(f"PortfolioKitIdentityProvider.{name} is not set: start the server with portfolio-kit serve")
+    return Path(value)
+
+
+def _dashboard_user(account: Account) -> DashboardUser:
+    initials = "".join(part[0] for part in account.name.split()[:2]).upper() or None
+    return DashboardUser(
+        username=account.email,
+        name=account.name,
+        display_name=account.name,
+        initials=initials,
+        user_id=account.user_id,
+        email=account.email,
+        role=account.role.value,
+    )
+
+
+class SignInHandler(LoginFormHandler):
+    """``/login``: the sign-in form (GET) and the sign-in itself (POST)."""
+
+    @property
+    def provider(self) -> PortfolioKitIdentityProvider:
+        return self.identity_provider  # type: ignore[return-value]
+
+    def _render_form(self, *, error: str = "", info: str = "", email: str = "", status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.login_page(
+                action=self.request.path,
+                next_url=self.get_argument("next", default=self.base_url),
+                xsrf_form_html=self.xsrf_form_html(),
+                base_url=self.base_url,
+                email=email,
+                error=error,
+                info=info,
+                session_hours=self.provider.session_max_age_hours,
+            )
+        )
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        if self.current_user:
+            self._redirect_safe(self.get_argument("next", default=self.base_url))
+            return
+        self._render_form()
+
+    @allow_unauthenticated
+    async def post(self) -> None:
+        email = self.get_argument("email", default="").strip()
+        password = self.get_argument("password", default="")
+        if not email or not password:
+            self._render_form(error=MISSING_CREDENTIALS, email=email, status=400)
+            return
+        address = self.provider.client_address(self)
+        delay = self.provider.throttle.delay(email, address)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        loop = asyncio.get_running_loop()
+        account = await loop.run_in_executor(None, self.provider.directory.sign_in, email, password)
+        if account is None:
+            self.provider.throttle.record_failure(email, address)
+            self.log.warning("failed sign-in for %r from %s", email, address)
+            self._render_form(error=WRONG_CREDENTIALS, email=email, status=401)
+            return
+        self.provider.throttle.record_success(email, address)
+        self.provider.set_session_cookie(self, account)
+        self.log.info("%s (%s) signed in from %s", account.email, account.role.value, address)
+        self._redirect_safe(self.get_argument("next", default=self.base_url))
+
+
+class SignOutHandler(JupyterHandler):
+    """``/logout``: end the session and say so."""
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        provider: PortfolioKitIdentityProvider = self.identity_provider  # type: ignore[assignment]
+        provider.revoke(self)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(pages.signed_out_page(base_url=self.base_url))
+
+
+class HomeHandler(JupyterHandler):
+    """``/``: the dashboards and the funds the signed-in person may see."""
+
+    @web.authenticated
+    def get(self) -> None:
+        user: DashboardUser = self.current_user  # type: ignore[assignment]
+        provider: PortfolioKitIdentityProvider = self.identity_provider  # type: ignore[assignment]
+        account = provider.directory.lookup(user.user_id)
+        sees_all = account is not None and account.sees_all_funds
+        names = [] if sees_all else provider.directory.fund_names(user.user_id)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.home_page(
+                base_url=self.base_url,
+                name=user.name,
+                email=user.email,
+                fund_names=names,
+                dashboards=DASHBOARDS,
+                sees_all_funds=sees_all,
+            )
+        )
+
+
+class HealthHandler(web.RequestHandler):
+    """``/health``: a static answer for load balancers; starts no kernel, needs no sign-in."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish("ok\n")
+
+
+class RedirectHomeHandler(JupyterHandler):
+    """Voila's file tree is replaced by the home page."""
+
+    @web.authenticated
+    def get(self, *_args: str) -> None:
+        self.redirect(self.base_url)
