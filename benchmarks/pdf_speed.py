@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"pdf_speed: no such filing: {', '.join(str(p) for p in missing)}", file=sys.stderr)
         return 1
-    header = f"{'filing':<28}{'pages':>6}{'figures':>9}{'extract s':>11}{'baseline s':>12}{'ratio':>8}"
+    header = (
+        f"{'filing':<28}{'pages':>6}{'figures':>9}{'extract s':>11}{'baseline s':>12}{'ratio':>8}"
+    )
     print(header)
     print("-" * len(header))
     ours, theirs, ratios = [], [], []

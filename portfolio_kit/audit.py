@@ -218,9 +218,18 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
 
 
 def install(session_factory: Any) -> None:
-    """Attach the listeners to a ``sessionmaker`` (idempotent per factory)."""
-    if event.contains(session_factory, "before_flush", _before_flush):
+    """Attach the listeners to a ``sessionmaker`` (idempotent per factory).
+
+    The mark lives on the factory itself: ``event.contains`` keys its registry
+    by ``id()``, so a new factory that reuses a collected one's address looked
+    "already installed" and got no validation, permission check or audit.
+    """
+    if getattr(session_factory, _INSTALLED, False):
         return
     event.listen(session_factory, "before_flush", _before_flush)
     event.listen(session_factory, "after_flush", _after_flush)
     event.listen(session_factory, "do_orm_execute", _do_orm_execute)
+    setattr(session_factory, _INSTALLED, True)
+
+
+_INSTALLED = "_portfolio_kit_listeners_installed"

@@ -154,23 +154,34 @@ def _refine(lo: float, hi: float, times: np.ndarray, amounts: np.ndarray) -> flo
 
 
 def _bracket_unique_root(times: np.ndarray, amounts: np.ndarray, guess: float) -> float | None:
+    """The single root, bracketed by widening a window around the guess in ``ln(1 + rate)``.
+
+    Once the window passes ``(1 + rate) ** horizon = exp(+/-800)`` the root,
+    if any, lies where ``1 + rate`` leaves floating point: -1.0 (the nearest
+    float to a total loss) below, infinity above (reported as an error).
+    """
     horizon = max(float(times.max()), 1e-12)
-    centre = np.log1p(guess) if guess > -1.0 else 0.0
+    centre = float(np.log1p(guess))
     width = 0.5 / horizon
-    lo, hi = centre - width, centre + width
-    f_lo, f_hi = _scaled_value(lo, times, amounts), _scaled_value(hi, times, amounts)
-    for _ in range(200):
-        if f_lo == 0.0:
-            return float(np.expm1(lo))
-        if f_hi == 0.0:
-            return float(np.expm1(hi))
-        if np.sign(f_lo) != np.sign(f_hi):
-            return _refine(lo, hi, times, amounts)
-        width *= 2.0
+    f_centre = _scaled_value(centre, times, amounts)
+    if f_centre == 0.0:
+        return guess
+    while True:
         lo, hi = centre - width, centre + width
-        if width * horizon > 2 * SCAN_SPAN:
-            return None
         f_lo, f_hi = _scaled_value(lo, times, amounts), _scaled_value(hi, times, amounts)
+        if np.sign(f_lo) != np.sign(f_centre):
+            return _refine(lo, centre, times, amounts)
+        if np.sign(f_hi) != np.sign(f_centre):
+            return _refine(centre, hi, times, amounts)
+        if width * horizon > 800.0:
+            break
+        width *= 2.0
+    beyond_low = _scaled_value(-1e300, times, amounts)
+    if np.sign(beyond_low) != np.sign(f_centre):
+        return -1.0
+    beyond_high = _scaled_value(1e300, times, amounts)
+    if np.sign(beyond_high) != np.sign(f_centre):
+        return float("inf")
     return None
 
 

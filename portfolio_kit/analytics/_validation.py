@@ -133,6 +133,13 @@ def as_day(name: str, value: Any) -> int:
     return int(as_days(name, [value])[0])
 
 
+def plain(value: Any) -> Any:
+    """numpy scalars as Python ones, so messages read ``99``, not ``np.int64(99)``."""
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def day_to_timestamp(day: int) -> pd.Timestamp:
     return pd.Timestamp(np.datetime64(int(day), "D"))
 

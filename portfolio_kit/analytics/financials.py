@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portfolio_kit.analytics._validation import as_scalar, require_columns
+from portfolio_kit.analytics._validation import as_scalar, plain, require_columns
 from portfolio_kit.periods import FISCAL_WEEK_SLACK_DAYS
 from portfolio_kit.vocabulary import KPIS, LINE_ITEMS
 
@@ -128,7 +128,7 @@ def _check_duplicates(rows: pd.DataFrame) -> None:
     if duplicated.any():
         first = rows.loc[duplicated, keys].iloc[0]
         raise ValueError(
-            f"metrics: {first['line_item']!r} appears twice for company {first['company_id']!r} "
+            f"metrics: {first['line_item']!r} appears twice for company {plain(first['company_id'])!r} "
             f"on {pd.Timestamp(first['period_end']).date()}"
         )
 

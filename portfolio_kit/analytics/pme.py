@@ -46,6 +46,7 @@ from portfolio_kit.analytics._validation import (
     as_rate,
     as_scalar,
     day_to_timestamp,
+    plain,
     require_columns,
     same_length,
 )
@@ -405,7 +406,7 @@ def fund_pme_table(
         try:
             rows[fund_id] = fund_pme(flows, navs[navs["fund_id"] == fund_id], index_levels, as_of, guess)
         except ValueError as error:
-            raise ValueError(f"fund {fund_id!r}: {error}") from None
+            raise ValueError(f"fund {plain(fund_id)!r}: {error}") from None
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(PME_MEASURES))
     table.index.name = "fund_id"
     return table

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portfolio_kit.analytics._validation import as_amounts, as_day, as_days, require_columns
+from portfolio_kit.analytics._validation import as_amounts, as_day, as_days, plain, require_columns
 from portfolio_kit.analytics.xirr_batch import xirr_sorted
 
 INVESTMENT_COLUMNS = (
@@ -113,7 +113,7 @@ def _prepare(
     cutoff = as_day("as_of", as_of)
     if investments["investment_id"].duplicated().any():
         duplicate = investments.loc[investments["investment_id"].duplicated(), "investment_id"].iloc[0]
-        raise ValueError(f"investments: investment_id {duplicate!r} appears twice")
+        raise ValueError(f"investments: investment_id {plain(duplicate)!r} appears twice")
     ownership = investments["ownership"].to_numpy(dtype=float)
     if not np.all((ownership >= 0) & (ownership <= 1)):
         raise ValueError("investments.ownership: must be a fraction between 0 and 1")
@@ -129,7 +129,7 @@ def _prepare(
     flow_owner_all = all_ids.get_indexer(investment_cash_flows["investment_id"])
     if (flow_owner_all < 0).any():
         unknown = investment_cash_flows["investment_id"].to_numpy()[np.flatnonzero(flow_owner_all < 0)[0]]
-        raise ValueError(f"investment_cash_flows: investment_id {unknown!r} is not in investments")
+        raise ValueError(f"investment_cash_flows: investment_id {plain(unknown)!r} is not in investments")
     flow_owner = pd.Index(ids).get_indexer(investment_cash_flows["investment_id"])
     in_scope = (flow_days <= cutoff) & (flow_owner >= 0)
     flow_owner, flow_days, amounts = flow_owner[in_scope], flow_days[in_scope], amounts[in_scope]
@@ -265,7 +265,7 @@ def portfolio_rollup(
         currencies = pd.DataFrame({"group": group_codes, "currency": summary["currency"].to_numpy()})
         mixed = currencies.groupby("group")["currency"].nunique()
         if (mixed > 1).any():
-            label = group_index[int(mixed.index[np.argmax(mixed.to_numpy() > 1)])]
+            label = plain(group_index[int(mixed.index[np.argmax(mixed.to_numpy() > 1)])])
             raise ValueError(
                 f"investments: group {label!r} mixes currencies; convert amounts to one currency "
                 "or pass require_single_currency=False"

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portfolio_kit.analytics._validation import as_scalar, require_columns
+from portfolio_kit.analytics._validation import as_scalar, plain, require_columns
 
 MONTHS_PER_YEAR = 12
 
@@ -109,7 +109,7 @@ def arr_movements(customer_arr: pd.DataFrame) -> pd.DataFrame:
     if customer_arr.duplicated(["customer_id", "period_end"]).any():
         first = customer_arr[customer_arr.duplicated(["customer_id", "period_end"])].iloc[0]
         raise ValueError(
-            f"customer_arr: customer {first['customer_id']!r} listed twice on "
+            f"customer_arr: customer {plain(first['customer_id'])!r} listed twice on "
             f"{pd.Timestamp(first['period_end']).date()}"
         )
     grid = customer_arr.pivot(index="customer_id", columns="period_end", values="arr")

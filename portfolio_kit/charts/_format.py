@@ -129,9 +129,21 @@ def format_number(value: Any, *, decimals: int = 0) -> str:
     return f"{number:,.{decimals}f}"
 
 
+def _missing_date(value: Any) -> bool:
+    """None, NaT (which pretends to be a datetime) or NaN."""
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def format_date(value: Any) -> str:
     """A date as ``31 Dec 2025``: unambiguous in every locale a fund reports to."""
-    if value is None:
+    if _missing_date(value):
         return NOT_AVAILABLE
     if isinstance(value, datetime):
         value = value.date()
@@ -150,7 +162,7 @@ def format_date(value: Any) -> str:
 
 def format_quarter(value: Any) -> str:
     """The calendar quarter of a date: ``Q4 2025``."""
-    if value is None:
+    if _missing_date(value):
         return NOT_AVAILABLE
     if isinstance(value, datetime):
         value = value.date()

@@ -113,7 +113,16 @@ def theme_config() -> dict[str, Any]:
     }
 
 
+_registered = False
+
+
 def register_theme() -> None:
-    """Register the ``portfolio_kit`` theme with Altair (idempotent; does not enable it)."""
-    if THEME_NAME not in alt.theme.names():
+    """Register the ``portfolio_kit`` theme with Altair (idempotent; does not enable it).
+
+    Altair's registry scans installed entry points on every ``names()`` call
+    (tens of milliseconds), so registration is remembered here instead.
+    """
+    global _registered
+    if not _registered:
         alt.theme.register(THEME_NAME, enable=False)(theme_config)
+        _registered = True

@@ -124,7 +124,13 @@ def waterfall(
     )
     order = data["label"].tolist()
     base = alt.Chart(data, title=title or alt.Undefined).encode(
-        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=110)),
+        # Multi-word labels break onto lines (Vega draws an array label as lines).
+        x=alt.X(
+            "label:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelLimit=120, labelExpr="split(datum.label, ' ')"),
+        ),
     )
     bars = base.mark_bar(size=min(56, max(12, width // max(len(order), 1) - 18))).encode(
         y=alt.Y("low:Q", title=axis_title, axis=alt.Axis(format=axis_format)),

@@ -51,7 +51,7 @@ def financial_trends(
     ).dropna(subset=["value"])
     labels = list(dict.fromkeys(data["series"]))
     return (
-        alt.Chart(data, title=title)
+        alt.Chart(data, title=title or alt.Undefined)
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
             x=_time_axis("date"),
@@ -122,7 +122,7 @@ def kpi_lines(
             .properties(width=panel_width, height=panel_height)
         )
         panels.append(panel)
-    return alt.concat(*panels, columns=columns, title=title)
+    return alt.concat(*panels, columns=columns, title=title or alt.Undefined)
 
 
 def valuation_history(
@@ -163,7 +163,7 @@ def valuation_history(
     data = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
     labels = ["Enterprise value", "Equity value"] if len(parts) == 2 else ["Equity value"]
     return (
-        alt.Chart(data, title=title)
+        alt.Chart(data, title=title or alt.Undefined)
         .mark_line(interpolate="step-after", point=alt.OverlayMarkDef(size=14))
         .encode(
             x=_time_axis("date"),

@@ -58,4 +58,4 @@ def moic_by_company(
     )
     values = alt.Chart(data).mark_text(align="left", dx=4).encode(y=y, x="moic:Q", text="text:N")
     cost = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color=NAVY, strokeDash=[4, 3]).encode(x="one:Q")
-    return alt.layer(bars, values, cost, title=title).properties(width=width, height=bar_height * len(data))
+    return alt.layer(bars, values, cost, title=title or alt.Undefined).properties(width=width, height=bar_height * len(data))

@@ -74,7 +74,7 @@ def j_curve(
     ).dropna(subset=["value"])
     series = ["Net cash flow", "Net value"]
     lines = (
-        alt.Chart(long, title=title)
+        alt.Chart(long, title=title or alt.Undefined)
         .mark_line()
         .encode(
             x=_time_axis("date"),
@@ -124,7 +124,7 @@ def cash_flows_by_quarter(
     long = long[long["value"] != 0]
     series = ["Contributions", "Distributions"]
     return (
-        alt.Chart(long, title=title)
+        alt.Chart(long, title=title or alt.Undefined)
         .mark_bar()
         .encode(
             x=alt.X(

@@ -139,7 +139,9 @@ def _statement_table(statement: ExtractedStatement, canonical_only: bool) -> lis
         if page != current_page:
             current_page = page
             title = statement.kind.value.replace("_", " ")
-            lines.append(f"{title}, page {page + 1} ({statement.currency} {scale}; per-share as printed)")
+            lines.append(
+                f"{title}, page {page + 1} ({statement.currency} {scale}; per-share as printed)"
+            )
             lines.append(
                 f"  {'label':<48} {'item':<28} "
                 + " ".join(f"{p:>12}" for p in periods)

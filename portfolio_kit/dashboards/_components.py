@@ -103,6 +103,8 @@ class Column:
     label: str
     kind: ColumnKind = "text"
     currency: str = "USD"
+    wrap: bool = False
+    """Let long text (a company name, an item title) wrap; other cells stay on one line."""
 
     @property
     def numeric(self) -> bool:
@@ -154,6 +156,32 @@ def _finite(value: Any) -> float | None:
         return None
 
 
+_ACRONYMS = {"esg": "ESG", "hr": "HR", "dcf": "DCF", "lbo": "LBO", "nav": "NAV"}
+
+
+def humanise(value: Any) -> str:
+    """An enum value as a label: ``in_progress`` is ``In progress``, ``esg`` is ``ESG``."""
+    text = str(value)
+    if text.lower() in _ACRONYMS:
+        return _ACRONYMS[text.lower()]
+    return text.replace("_", " ").capitalize()
+
+
+WRAPPED_KEYS = frozenset({"company_name", "title", "fund_name"})
+"""Columns whose text may wrap onto several lines."""
+
+
+def columns(spec: Iterable[tuple[str, str, str]], currency: str = "USD") -> list[Column]:
+    """Columns from ``(key, label, kind)`` triples, in one currency."""
+    return [Column(key, label, kind, currency, wrap=key in WRAPPED_KEYS) for key, label, kind in spec]  # type: ignore[arg-type]
+
+
+def _td(value: Any, column: Column) -> str:
+    css = "pk-num" if column.numeric else ("pk-wrap" if column.wrap else "")
+    attr = f' class="{css}"' if css else ""
+    return f"<td{attr}>{_cell(value, column)}</td>"
+
+
 def table_html(
     rows: pd.DataFrame,
     columns: Sequence[Column],
@@ -173,10 +201,7 @@ def table_html(
     body = []
     for record in rows.to_dict("records"):
         key_attr = f' data-key="{escape(str(record.get(row_key)))}"' if row_key else ""
-        cells = "".join(
-            f'<td class="pk-num">{_cell(record.get(c.key), c)}</td>' if c.numeric else f"<td>{_cell(record.get(c.key), c)}</td>"
-            for c in columns
-        )
+        cells = "".join(_td(record.get(c.key), c) for c in columns)
         body.append(f"<tr{key_attr}>{cells}</tr>")
     if total is not None:
         cells = "".join(
@@ -187,7 +212,10 @@ def table_html(
         )
         body.append(f'<tr class="pk-total">{cells}</tr>')
     caption_html = f'<div class="pk-footnote">{escape(caption)}</div>' if caption else ""
-    return f'<table class="pk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{caption_html}'
+    return (
+        f'<div class="pk-table-wrap"><table class="pk-table"><thead><tr>{head}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table></div>{caption_html}'
+    )
 
 
 def chart_html(chart: Any, *, name: str) -> str:

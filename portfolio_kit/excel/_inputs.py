@@ -175,8 +175,11 @@ def _boolean(raw: Any) -> tuple[bool | None, str | None]:
         return raw, None
     if isinstance(raw, int | float) and raw in (0, 1):
         return bool(raw), None
-    if isinstance(raw, str) and raw.strip().upper() in ("TRUE", "FALSE"):
-        return raw.strip().upper() == "TRUE", None
+    if isinstance(raw, str):
+        # LibreOffice saves a typed TRUE as the formula =TRUE(); Excel as a boolean cell.
+        text = raw.strip().upper().removeprefix("=").removesuffix("()")
+        if text in ("TRUE", "FALSE"):
+            return text == "TRUE", None
     return None, f"{raw!r} is not TRUE or FALSE"
 
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -33,7 +34,7 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Select
+from sqlalchemy import Engine, Select, event
 from sqlalchemy.engine import URL, Dialect
 
 from portfolio_kit.db import Database
@@ -77,47 +78,153 @@ def loader_for(db: Database) -> Loader:
 def read_arrow(db: Database, statement: Select[Any]) -> pa.Table:
     """Run ``statement`` once and return its rows as an Arrow table.
 
-    One round trip: one statement on one connection, closed afterwards.
+    One round trip: one statement, on a pooled ADBC connection (see
+    ``_ConnectionPool``) or on one of the engine's connections.
     Column names are the statement's labels; types are whatever the driver
     gives (``portfolio_kit.frames._schema.to_frame`` normalises them).
     """
     target = _adbc_target(db)
     if target is None:
         return _read_with_sqlalchemy(db, statement)
-    return _read_with_adbc(target, statement)
+    return _read_with_adbc(db, target, statement)
 
 
 def _read_with_sqlalchemy(db: Database, statement: Select[Any]) -> pa.Table:
     with db.engine.connect() as connection:
-        frame = pd.read_sql(statement, connection)
+        frame = pd.read_sql_query(statement, connection)
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _read_with_adbc(target: _AdbcTarget, statement: Select[Any]) -> pa.Table:
+def _read_with_adbc(db: Database, target: _AdbcTarget, statement: Select[Any]) -> pa.Table:
     compiled = statement.compile(dialect=target.dialect, compile_kwargs={"render_postcompile": True})
+    sql = str(compiled)
     parameters = [_adbc_parameter(compiled.params[name], target.driver) for name in compiled.positiontup or ()]
-    with _adbc_connection(target) as connection, connection.cursor() as cursor:
+    pool = _pool_for(db, target)
+    connection, reused = pool.take()
+    try:
+        table = _fetch(target, connection, sql, parameters)
+    except Exception as exc:
+        _close_quietly(connection)
+        import adbc_driver_manager
+
+        # A reused connection may have been closed by the server since (a restart,
+        # an idle timeout): the query never ran, so it is safe to run it once more.
+        if not (reused and isinstance(exc, adbc_driver_manager.OperationalError)):
+            raise
+        connection = pool.open()
+        try:
+            table = _fetch(target, connection, sql, parameters)
+        except BaseException:
+            _close_quietly(connection)
+            raise
+    pool.give_back(connection)
+    return table
+
+
+def _fetch(target: _AdbcTarget, connection: Any, sql: str, parameters: list[Any]) -> pa.Table:
+    with connection.cursor() as cursor:
         if target.driver == "sqlite":
             cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(SQLITE_BATCH_ROWS)})
-        cursor.execute(str(compiled), parameters or None)
+        cursor.execute(sql, parameters or None)
         return cursor.fetch_arrow_table()
 
 
-@contextmanager
-def _adbc_connection(target: _AdbcTarget) -> Iterator[Any]:
-    # Autocommit, so that no transaction stays open holding locks or an old snapshot.
-    if target.driver == "sqlite":
-        import adbc_driver_sqlite.dbapi as adbc_sqlite
+class _ConnectionPool:
+    """Idle ADBC connections to one database, reused from one frame to the next.
 
-        connection = adbc_sqlite.connect(target.uri, autocommit=True)
-    else:
+    Opening an ADBC PostgreSQL connection costs about 100 ms (the driver reads
+    the server's type catalogue), twenty times a query for a small frame; a
+    dashboard loading ten frames would spend a second connecting. Connections
+    are in autocommit mode, so an idle one holds no transaction, lock or old
+    snapshot. Each is used by one thread at a time: ``take`` removes it from
+    the pool, ``give_back`` returns it.
+    """
+
+    def __init__(self, target: _AdbcTarget) -> None:
+        self.target = target
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
+
+    def open(self) -> Any:
+        if self.target.driver == "sqlite":
+            import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+            return adbc_sqlite.connect(self.target.uri, autocommit=True)
         import adbc_driver_postgresql.dbapi as adbc_postgresql
 
-        connection = adbc_postgresql.connect(target.uri, autocommit=True)
+        return adbc_postgresql.connect(self.target.uri, autocommit=True)
+
+    def take(self) -> tuple[Any, bool]:
+        """A connection, and whether it was used before."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(), True
+        return self.open(), False
+
+    def give_back(self, connection: Any) -> None:
+        with self._lock:
+            if len(self._idle) < MAX_IDLE_CONNECTIONS:
+                self._idle.append(connection)
+                return
+        _close_quietly(connection)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            _close_quietly(connection)
+
+    def retarget(self, target: _AdbcTarget) -> None:
+        """Serve another address from now on (the engine's URL or mode changed)."""
+        self.close()
+        self.target = target
+
+
+MAX_IDLE_CONNECTIONS = 4
+
+_pools: weakref.WeakKeyDictionary[Engine, _ConnectionPool] = weakref.WeakKeyDictionary()
+_pools_lock = threading.Lock()
+_inherited: list[_ConnectionPool] = []
+"""Pools a forked child inherited: never used or closed there (closing would
+hang up the parent's sessions), only kept from the garbage collector."""
+
+
+def _pool_for(db: Database, target: _AdbcTarget) -> _ConnectionPool:
+    engine = db.engine
+    with _pools_lock:
+        pool = _pools.get(engine)
+        if pool is None:
+            pool = _pools[engine] = _ConnectionPool(target)
+            weakref.finalize(engine, pool.close)
+            if not event.contains(engine, "engine_disposed", _close_pool):
+                event.listen(engine, "engine_disposed", _close_pool)
+        elif pool.target != target:
+            pool.retarget(target)
+        return pool
+
+
+def _close_pool(engine: Engine) -> None:
+    """``Database.dispose()`` closes the ADBC connections along with the engine's own."""
+    with _pools_lock:
+        pool = _pools.pop(engine, None)
+    if pool is not None:
+        pool.close()
+
+
+def _forget_pools_in_child() -> None:
+    _inherited.extend(_pools.values())
+    _pools.clear()
+
+
+os.register_at_fork(after_in_child=_forget_pools_in_child)
+
+
+def _close_quietly(connection: Any) -> None:
+    """Close a connection being discarded; one that is already broken may refuse."""
     try:
-        yield connection
-    finally:
         connection.close()
+    except Exception:
+        return
 
 
 def _adbc_parameter(value: Any, driver: str) -> Any:

@@ -10,6 +10,7 @@ pdfplumber pass only runs on the few pages that hold statements.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,9 @@ class Limits:
         if self.max_bytes < 1:
             raise ValueError(f"max_bytes: must be at least 1, got {self.max_bytes}")
         if not self.time_budget > 0:
-            raise ValueError(f"time_budget: must be a positive number of seconds, got {self.time_budget}")
+            raise ValueError(
+                f"time_budget: must be a positive number of seconds, got {self.time_budget}"
+            )
 
 
 @dataclass(slots=True)
@@ -85,15 +88,6 @@ class Deadline:
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
-
-
-@dataclass(slots=True)
-class TextPass:
-    """Plain text of every page, in page order (0-based)."""
-
-    path: Path
-    page_count: int
-    texts: list[str]
 
 
 def check_file(path: Path, limits: Limits) -> None:
@@ -130,43 +124,100 @@ def check_file(path: Path, limits: Limits) -> None:
         )
 
 
-def read_text(
-    document: pdfium.PdfDocument, path: Path, limits: Limits, deadline: Deadline
-) -> TextPass:
-    """Every page's text from an open PDFium document.
+class PageTexts(Sequence[str]):
+    """The plain text of a document's pages, read with PDFium in page order on demand.
 
-    Raises
-    ------
+    Finding the statements usually needs only the pages up to a little past
+    them, so pages are read as they are asked for; ``read_all`` finishes the
+    pass when a later page matters (a fiscal year end printed only in the
+    notes, or a document where nothing was found).
+
+    Raises (from the constructor)
+    -----------------------------
     CorruptPdfError
-        The document has no pages, or a page cannot be read.
+        The document has no pages.
     PdfTooLargeError
         More pages than ``limits.max_pages``.
-    ScannedPdfError
-        Fewer than 20 characters of text per page on average: images only.
-    ExtractionTimeoutError
-        The time budget ran out during the text pass.
     """
-    page_count = len(document)
-    if page_count == 0:
-        raise CorruptPdfError(path, "the PDF has no pages")
-    if page_count > limits.max_pages:
-        raise PdfTooLargeError(
-            path,
-            f"the PDF has {page_count:,} pages, above the limit of {limits.max_pages:,} "
-            "(raise max_pages to read it)",
-        )
-    texts = []
-    for index in range(page_count):
-        deadline.check(f"reading the text of page {index + 1} of {page_count}")
-        texts.append(_page_text(document, index, path))
-    total_chars = sum(len(text.strip()) for text in texts)
-    if total_chars < _MIN_TEXT_CHARS_PER_PAGE * page_count:
-        raise ScannedPdfError(
-            path,
-            f"the PDF has no text layer ({total_chars} characters on {page_count} pages); "
-            "it looks scanned, so run OCR on it first",
-        )
-    return TextPass(path=path, page_count=page_count, texts=texts)
+
+    def __init__(
+        self, document: pdfium.PdfDocument, path: Path, limits: Limits, deadline: Deadline
+    ) -> None:
+        self.path = path
+        self.page_count = len(document)
+        if self.page_count == 0:
+            raise CorruptPdfError(path, "the PDF has no pages")
+        if self.page_count > limits.max_pages:
+            raise PdfTooLargeError(
+                path,
+                f"the PDF has {self.page_count:,} pages, above the limit of "
+                f"{limits.max_pages:,} (raise max_pages to read it)",
+            )
+        self._document = document
+        self._deadline = deadline
+        self._texts: list[str] = []
+        self._damaged: list[tuple[int, str]] = []
+
+    def __len__(self) -> int:
+        return self.page_count
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        """Text of page ``index`` (0-based), reading the pages before it first."""
+        if not 0 <= index < self.page_count:
+            raise IndexError(f"page {index} is out of range (0 to {self.page_count - 1})")
+        while len(self._texts) <= index:
+            self._read_next()
+        return self._texts[index]
+
+    @property
+    def read(self) -> list[str]:
+        """Texts of the pages read so far, in order."""
+        return self._texts
+
+    def read_all(self) -> list[str]:
+        """Texts of every page.
+
+        Raises
+        ------
+        CorruptPdfError
+            More than half of the pages cannot be read (a few damaged pages
+            read as empty).
+        ScannedPdfError
+            Fewer than 20 characters of text per page on average: images only.
+        ExtractionTimeoutError
+            The time budget ran out.
+        """
+        self.read_rest()
+        if len(self._damaged) * 2 > self.page_count:
+            first, reason = self._damaged[0]
+            raise CorruptPdfError(
+                self.path,
+                f"{len(self._damaged)} of {self.page_count} pages are damaged and cannot be "
+                f"read (page {first + 1}: {reason})",
+            )
+        total_chars = sum(len(text.strip()) for text in self._texts)
+        if total_chars < _MIN_TEXT_CHARS_PER_PAGE * self.page_count:
+            raise ScannedPdfError(
+                self.path,
+                f"the PDF has no text layer ({total_chars} characters on {self.page_count} "
+                "pages); it looks scanned, so run OCR on it first",
+            )
+        return self._texts
+
+    def read_rest(self) -> list[str]:
+        """Texts of every page, without judging the document (see ``read_all``)."""
+        self[self.page_count - 1]
+        return self._texts
+
+    def _read_next(self) -> None:
+        index = len(self._texts)
+        self._deadline.check(f"reading the text of page {index + 1} of {self.page_count}")
+        try:
+            self._texts.append(_page_text(self._document, index))
+        except pdfium.PdfiumError as err:
+            # One broken page (an exhibit, a chart) must not hide statements elsewhere.
+            self._damaged.append((index, _pdfium_reason(err)))
+            self._texts.append("")
 
 
 def open_pdfium(path: Path) -> pdfium.PdfDocument:
@@ -186,19 +237,16 @@ def open_pdfium(path: Path) -> pdfium.PdfDocument:
         ) from None
 
 
-def _page_text(document: pdfium.PdfDocument, index: int, path: Path) -> str:
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
     try:
-        page = document[index]
         textpage = page.get_textpage()
         try:
             return textpage.get_text_range().replace("\r\n", "\n")
         finally:
             textpage.close()
-            page.close()
-    except pdfium.PdfiumError as err:
-        raise CorruptPdfError(
-            path, f"page {index + 1} is damaged and cannot be read ({_pdfium_reason(err)})"
-        ) from None
+    finally:
+        page.close()
 
 
 def _pdfium_reason(err: Exception) -> str:

@@ -18,12 +18,12 @@ from portfolio_kit.pdf._document import (
     DEFAULT_TIME_BUDGET,
     Deadline,
     Limits,
+    PageTexts,
     check_file,
     open_pdfium,
-    read_text,
 )
 from portfolio_kit.pdf._layout import RawStatement, Word, read_page
-from portfolio_kit.pdf._locate import Location, locate_statements
+from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
 from portfolio_kit.pdf._periods import all_dates, fiscal_year_end
 from portfolio_kit.pdf._statement import DocumentContext, build_statement
@@ -105,22 +105,25 @@ def extract_statements(
     check_file(source, limits)
     document = open_pdfium(source)
     try:
-        text = read_text(document, source, limits, deadline)
-        deadline.check("finding the statement pages")
-        locations = locate_statements(text.texts)
+        pages = PageTexts(document, source, limits, deadline)
+        locations, _ = find_statements(pages)
         if not locations:
+            pages.read_all()
             raise NoStatementsFoundError(
                 source,
                 f"no income statement, balance sheet or cash-flow statement was recognised in "
-                f"{text.page_count} pages (looked for pages titled e.g. 'Consolidated Balance "
+                f"{pages.page_count} pages (looked for pages titled e.g. 'Consolidated Balance "
                 "Sheets' with the rows and figures of a statement)",
             )
         context = DocumentContext(
-            fiscal_year_end=_cover_fiscal_year_end(text.texts),
-            known_dates=Counter(d for page in text.texts for d in all_dates(page)),
+            fiscal_year_end=_cover_fiscal_year_end(pages),
+            known_dates=_dates_in(pages.read),
+            more_dates=lambda: _dates_in(pages.read_rest()),
         )
         if engine == "pdfium":
-            statements, missing = _read_all(locations, context, deadline, _pdfium_source(document, source))
+            statements, missing = _read_all(
+                locations, context, deadline, _pdfium_source(document, source)
+            )
         else:
             with _pdfplumber_source(source) as words:
                 statements, missing = _read_all(locations, context, deadline, words)
@@ -131,7 +134,7 @@ def extract_statements(
         raise NoStatementsFoundError(source, f"no statement could be read ({reasons})")
     return StatementSet(
         source=source,
-        page_count=text.page_count,
+        page_count=pages.page_count,
         statements=statements,
         missing=missing,
         seconds=round(deadline.elapsed, 3),
@@ -165,7 +168,9 @@ def _read_all(
     return statements, missing
 
 
-def _read_location(location: Location, deadline: Deadline, words: _WordSource) -> RawStatement | None:
+def _read_location(
+    location: Location, deadline: Deadline, words: _WordSource
+) -> RawStatement | None:
     raw = RawStatement(kind=location.kind, title=location.title)
     columns = None
     for position, number in enumerate(location.pages):
@@ -206,7 +211,9 @@ class _pdfplumber_source:
                 self._path, "the PDF is encrypted with a password; ask for an unlocked copy"
             ) from None
         except Exception as err:
-            raise CorruptPdfError(self._path, f"the PDF cannot be parsed ({_describe(err)})") from None
+            raise CorruptPdfError(
+                self._path, f"the PDF cannot be parsed ({_describe(err)})"
+            ) from None
         return self._words
 
     def __exit__(self, *exc: object) -> None:
@@ -232,9 +239,13 @@ def _describe(err: Exception) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
-def _cover_fiscal_year_end(texts: list[str]) -> date | None:
-    for text in texts[:_COVER_PAGES]:
-        found = fiscal_year_end(text)
+def _cover_fiscal_year_end(pages: PageTexts) -> date | None:
+    for index in range(min(_COVER_PAGES, len(pages))):
+        found = fiscal_year_end(pages[index])
         if found is not None:
             return found
     return None
+
+
+def _dates_in(texts: list[str]) -> Counter[date]:
+    return Counter(d for text in texts for d in all_dates(text))

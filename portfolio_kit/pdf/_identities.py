@@ -107,7 +107,14 @@ def find_footings(
         if footing is None and allow_near_miss:
             is_total = bool(totals[index]) if totals is not None else False
             footing = _closing(
-                index, values, negated, open_rows, unit, allow_difference, exact=False, total_row=is_total
+                index,
+                values,
+                negated,
+                open_rows,
+                unit,
+                allow_difference,
+                exact=False,
+                total_row=is_total,
             )
         if footing is None:
             open_rows.append(index)
@@ -167,7 +174,8 @@ def _compare(
     passed, failed = [], []
     for column in columns:
         amount = sum(
-            sign * _signed(values[p][column], negated[p]) for p, sign in zip(parts, signs, strict=True)
+            sign * _signed(values[p][column], negated[p])
+            for p, sign in zip(parts, signs, strict=True)
         )
         target = total[column]
         assert target is not None
@@ -178,8 +186,10 @@ def _compare(
     return passed, failed
 
 
-def _meaningful(values: Sequence[Sequence[float | None]], parts: Sequence[int], columns: Sequence[int]) -> bool:
-    """A near-miss only counts when at least two parts carry non-zero figures in the passing columns."""
+def _meaningful(
+    values: Sequence[Sequence[float | None]], parts: Sequence[int], columns: Sequence[int]
+) -> bool:
+    """A near miss counts only when two parts or more print non-zero figures where it passes."""
     non_zero = sum(1 for p in parts if any(values[p][c] for c in columns))
     return non_zero >= 2
 
@@ -237,7 +247,9 @@ def check_sum(
             evidence.confirm([total, *rows], [column])
         else:
             evidence.fail(
-                [total, *rows], [column], f"{what}: parts sum to {amount:,.2f}, printed {target:,.2f}"
+                [total, *rows],
+                [column],
+                f"{what}: parts sum to {amount:,.2f}, printed {target:,.2f}",
             )
 
 
@@ -262,10 +274,16 @@ def confirm_per_share(
     if per_share is None or income is None or shares is None:
         return
     for column in range(len(values[per_share])):
-        eps, earned, count = values[per_share][column], values[income][column], values[shares][column]
+        eps, earned, count = (
+            values[per_share][column],
+            values[income][column],
+            values[shares][column],
+        )
         if eps is None or not earned or not count:
             continue
         ratio = (earned * income_scale) / (count * shares_scale)
-        slack = 0.005 + abs(ratio) * (0.5 * income_unit / abs(earned) + 0.5 * shares_unit / abs(count))
+        slack = 0.005 + abs(ratio) * (
+            0.5 * income_unit / abs(earned) + 0.5 * shares_unit / abs(count)
+        )
         if abs(ratio - eps) <= slack + 1e-9:
             evidence.confirm([per_share], [column])

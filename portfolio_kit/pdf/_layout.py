@@ -14,6 +14,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from portfolio_kit.pdf._numbers import (
@@ -42,7 +43,9 @@ _RUNNING_TEXT = re.compile(
     r"table\s+of\s+contents|form\s+10-k|annual\s+report|^page\s+\d+|^\d{1,3}$|^f-\s?\d+$|"
     r"index\s+to\s+(?:consolidated\s+)?financial\s+statements|-\s*continued\s*-|^\(continued\)$"
 )
-_CONNECTOR_END = re.compile(r"(?:,|;|\band|\bor|\bof|\bfor|\bin|\bto|\bthe|\bfrom|\bnet|\bby|\bon|\bwith|-)$")
+_CONNECTOR_END = re.compile(
+    r"(?:,|;|\band|\bor|\bof|\bfor|\bin|\bto|\bthe|\bfrom|\bnet|\bby|\bon|\bwith|-)$"
+)
 _MONTH_NUMBERS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -91,7 +94,11 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column of figures: ``left`` is the widest figure's left edge, ``right`` the shared right edge."""
+    """A column of figures.
+
+    ``left`` is the left edge of its widest figure, ``right`` the right edge
+    its figures share; ``support`` counts the figures that formed it.
+    """
 
     left: float
     right: float
@@ -201,7 +208,8 @@ def read_page(
     Parameters
     ----------
     words : list of Word
-        From ``words_of`` (pdfplumber coordinates).
+        From ``_words.pdfium_words`` or ``_words.pdfplumber_words``
+        (pdfplumber coordinates).
     page_number : int
         0-based index, stored on every row.
     page_height : float
@@ -232,7 +240,7 @@ def read_page(
     first_data = next((i for i, line in enumerate(body) if _figures_of(line, columns)), None)
     if first_data is None:
         return None
-    header_lines, leading = _split_header(body[:first_data], columns)
+    header_lines, leading = _split_header(body[:first_data])
     headers, spanning, header_dates = read_header(header_lines, columns)
     heading_lines = lines[: start + 1] if start is not None else []
     heading_text = " ".join(line.text for line in [*heading_lines, *header_lines])
@@ -305,7 +313,7 @@ def read_header(
     """
     headers = [ColumnHeader() for _ in columns]
     spanning: tuple[int, int] | None = None
-    sentence_dates: list[tuple[int, int, int]] = []
+    sentences: list[list[tuple[int, int, int]]] = []
     reach = _column_reach(columns)
     # Nearest the figures first: the year row under a title sentence ("For the
     # Years Ended May 31, 2020, 2019 and 2018") is the one that labels columns.
@@ -316,7 +324,7 @@ def read_header(
         line_text = normalise_text(line.text)
         is_sentence = bool(re.search(r"\b(?:at|as of|and|ended|ending|for the)\b", line_text))
         if is_sentence and full_dates:
-            sentence_dates.extend(f[1] for f in full_dates)
+            sentences.append([f[1] for f in full_dates])
         for tag, value, centre, text in found:
             column = _nearest_column(centre, columns, reach)
             if tag == "md" and len(month_days) == 1 and (column is None or len(columns) > 1):
@@ -337,6 +345,7 @@ def read_header(
             made = _make_date_tuple(header.year, *header.month_day)
             if made:
                 header.full_date = made
+    sentence_dates = [d for dates in reversed(sentences) for d in dates]
     return headers, spanning, sentence_dates
 
 
@@ -391,14 +400,16 @@ def _column_reach(columns: list[Column]) -> float:
     """How far (points) a header word may sit from its column's centre."""
     if len(columns) < 2:
         return 90.0
-    gaps = [b.centre - a.centre for a, b in zip(columns, columns[1:], strict=False)]
+    gaps = [b.centre - a.centre for a, b in pairwise(columns)]
     return max(25.0, 0.6 * min(gaps))
 
 
 def _nearest_column(centre: float, columns: list[Column], reach: float) -> int | None:
     best = min(range(len(columns)), key=lambda i: abs(columns[i].centre - centre))
     column = columns[best]
-    distance = 0.0 if column.left - 10 <= centre <= column.right + 10 else abs(column.centre - centre)
+    distance = (
+        0.0 if column.left - 10 <= centre <= column.right + 10 else abs(column.centre - centre)
+    )
     return best if distance <= reach else None
 
 
@@ -425,7 +436,7 @@ def _cut_at_end(lines: list[Line]) -> list[Line]:
     return kept
 
 
-def _split_header(lines: list[Line], columns: list[Column]) -> tuple[list[Line], list[Line]]:
+def _split_header(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     """Split the lines above the first figure row into column header and leading headings.
 
     Headings such as "ASSETS" / "Current assets:" sit between the dates and the
@@ -437,7 +448,9 @@ def _split_header(lines: list[Line], columns: list[Column]) -> tuple[list[Line],
         text = normalise_text(line.text)
         if (
             any(_YEAR_TOKEN.match(w.text) for w in line.words)
-            or re.search(r"\bin (?:thousands|millions|billions)|\((?:thousands|millions|billions)", text)
+            or re.search(
+                r"\bin (?:thousands|millions|billions)|\((?:thousands|millions|billions)", text
+            )
             or re.search(r"\b(?:years?|months|weeks|quarters?) ended\b|\bas of\b|^at\b", text)
         ):
             last_header = index
@@ -490,7 +503,9 @@ def _column_of(word: Word, columns: list[Column]) -> int | None:
     return None
 
 
-def _rows(lines: list[Line], columns: list[Column], page_number: int, page_height: float) -> list[Row]:
+def _rows(
+    lines: list[Line], columns: list[Column], page_number: int, page_height: float
+) -> list[Row]:
     rows: list[Row] = []
     for line in lines:
         figures = _figures_of(line, columns)
@@ -511,7 +526,12 @@ def _rows(lines: list[Line], columns: list[Column], page_number: int, page_heigh
             cells[column] = Cell(
                 raw=word.text,
                 value=value,
-                bbox=(round(word.x0, 2), round(word.top, 2), round(word.x1, 2), round(word.bottom, 2)),
+                bbox=(
+                    round(word.x0, 2),
+                    round(word.top, 2),
+                    round(word.x1, 2),
+                    round(word.bottom, 2),
+                ),
                 decimals=decimals_of(word.text),
                 is_dash=is_dash(word.text),
             )
@@ -558,7 +578,13 @@ def rejoin_split_figures(words: list[Word]) -> list[Word]:
                 and (word.text in (")", ")-") or last.text in ("(", "$(", "($"))
                 and parse_amount(candidate) is not None
             ):
-                joined[-1] = Word(candidate, last.x0, word.x1, min(last.top, word.top), max(last.bottom, word.bottom))
+                joined[-1] = Word(
+                    candidate,
+                    last.x0,
+                    word.x1,
+                    min(last.top, word.top),
+                    max(last.bottom, word.bottom),
+                )
                 continue
         joined.append(word)
     return joined

@@ -11,6 +11,7 @@ where the other statements sit (the primary statements are printed together).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from portfolio_kit.pdf._numbers import is_dash, parse_amount
@@ -25,9 +26,11 @@ from portfolio_kit.vocabulary import Statement
 
 _HEADING_LINES = 12
 _MIN_CONTENT_HITS = 3
-_MIN_FIGURES = 25
+_MIN_FIGURES = 12
 _MAX_CONTINUATION_PAGES = 2
 _CLUSTER_SPAN = 15
+_STRONG_SCORE = 12.0
+_LOOKAHEAD = 6
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -53,32 +56,72 @@ class Location:
     title: str
 
 
-def score_pages(texts: list[str]) -> list[PageScore]:
+def score_page(index: int, text: str) -> PageScore | None:
+    """Evidence that page ``index`` holds a primary statement, or None if it does not qualify."""
+    heading = _heading(text)
+    found = _title_in(heading)
+    if found is None:
+        return None
+    kind, title = found
+    body = normalise_text(text)
+    hits = sum(bool(p.search(body)) for p in CONTENT_PATTERNS[kind])
+    figures = _count_figures(text)
+    if hits < _MIN_CONTENT_HITS or figures < _MIN_FIGURES:
+        return None
+    score = 4.0 + hits + min(figures / 25.0, 3.0)
+    return PageScore(kind, index, score, hits, figures, title)
+
+
+def score_pages(texts: Sequence[str]) -> list[PageScore]:
     """Every page that qualifies as a statement page, with its score."""
-    scores = []
-    for index, text in enumerate(texts):
-        heading = _heading(text)
-        found = _title_in(heading)
-        if found is None:
-            continue
-        kind, title = found
-        body = normalise_text(text)
-        hits = sum(bool(p.search(body)) for p in CONTENT_PATTERNS[kind])
-        figures = _count_figures(text)
-        if hits < _MIN_CONTENT_HITS or figures < _MIN_FIGURES:
-            continue
-        score = 4.0 + hits + min(figures / 25.0, 3.0)
-        scores.append(PageScore(kind, index, score, hits, figures, title))
-    return scores
+    return [s for i, text in enumerate(texts) if (s := score_page(i, text)) is not None]
 
 
-def locate_statements(texts: list[str]) -> dict[Statement, Location]:
+def find_statements(pages: Sequence[str]) -> tuple[dict[Statement, Location], int]:
+    """Scan pages in order and locate the statements, stopping once they are all found.
+
+    The primary statements are printed together, before the notes. Once each
+    of the three has a strong page (title, most of its typical rows, many
+    figures) and a few more pages have been read for continuations, the rest
+    of the document is not read: later pages are notes, schedules and
+    exhibits, whose condensed or consolidating statements would only compete
+    with the real ones.
+
+    Returns
+    -------
+    (locations, pages_read)
+    """
+    scores: list[PageScore] = []
+    best: dict[Statement, PageScore] = {}
+    read = 0
+    for index in range(len(pages)):
+        read = index + 1
+        score = score_page(index, pages[index])
+        if score is not None:
+            scores.append(score)
+            if score.kind not in best or score.score > best[score.kind].score:
+                best[score.kind] = score
+        if (
+            len(best) == len(Statement)
+            and all(s.score >= _STRONG_SCORE for s in best.values())
+            and index >= max(s.page for s in best.values()) + _LOOKAHEAD
+        ):
+            break
+    texts = [pages[i] for i in range(read)]
+    return locate_statements(texts, scores), read
+
+
+def locate_statements(
+    texts: Sequence[str], scores: list[PageScore] | None = None
+) -> dict[Statement, Location]:
     """The best page for each statement found, plus its continuation pages.
 
     Parameters
     ----------
-    texts : list of str
-        Plain text of every page, in order.
+    texts : sequence of str
+        Plain text of every page read, in order.
+    scores : list of PageScore, optional
+        ``score_pages(texts)`` when already computed.
 
     Returns
     -------
@@ -86,15 +129,25 @@ def locate_statements(texts: list[str]) -> dict[Statement, Location]:
         Only the statements that were found; an empty dict when none was.
     """
     by_kind: dict[Statement, list[PageScore]] = {}
-    for score in score_pages(texts):
+    for score in scores if scores is not None else score_pages(texts):
         by_kind.setdefault(score.kind, []).append(score)
     best = {kind: max(found, key=lambda s: (s.score, s.figures)) for kind, found in by_kind.items()}
     best = _prefer_cluster(best, by_kind)
     locations = {}
     for kind, choice in best.items():
-        pages = [choice.page, *_continuations(texts, kind, choice.page)]
+        first = _first_page(texts, kind, choice.page, {s.page for s in by_kind[kind]})
+        pages = [first, *_continuations(texts, kind, first)]
         locations[kind] = Location(kind, tuple(pages), choice.score, choice.title)
     return locations
+
+
+def _first_page(texts: Sequence[str], kind: Statement, page: int, qualifying: set[int]) -> int:
+    """Step back over earlier pages of the same statement ("... (continued)" won on content)."""
+    while page - 1 in qualifying and not CLOSING_ROWS[kind].search(
+        _body_after_title(texts[page - 1])
+    ):
+        page -= 1
+    return page
 
 
 def _prefer_cluster(
@@ -119,7 +172,7 @@ def _prefer_cluster(
     return chosen
 
 
-def _continuations(texts: list[str], kind: Statement, page: int) -> list[int]:
+def _continuations(texts: Sequence[str], kind: Statement, page: int) -> list[int]:
     """Following pages that carry on the same statement (e.g. liabilities after assets)."""
     extra: list[int] = []
     current = page

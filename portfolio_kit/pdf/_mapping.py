@@ -27,9 +27,7 @@ from pathlib import Path
 from portfolio_kit.vocabulary import LINE_ITEMS, Statement
 
 _TABLE = "line_items.csv"
-_FOOTNOTES = re.compile(
-    r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|\((?:see\s+)?notes?\s+[^)]*\)|\*+|[†‡]"
-)
+_FOOTNOTES = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|\((?:see\s+)?notes?\s+[^)]*\)|\*+|[†‡]")
 _LOSS_WORDS = re.compile(r"\((?:loss|losses|deficit|deficiency)\)")
 _QUALIFIERS = re.compile(
     r"\s*\((?:including|includes|excluding|excludes|exclusive|inclusive|net of|less)\b[^)]*\)?"
@@ -131,7 +129,9 @@ def load_rules(path: str | None = None) -> tuple[Rule, ...]:
         except ValueError:
             raise ValueError(f"{where}: statement {row['statement']!r} is unknown") from None
         if LINE_ITEMS[item].statement is not statement:
-            raise ValueError(f"{where}: item {item!r} belongs to {LINE_ITEMS[item].statement.value}")
+            raise ValueError(
+                f"{where}: item {item!r} belongs to {LINE_ITEMS[item].statement.value}"
+            )
         try:
             label = re.compile(row["label"])
             section = re.compile(row["section"]) if row["section"].strip() else None
@@ -148,7 +148,11 @@ def load_rules(path: str | None = None) -> tuple[Rule, ...]:
 
 
 def match_label(
-    statement: Statement, label: str, section: str, nature: str, rules: tuple[Rule, ...] | None = None
+    statement: Statement,
+    label: str,
+    section: str,
+    nature: str,
+    rules: tuple[Rule, ...] | None = None,
 ) -> list[tuple[str, float]]:
     """Items a normalised label may mean, best first, each with its weight.
 

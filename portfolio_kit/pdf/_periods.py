@@ -187,7 +187,9 @@ def parse_units(text: str) -> Units:
     if share_match is not None:
         word = next(g for g in share_match.groups() if g)
         share_scale = _SCALE_WORDS[word.lower()]
-    return Units(scale=scale, share_scale=share_scale, currency=detect_currency(text), stated=stated)
+    return Units(
+        scale=scale, share_scale=share_scale, currency=detect_currency(text), stated=stated
+    )
 
 
 def detect_currency(text: str) -> str | None:

@@ -65,21 +65,22 @@ def render_crop(
     try:
         count = len(document)
         if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < count:
-            raise ValueError(f"page: {page!r} is out of range; {source.name} has pages 0 to {count - 1}")
+            raise ValueError(
+                f"page: {page!r} is out of range; {source.name} has pages 0 to {count - 1}"
+            )
         pdf_page = document[page]
         try:
             width, height = pdf_page.get_size()
             if x0 > width or top > height or x1 < 0 or bottom < 0:
                 raise ValueError(
-                    f"bbox: {tuple(bbox)!r} lies outside page {page} ({width:.0f} x {height:.0f} points)"
+                    f"bbox: {tuple(bbox)!r} lies outside page {page} "
+                    f"({width:.0f} x {height:.0f} points)"
                 )
             left = max(0.0, x0 - padding)
             right = min(width, x1 + padding)
             upper = max(0.0, top - padding)
             lower = min(height, bottom + padding)
-            bitmap = pdf_page.render(
-                scale=scale, crop=(left, height - lower, width - right, upper)
-            )
+            bitmap = pdf_page.render(scale=scale, crop=(left, height - lower, width - right, upper))
             image = bitmap.to_pil()
         finally:
             pdf_page.close()

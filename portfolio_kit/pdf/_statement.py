@@ -48,12 +48,21 @@ class DocumentContext:
     ``fiscal_year_end`` is the date on the cover ("For the fiscal year ended
     January 29, 2022"); ``known_dates`` counts every full date printed in the
     filing, to find the end of a fiscal year that a header gives only as
-    "2020".
+    "2020"; when the filing was read only up to its statements, ``more_dates``
+    reads the rest, which happens only if the pages read do not print the date.
     """
 
     fiscal_year_end: date | None
     known_dates: Counter[date] = field(default_factory=Counter)
+    more_dates: Callable[[], Counter[date]] | None = None
     default_currency: str = "USD"
+
+    def all_known_dates(self) -> Counter[date]:
+        """Dates of the whole filing: reads the pages not read yet, once."""
+        if self.more_dates is not None:
+            self.known_dates = self.more_dates()
+            self.more_dates = None
+        return self.known_dates
 
 
 @dataclass(slots=True)
@@ -85,7 +94,7 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     notes: list[str] = []
     periods, estimated = resolve_periods(first, context)
     units = parse_units(first.heading_text)
-    currency = units.currency or _currency_from_cells(raw) or context.default_currency
+    currency = units.currency or _currency_from_headings(raw) or context.default_currency
     if not units.stated:
         notes.append("no units stated in the heading: figures taken as whole currency units")
     rows = _aligned_rows(raw, len(periods), notes)
@@ -104,10 +113,13 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     figures = _figures(views, mapped, evidence, periods, estimated, units, currency, raw.kind)
     for column, period in enumerate(periods):
         if period is None:
-            notes.append(f"column {column + 1}: no period end could be read; its figures are left out")
+            notes.append(
+                f"column {column + 1}: no period end could be read; its figures are left out"
+            )
         elif estimated[column]:
             notes.append(
-                f"column {column + 1}: period end {period.isoformat()} estimated from the fiscal year end"
+                f"column {column + 1}: period end {period.isoformat()} estimated "
+                "from the fiscal year end"
             )
     return ExtractedStatement(
         kind=raw.kind,
@@ -122,7 +134,9 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     )
 
 
-def resolve_periods(page: PageTable, context: DocumentContext) -> tuple[list[date | None], list[bool]]:
+def resolve_periods(
+    page: PageTable, context: DocumentContext
+) -> tuple[list[date | None], list[bool]]:
     """The period end of each column, and whether it was estimated.
 
     Precedence: a full date over the column; a sentence over the table with
@@ -137,7 +151,11 @@ def resolve_periods(page: PageTable, context: DocumentContext) -> tuple[list[dat
     periods: list[date | None] = [_as_date(h.full_date) for h in headers]
     estimated = [False] * count
     sentence = [_as_date(d) for d in page.header_dates]
-    if any(p is None for p in periods) and len(sentence) == count and _sentence_fits(sentence, headers):
+    if (
+        any(p is None for p in periods)
+        and len(sentence) == count
+        and _sentence_fits(sentence, headers)
+    ):
         periods = [p or s for p, s in zip(periods, sentence, strict=True)]
     shared = page.spanning_month_day or _shared_month_day(periods)
     for column, header in enumerate(headers):
@@ -148,10 +166,14 @@ def resolve_periods(page: PageTable, context: DocumentContext) -> tuple[list[dat
             continue
         if context.fiscal_year_end is not None:
             anchor_year = max(h.year for h in headers if h.year is not None)
-            periods[column], found = resolve_fiscal_year(
+            end, found = resolve_fiscal_year(
                 header.year, context.fiscal_year_end, anchor_year, context.known_dates
             )
-            estimated[column] = not found
+            if not found:
+                end, found = resolve_fiscal_year(
+                    header.year, context.fiscal_year_end, anchor_year, context.all_known_dates()
+                )
+            periods[column], estimated[column] = end, not found
     return periods, estimated
 
 
@@ -183,7 +205,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
     return date(year, month, day)
 
 
-def _currency_from_cells(raw: RawStatement) -> str | None:
+def _currency_from_headings(raw: RawStatement) -> str | None:
     for page in raw.pages:
         code = detect_currency(page.heading_text)
         if code:
@@ -197,7 +219,8 @@ def _aligned_rows(raw: RawStatement, count: int, notes: list[str]) -> list[Row]:
     for page in raw.pages:
         if len(page.columns) != count:
             notes.append(
-                f"page {page.page + 1}: {len(page.columns)} columns instead of {count}; rows skipped"
+                f"page {page.page + 1}: {len(page.columns)} columns instead of {count}; "
+                "rows skipped"
             )
             continue
         rows.extend(page.rows)
@@ -209,15 +232,17 @@ def _aligned_rows(raw: RawStatement, count: int, notes: list[str]) -> list[Row]:
 def _footings(
     views: list[_RowView], kind: Statement, evidence: Evidence, near_miss: bool
 ) -> list[tuple[int, tuple[int, ...]]]:
-    """Footings among ``views`` (one kind of row), recorded as evidence; near misses only for money."""
+    """Footings among ``views`` (rows of one kind), recorded as evidence."""
     values = [[c.value if c else None for c in v.row.cells] for v in views]
     negated = [bool(_LESS.match(v.label)) for v in views]
-    decimals = max((c.decimals for v in views for c in v.row.cells if c and not c.is_dash), default=0)
+    decimals = max(
+        (c.decimals for v in views for c in v.row.cells if c and not c.is_dash), default=0
+    )
     unit = 10.0 ** (-decimals)
+    totals = [bool(_TOTAL_LABEL.match(v.label)) for v in views]
     # Only income statements print deductions as positive numbers under what they
     # are deducted from; elsewhere "first minus the rest" finds coincidences
     # (total assets - total liabilities - equity components = noncontrolling interest).
-    totals = [bool(_TOTAL_LABEL.match(v.label)) for v in views]
     found = find_footings(
         values,
         negated,
@@ -233,7 +258,9 @@ def _footings(
         evidence.confirm([total, *parts], footing.columns)
         if footing.failed:
             evidence.fail(
-                [total], footing.failed, "does not equal the sum of the rows above it in this column"
+                [total],
+                footing.failed,
+                "does not equal the sum of the rows above it in this column",
             )
         remapped.append((total, parts))
     return remapped
@@ -333,7 +360,13 @@ def _named_identities(
 ) -> None:
     values = [[c.value if c else None for c in v.row.cells] for v in views]
     decimals = max(
-        (c.decimals for v in views if v.nature == "money" for c in v.row.cells if c and not c.is_dash),
+        (
+            c.decimals
+            for v in views
+            if v.nature == "money"
+            for c in v.row.cells
+            if c and not c.is_dash
+        ),
         default=0,
     )
     unit = 10.0 ** (-decimals)

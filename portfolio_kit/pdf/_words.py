@@ -29,7 +29,7 @@ def pdfium_words(document: pdfium.PdfDocument, index: int) -> tuple[list[Word], 
     """
     page = document[index]
     try:
-        width, height = page.get_size()
+        height = page.get_height()
         textpage = page.get_textpage()
         try:
             words = _group_chars(textpage, height)

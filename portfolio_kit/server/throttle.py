@@ -2,7 +2,9 @@
 
 A password guesser gets a few free tries, then waits twice as long after
 each further failure (1 s, 2 s, 4 s ... up to a minute) before the server
-even checks the next password. The count is kept both per e-mail (a
+even checks the next password: after ``n`` failures the wait is
+``base_delay * 2 ** (n - free_attempts)`` once ``n`` reaches
+``free_attempts`` (the very first attempt is always free). The count is kept both per e-mail (a
 distributed attack on one account) and per address (one client trying many
 accounts); the longer of the two delays applies. A success clears the
 account's count; failures older than the window are forgotten.
@@ -77,10 +79,10 @@ class SignInThrottle:
         now = self._clock()
         with self._lock:
             worst = max(self._count(key, now) for key in self._keys(email, address))
-        extra = worst - self.free_attempts
-        if extra < 0:
+        threshold = max(1, self.free_attempts)
+        if worst < threshold:
             return 0.0
-        return min(self.max_delay, self.base_delay * 2.0**extra)
+        return min(self.max_delay, self.base_delay * 2.0 ** (worst - threshold))
 
     def record_failure(self, email: str, address: str) -> None:
         now = self._clock()

@@ -21,13 +21,13 @@ def fund_summary_frame(database: Database) -> pd.DataFrame:
     investments = frames.investments(database)
     rows = []
     for fund in funds.itertuples():
-        fund_flows = flows[flows["fund_id"] == fund.id]
-        fund_navs = navs[navs["fund_id"] == fund.id].sort_values("as_of")
+        fund_flows = flows[flows["fund_id"] == fund.fund_id]
+        fund_navs = navs[navs["fund_id"] == fund.fund_id].sort_values("as_of")
         paid_in = -fund_flows.loc[fund_flows["amount"] < 0, "amount"].sum()
         distributed = fund_flows.loc[fund_flows["amount"] > 0, "amount"].sum()
         nav = float(fund_navs["nav"].iloc[-1]) if len(fund_navs) else 0.0
         nav_date = fund_navs["as_of"].iloc[-1] if len(fund_navs) else None
-        held = investments[(investments["fund_id"] == fund.id)]
+        held = investments[investments["fund_id"] == fund.fund_id]
         net_irr = float("nan")
         if paid_in > 0 and nav_date is not None:
             dates = [*fund_flows["date"], nav_date]

@@ -18,7 +18,10 @@ import ipywidgets as widgets
 from portfolio_kit.widgets import _parse
 
 KINDS = frozenset(
-    {"text", "long_text", "number", "percent", "integer", "currency", "date", "choice", "reference", "flag", "password"}
+    {
+        "text", "long_text", "number", "percent", "percents", "integer", "currency", "date", "choice",
+        "reference", "flag", "password",
+    }
 )
 
 _DESCRIPTION_WIDTH = "170px"
@@ -38,7 +41,7 @@ class FieldSpec:
     kind
         How the input is typed and parsed: ``text``, ``long_text``, ``number``
         (a decimal amount), ``percent`` (typed as 2 for 2%, stored as 0.02;
-        0 to 100),
+        0 to 100), ``percents`` (one percentage or one per year: "10, 9, 8"),
         ``integer``, ``currency`` (ISO code), ``date``, ``choice`` (an enum),
         ``reference`` (a record picked from the database), ``flag`` or
         ``password``.
@@ -52,6 +55,8 @@ class FieldSpec:
         Raw widget value of a new record.
     suggestions
         Known values a ``text`` field offers while still accepting others.
+    signed
+        A ``percent`` that may fall outside 0 to 100 (a growth rate of -2%).
     """
 
     name: str
@@ -62,6 +67,7 @@ class FieldSpec:
     max_length: int = 255
     default: Any = None
     suggestions: tuple[str, ...] = ()
+    signed: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -84,9 +90,11 @@ class FieldSpec:
             return _parse.parse_decimal(raw)
         if kind == "percent":
             value = _parse.parse_percent(raw)
-            if value is not None and not 0 <= value <= 1:
+            if value is not None and not self.signed and not 0 <= value <= 1:
                 raise ValueError(f"must be a percentage from 0 to 100 (got {str(raw).strip()})")
             return value
+        if kind == "percents":
+            return _parse.parse_percent_list(raw)
         if kind == "integer":
             return _parse.parse_integer(raw)
         if kind == "currency":
@@ -107,6 +115,8 @@ class FieldSpec:
             return _parse.format_decimal(value)
         if kind == "percent":
             return _parse.format_percent(value)
+        if kind == "percents":
+            return _parse.format_percent_list(value)
         if kind == "integer":
             return "" if value is None else str(value)
         if kind in ("text", "long_text", "currency", "password"):
@@ -175,7 +185,10 @@ def make_input(spec: FieldSpec, *, width: str | None = None) -> widgets.ValueWid
         return widgets.Combobox(
             value=spec.blank_value(), options=list(spec.suggestions), ensure_option=False, **common
         )
-    placeholder = {"percent": "e.g. 2 for 2%", "currency": "e.g. USD", "number": "e.g. 1,250,000.00"}
+    placeholder = {
+        "percent": "e.g. 2 for 2%", "percents": "e.g. 8, or 10, 9, 8 (one per year)",
+        "currency": "e.g. USD", "number": "e.g. 1,250,000.00",
+    }
     return widgets.Text(value=spec.blank_value(), placeholder=placeholder.get(kind, ""), **common)
 
 

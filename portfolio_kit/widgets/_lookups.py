@@ -15,8 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio_kit.models import (
+    AuditLog,
     Base,
+    Document,
+    DocumentKind,
     DueDiligenceItem,
+    ExtractedLine,
     FinancialMetric,
     Fund,
     FundCashFlow,
@@ -146,3 +150,35 @@ def granted_fund_ids(session: Session, user_id: int) -> list[int]:
     return list(
         session.scalars(select(FundGrant.fund_id).where(FundGrant.user_id == user_id).order_by(FundGrant.fund_id))
     )
+
+
+def company_name(session: Session, company_id: int | None) -> str | None:
+    """A company's name (deleted ones included), or None."""
+    if company_id is None:
+        return None
+    return session.scalar(
+        select(PortfolioCompany.name)
+        .where(PortfolioCompany.id == company_id)
+        .execution_options(include_deleted=True)
+    )
+
+
+def pdf_document_options(session: Session) -> list[Option]:
+    """Stored filings (annual, quarterly, board packs), newest upload first."""
+    kinds = [DocumentKind.ANNUAL_REPORT, DocumentKind.QUARTERLY_REPORT, DocumentKind.BOARD_PACK, DocumentKind.OTHER]
+    documents = session.scalars(
+        select(Document).where(Document.kind.in_(kinds)).order_by(Document.uploaded_at.desc(), Document.id.desc())
+    )
+    return [(f"{document.file_name} ({document.status.value})", document.id) for document in documents]
+
+
+def document_lines(session: Session, document_id: int) -> list[ExtractedLine]:
+    """The figures staged from a document, in extraction order."""
+    return list(
+        session.scalars(select(ExtractedLine).where(ExtractedLine.document_id == document_id).order_by(ExtractedLine.id))
+    )
+
+
+def audit_actors(session: Session) -> list[str]:
+    """Everyone the audit trail names, alphabetically."""
+    return list(session.scalars(select(AuditLog.actor).distinct().order_by(AuditLog.actor)))

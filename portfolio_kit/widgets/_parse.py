@@ -73,6 +73,31 @@ def parse_percent(raw: Any) -> Decimal | None:
     return number / _PERCENT
 
 
+def parse_percent_list(raw: Any) -> tuple[Decimal, ...] | None:
+    """One percentage or one per year, comma-separated: ``"10, 9, 8"`` is (0.10, 0.09, 0.08).
+
+    Semicolons also separate, for analysts whose decimal mark is a comma in
+    their spreadsheets; a decimal comma itself is not accepted.
+    """
+    if blank(raw):
+        return None
+    if isinstance(raw, list | tuple):
+        parts = [str(part) for part in raw]
+    else:
+        parts = str(raw).replace(";", ",").split(",")
+    values = []
+    for position, part in enumerate(parts, start=1):
+        if blank(part):
+            raise ValueError(f"value {position} is empty: write one percentage per year, e.g. 10, 9, 8")
+        try:
+            value = parse_percent(part)
+        except ValueError:
+            raise ValueError(f"value {position} must be a percentage such as 8 or 8.5 (got {part.strip()!r})") from None
+        assert value is not None
+        values.append(value)
+    return tuple(values)
+
+
 def parse_integer(raw: Any) -> int | None:
     """A whole number typed as text, or blank."""
     number = parse_decimal(raw)
@@ -147,6 +172,26 @@ def format_percent(value: Decimal | float | None) -> str:
     if number == number.to_integral_value():
         return f"{number:.0f}"
     return format(number, "f")
+
+
+def format_percent_list(values: Any, places: int = 2) -> str:
+    """Fractions as the percentages an analyst types, one number when all years agree.
+
+    Rounded to ``places`` decimals: a default derived from history (a CAGR of
+    7.8912...%) shows as 7.89, and what is shown is what gets computed.
+    """
+    if values is None:
+        return ""
+    if not isinstance(values, list | tuple):
+        values = [values]
+    shown = [_rounded_percent(value, places) for value in values]
+    return shown[0] if len(set(shown)) == 1 else ", ".join(shown)
+
+
+def _rounded_percent(value: Any, places: int) -> str:
+    number = (Decimal(str(value)) * _PERCENT).quantize(Decimal(1).scaleb(-places)).normalize()
+    text = format(number, "f")
+    return "0" if text in ("-0", "0") else text
 
 
 def enum_options(enum_cls: type[enum.Enum], *, optional: bool = False) -> list[tuple[str, str]]:

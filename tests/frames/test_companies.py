@@ -85,7 +85,7 @@ def test_diligence_and_initiatives_leave_out_deleted_companies(hand_db):
     items = frames.diligence_items(hand_db.db)
     assert set(items["company_name"]) == {"Acme Software", "Pipeline Partners"}
     assert items["risk_level"].cat.ordered
-    assert items.loc[items["company_id"] == ids.acme, "risk_level"].iloc[0] > "medium"
+    assert (items.loc[items["company_id"] == ids.acme, "risk_level"] > "medium").all()
     assert frames.diligence_items(hand_db.db, fund_ids=[ids.fund_i])["company_id"].tolist() == [ids.acme]
     plans = frames.initiatives(hand_db.db)
     assert plans["title"].tolist() == ["Procurement"]

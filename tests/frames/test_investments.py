@@ -93,4 +93,4 @@ def test_as_of_shows_the_portfolio_as_it_stood(hand_db):
     assert ids.cobalt_investment not in set(before_cobalt["investment_id"])
     flows = frames.investment_cash_flows(hand_db.db, as_of="2022-12-31")
     assert flows["date"].max() == pd.Timestamp("2022-12-31")
-    assert len(flows) == 9
+    assert len(flows) == 8

@@ -105,7 +105,9 @@ def write_pdf(
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size
     for number in range(1, size):
-        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+        out += (
+            b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+        )
     trailer = f"trailer\n<< /Size {size} /Root 1 0 R".encode()
     if encrypt_id is not None:
         trailer += f" /Encrypt {encrypt_id} 0 R".encode()
@@ -122,7 +124,10 @@ def _content(texts: list[Text]) -> bytes:
         x = item.x - text_width(item.text, item.size) if item.align == "right" else item.x
         baseline = PAGE_HEIGHT - item.top - item.size * 0.8
         escaped = (
-            item.text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+            item.text.encode("cp1252")
+            .replace(b"\\", b"\\\\")
+            .replace(b"(", b"\\(")
+            .replace(b")", b"\\)")
         )
         parts.append(
             b"/F1 %s Tf 1 0 0 1 %s %s Tm (%s) Tj"

@@ -144,17 +144,28 @@ def synthetic_pages(
         prose_page(
             [
                 "MANAGEMENT'S DISCUSSION AND ANALYSIS",
-                "Revenue grew 25% to $10.0 million in 2023 from $8.0 million in 2022, as shown in",
-                "our consolidated statements of operations. Total assets in the consolidated balance",
-                "sheets rose to $9.0 million. Net cash provided by operating activities was $2.1 million.",
+                "Revenue grew 25% to $10.0 million in 2023 from $8.0 million in 2022,",
+                "as shown in our consolidated statements of operations. Total assets in",
+                "the consolidated balance sheets rose to $9.0 million. Net cash provided",
+                "by operating activities was $2.1 million.",
             ]
         ),
-        statement_page("CONSOLIDATED STATEMENTS OF OPERATIONS", ["Acme Corp.", HEADING], YEARS_3, income_rows),
         statement_page(
-            "CONSOLIDATED BALANCE SHEETS", ["Acme Corp.", "(In thousands, except par value)"], YEARS_2,
-            balance_rows, layout=TWO_COLUMNS,
-        ),  # fmt: skip
-        statement_page("CONSOLIDATED STATEMENTS OF CASH FLOWS", ["Acme Corp.", "(In thousands)"], YEARS_3, cash_flow_rows),
+            "CONSOLIDATED STATEMENTS OF OPERATIONS", ["Acme Corp.", HEADING], YEARS_3, income_rows
+        ),
+        statement_page(
+            "CONSOLIDATED BALANCE SHEETS",
+            ["Acme Corp.", "(In thousands, except par value)"],
+            YEARS_2,
+            balance_rows,
+            layout=TWO_COLUMNS,
+        ),
+        statement_page(
+            "CONSOLIDATED STATEMENTS OF CASH FLOWS",
+            ["Acme Corp.", "(In thousands)"],
+            YEARS_3,
+            cash_flow_rows,
+        ),
         prose_page(
             [
                 "NOTES TO CONSOLIDATED FINANCIAL STATEMENTS",

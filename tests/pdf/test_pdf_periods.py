@@ -84,7 +84,12 @@ def test_most_frequent_nearby_date_wins() -> None:
 @pytest.mark.parametrize(
     ("heading", "scale", "share_scale"),
     [
-        ("(In millions, except number of shares which are reflected in thousands and per share amounts)", 1e6, 1e3),
+        (
+            "(In millions, except number of shares which are reflected in thousands "
+            "and per share amounts)",
+            1e6,
+            1e3,
+        ),
         ("($ in millions, except per share amounts)", 1e6, 1e6),
         ("(Dollars and Shares in Millions Except Per Share Amounts) (Note 1)", 1e6, 1e6),
         ("(MILLIONS, EXCEPT PER COMMON SHARE DATA)", 1e6, 1e6),
@@ -114,7 +119,9 @@ def test_currency(text: str, code: str | None) -> None:
 
 
 def _page(headers: list[ColumnHeader], spanning=None, sentence=()) -> PageTable:  # type: ignore[no-untyped-def]
-    columns = [Column(left=400.0 + 80 * i, right=430.0 + 80 * i, support=10) for i in range(len(headers))]
+    columns = [
+        Column(left=400.0 + 80 * i, right=430.0 + 80 * i, support=10) for i in range(len(headers))
+    ]
     return PageTable(
         page=0, columns=columns, headers=headers, spanning_month_day=spanning, heading_text="",
         header_dates=list(sentence), rows=[], height=792.0,
@@ -122,7 +129,10 @@ def _page(headers: list[ColumnHeader], spanning=None, sentence=()) -> PageTable:
 
 
 def test_periods_from_a_spanning_month_day() -> None:
-    page = _page([ColumnHeader(year=2019), ColumnHeader(year=2018), ColumnHeader(year=2017)], spanning=(12, 31))
+    page = _page(
+        [ColumnHeader(year=2019), ColumnHeader(year=2018), ColumnHeader(year=2017)],
+        spanning=(12, 31),
+    )
     periods, estimated = resolve_periods(page, DocumentContext(fiscal_year_end=None))
     assert periods == [date(2019, 12, 31), date(2018, 12, 31), date(2017, 12, 31)]
     assert estimated == [False, False, False]
@@ -130,14 +140,18 @@ def test_periods_from_a_spanning_month_day() -> None:
 
 def test_periods_from_a_sentence_over_the_columns() -> None:
     # J&J balance sheet: "At January 3, 2021 and December 29, 2019" over columns "2020 2019".
-    page = _page([ColumnHeader(year=2020), ColumnHeader(year=2019)], sentence=[(2021, 1, 3), (2019, 12, 29)])
+    page = _page(
+        [ColumnHeader(year=2020), ColumnHeader(year=2019)], sentence=[(2021, 1, 3), (2019, 12, 29)]
+    )
     periods, _ = resolve_periods(page, DocumentContext(fiscal_year_end=None))
     assert periods == [date(2021, 1, 3), date(2019, 12, 29)]
 
 
 def test_full_dates_over_one_column_share_their_month_day() -> None:
     # McDonald's: "December 31, 2022 2021 2020" on one line.
-    page = _page([ColumnHeader(full_date=(2022, 12, 31)), ColumnHeader(year=2021), ColumnHeader(year=2020)])
+    page = _page(
+        [ColumnHeader(full_date=(2022, 12, 31)), ColumnHeader(year=2021), ColumnHeader(year=2020)]
+    )
     periods, _ = resolve_periods(page, DocumentContext(fiscal_year_end=None))
     assert periods == [date(2022, 12, 31), date(2021, 12, 31), date(2020, 12, 31)]
 

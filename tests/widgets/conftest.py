@@ -7,27 +7,52 @@ the audit trail. No front end is needed.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from portfolio_kit import Database
+from portfolio_kit import Database, connect
 from portfolio_kit.audit import Actor
 from portfolio_kit.models import AuditLog, Role
 from portfolio_kit.widgets.session import ActingUser
 from tests.support.portfolio import ADMIN_EMAIL, SmallPortfolio, seed_small_portfolio
 
 
-@pytest.fixture
-def db(sqlite_db: Database) -> Database:
-    return sqlite_db
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SmallPortfolio]:
+    """A migrated SQLite file holding the small portfolio, built once per session.
+
+    Migrating and seeding a new file costs about 0.7 s; copying this one
+    costs a few milliseconds, and every test still gets its own database.
+    """
+    path = tmp_path_factory.mktemp("widgets_template") / "seeded.db"
+    template = connect(f"sqlite:///{path}")
+    try:
+        portfolio = seed_small_portfolio(template)
+    finally:
+        template.dispose()
+    return path, portfolio
 
 
 @pytest.fixture
-def portfolio(db: Database) -> SmallPortfolio:
-    return seed_small_portfolio(db)
+def db(tmp_path: Path, _seeded_template: tuple[Path, SmallPortfolio]) -> Iterator[Database]:
+    """A private copy of the seeded database."""
+    template, _portfolio = _seeded_template
+    copy = tmp_path / "widgets.db"
+    shutil.copyfile(template, copy)
+    database = connect(f"sqlite:///{copy}", migrate=False)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def portfolio(db: Database, _seeded_template: tuple[Path, SmallPortfolio]) -> SmallPortfolio:
+    """Primary keys of the seeded rows in ``db``."""
+    return _seeded_template[1]
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from portfolio_kit import Database
-from portfolio_kit.models import AuditLog, Fund, Role
-from portfolio_kit.security import add_user
+from portfolio_kit.models import AuditLog, Fund, Role, User
+from portfolio_kit.security import hash_password
 from portfolio_kit.settings import get_settings
 from portfolio_kit.widgets.funds import FundForm
 from portfolio_kit.widgets.session import ActingUser, SignIn
@@ -16,12 +16,20 @@ from tests.support.portfolio import ANALYST_EMAIL, SmallPortfolio
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="module")
+def password_hash() -> str:
+    """argon2 is slow on purpose: hash the shared password once for the module."""
+    return hash_password(PASSWORD)
+
+
 @pytest.fixture
-def accounts(db: Database, portfolio: SmallPortfolio) -> dict[str, int]:
+def accounts(db: Database, portfolio: SmallPortfolio, password_hash: str) -> dict[str, int]:
     """Two accounts that can really sign in (the seeded ones cannot)."""
     with db.session() as session:
-        analyst = add_user(session, email="sam.signin@example.com", name="Sam", password=PASSWORD, role=Role.ANALYST)
-        partner = add_user(session, email="pia.partner@example.com", name="Pia", password=PASSWORD, role=Role.PARTNER)
+        analyst = User(email="sam.signin@example.com", name="Sam", password_hash=password_hash, role=Role.ANALYST)
+        partner = User(email="pia.partner@example.com", name="Pia", password_hash=password_hash, role=Role.PARTNER)
+        session.add_all([analyst, partner])
+        session.flush()
         return {"analyst": analyst.id, "partner": partner.id}
 
 

@@ -1,0 +1,206 @@
+"""The three dashboards built in-process on the demo portfolio, as a notebook would.
+
+The demo partner (partner@example.com) is granted "Alder Ridge Capital III"
+only (``portfolio_kit.demo.spec.PARTNER_FUNDS``); the spec also plants a
+late reporter (Ironbridge Facilities) and a balance sheet that does not
+balance (Granite Building Products), both in that fund.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from portfolio_kit import Database, connect
+from portfolio_kit.dashboards import company_tear_sheet, fund_overview, portfolio_monitor
+from portfolio_kit.dashboards._page import UNEXPECTED, Page, render
+from portfolio_kit.dashboards.access import DashboardContext, open_context
+from portfolio_kit.models import Fund
+from portfolio_kit.security import add_user
+from portfolio_kit.settings import get_settings
+from tests.dashboards.conftest import copy_demo
+from tests.dashboards.expected import assert_headline_shown, company_id, company_names, fund_headline, fund_id, tiles
+
+PARTNER_FUND = "Alder Ridge Capital III"
+OTHER_FUNDS = ("Alder Ridge Capital II", "Alder Ridge Growth IV")
+
+
+@pytest.fixture(scope="module")
+def demo_path(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo(demo_template, tmp_path_factory.mktemp("pages"))
+
+
+@pytest.fixture(scope="module")
+def demo(demo_path: Path) -> Database:
+    return connect(f"sqlite:///{demo_path}", read_only=True)
+
+
+def _as(user: str, demo_path: Path, monkeypatch: pytest.MonkeyPatch, query: str = "") -> DashboardContext:
+    monkeypatch.setenv("PORTFOLIO_KIT_USER", user)
+    monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", f"sqlite:///{demo_path}")
+    monkeypatch.setenv("QUERY_STRING", query)
+    get_settings.cache_clear()
+    return open_context()
+
+
+def html_of(page: Page) -> str:
+    parts: list[str] = []
+
+    def walk(widget: object) -> None:
+        value = getattr(widget, "value", None)
+        if type(widget).__name__ == "HTML" and isinstance(value, str):
+            parts.append(value)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(page.widget)
+    return "".join(parts)
+
+
+def _state(html: str) -> str:
+    return html.split('data-state="')[1].split('"')[0]
+
+
+def test_partner_fund_overview_matches_the_independent_figures(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = fund_overview.build(_as("partner@example.com", demo_path, monkeypatch))
+    html = html_of(page)
+    assert_headline_shown(tiles(html), fund_headline(demo, PARTNER_FUND))
+    assert PARTNER_FUND in html and "As of 31 Dec 2025" in html
+    for other in OTHER_FUNDS:
+        assert other not in html
+    assert html.count('class="pk-chart"') == 3
+    assert page.summary.startswith(f"Fund overview: {PARTNER_FUND}, as of 31 Dec 2025")
+
+
+def test_admin_can_open_any_fund_by_link(demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = fund_id(demo, "Alder Ridge Capital II")
+    overview = fund_overview.FundOverview(_as("admin@example.com", demo_path, monkeypatch, f"fund={other}"))
+    assert len(overview.selector.options) == 3
+    assert_headline_shown(tiles(overview.content.value), fund_headline(demo, "Alder Ridge Capital II"))
+    overview.selector.value = fund_id(demo, PARTNER_FUND)
+    assert_headline_shown(tiles(overview.content.value), fund_headline(demo, PARTNER_FUND))
+
+
+@pytest.mark.parametrize("query", ["fund={other}", "fund=999999", "fund=abc"])
+def test_a_crafted_fund_link_reaches_nothing(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    other = fund_id(demo, "Alder Ridge Capital II")
+    context = _as("partner@example.com", demo_path, monkeypatch, query.format(other=other))
+    html = html_of(render("fund_overview", fund_overview.build, context))
+    assert _state(html) == "not-available"
+    assert "not available to you" in html or "which is not available" in html
+    assert "Alder Ridge Capital II" not in html and "$" not in html
+
+
+def test_partner_monitor_lists_exactly_the_partners_companies(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monitor = portfolio_monitor.PortfolioMonitor(_as("partner@example.com", demo_path, monkeypatch))
+    rows = monitor.data.rows
+    assert set(rows["company_name"]) == company_names(demo, PARTNER_FUND)
+    assert set(rows["fund_name"]) == {PARTNER_FUND}
+    flags = dict(zip(rows["company_name"], rows["flags"], strict=True))
+    assert "Q4 2025 not reported" in flags["Ironbridge Facilities"]
+    assert "Balance sheet does not balance" in flags["Granite Building Products"]
+    for other_company in company_names(demo, "Alder Ridge Capital II"):
+        assert other_company not in monitor.table.value
+
+
+def test_monitor_filters_and_sorting(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor = portfolio_monitor.PortfolioMonitor(_as("admin@example.com", demo_path, monkeypatch))
+    monitor.sector.value = "Software"
+    assert set(monitor.shown_rows()["sector"]) == {"Software"}
+    assert f'data-rows="{len(monitor.shown_rows())}"' in monitor.table.value
+    monitor.sort.value = "ltm_revenue"
+    monitor.order.value = True
+    revenue = monitor.shown_rows()["ltm_revenue"].dropna().tolist()
+    assert revenue == sorted(revenue, reverse=True)
+    monitor.order.value = False
+    revenue = monitor.shown_rows()["ltm_revenue"].dropna().tolist()
+    assert revenue == sorted(revenue)
+    monitor.status.value = "Written off"
+    assert set(monitor.shown_rows()["sector"]) <= {"Software"}
+    assert "No company matches these filters." in monitor.table.value or len(monitor.shown_rows())
+
+
+def test_partner_tear_sheet_offers_only_the_partners_companies(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = company_tear_sheet.CompanyTearSheet(_as("partner@example.com", demo_path, monkeypatch))
+    offered = {label for label, _ in sheet.selector.options}
+    assert offered == company_names(demo, PARTNER_FUND)
+    html = sheet.content.value
+    assert html.count('class="pk-chart"') >= 4
+    assert "Due diligence" in html and "Value-creation initiatives" in html
+
+
+def test_a_crafted_company_link_reaches_nothing(demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = company_id(demo, "Nordlys Software")  # a Fund II company
+    context = _as("partner@example.com", demo_path, monkeypatch, f"company={other}")
+    html = html_of(render("company_tear_sheet", company_tear_sheet.build, context))
+    assert _state(html) == "not-available"
+    assert "Nordlys" not in html
+
+
+def test_a_company_with_no_financials_gets_sentences(demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline = company_id(demo, "Pinnacle Veterinary")
+    page = company_tear_sheet.build(_as("admin@example.com", demo_path, monkeypatch, f"company={pipeline}"))
+    html = html_of(page)
+    assert _state(html) == "ok"
+    assert "has not reported a full year of financial statements yet" in html
+    assert "has not been valued yet" in html
+    assert "There is no investment in this company yet" in html
+    assert "Traceback" not in html and "nan" not in html.lower().replace("financial", "")
+
+
+def test_a_partner_without_grants_sees_a_sentence_everywhere(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writable = connect(f"sqlite:///{demo_path}")
+    with writable.session() as session:
+        add_user(session, email="nobody@example.com", name="No Grants", password="no-grants-password", role="partner")
+    writable.dispose()
+    context = _as("nobody@example.com", demo_path, monkeypatch)
+    for module in (fund_overview, portfolio_monitor, company_tear_sheet):
+        html = html_of(module.build(context))
+        assert "No fund has been shared with you yet" in html
+        assert "Alder Ridge" not in html
+
+
+def test_an_empty_fund_gets_sentences_not_errors(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    with sqlite_db.session() as session:
+        session.add(
+            Fund(name="Empty Fund V", vintage_year=2026, currency="USD", strategy="buyout", status="fundraising",
+                 total_commitments=Decimal("500000000.00"))
+        )
+        add_user(session, email="ada@example.com", name="Ada", password="admin-password-1", role="admin")
+    monkeypatch.setenv("PORTFOLIO_KIT_USER", "ada@example.com")
+    monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    html = html_of(fund_overview.build(open_context()))
+    assert "has not called capital or reported a NAV yet" in html
+    assert "has made no investments yet" in html
+    assert tiles(html)["commitments"] == "$500.0m"
+    assert tiles(html)["tvpi"] == "–"
+    assert "No reporting date yet" in html
+
+
+def test_an_unexpected_error_is_a_sentence_when_served_and_raised_in_a_notebook(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    context = _as("admin@example.com", demo_path, monkeypatch)
+
+    def broken(_context: DashboardContext) -> Page:
+        raise RuntimeError("internal detail that must not reach a partner")
+
+    monkeypatch.setenv("PORTFOLIO_KIT_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    served = DashboardContext(context.database, context.viewer, context.fund_ids, served=True)
+    html = html_of(render("fund_overview", broken, served))
+    assert UNEXPECTED in html and "internal detail" not in html
+    assert "internal detail" in (tmp_path / "logs" / "dashboards.log").read_text()
+    with pytest.raises(RuntimeError):
+        render("fund_overview", broken, context)

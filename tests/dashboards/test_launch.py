@@ -1,0 +1,82 @@
+"""What ``portfolio-kit serve`` hands to Voila and to the kernels."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from portfolio_kit.errors import ConfigurationError
+from portfolio_kit.server.keys import SECRET_FILE_ENV
+from portfolio_kit.server.launch import (
+    SERVED_ENV,
+    ServeOptions,
+    check_port_free,
+    kernel_environment,
+    shareable_database_url,
+    voila_config,
+)
+
+
+def _options(tmp_path: Path, **overrides: object) -> ServeOptions:
+    values = {
+        "dashboards_dir": tmp_path,
+        "database_url": f"sqlite:///{tmp_path}/main.db",
+        "kernel_database_url": f"sqlite:///{tmp_path}/main.db",
+        "data_dir": tmp_path,
+    }
+    values.update(overrides)
+    return ServeOptions(**values)  # type: ignore[arg-type]
+
+
+def test_kernels_never_inherit_the_configured_user(tmp_path: Path) -> None:
+    base = {"PORTFOLIO_KIT_USER": "admin@example.com", "PATH": "/usr/bin", "JUPYTER_PATH": "/custom"}
+    env = kernel_environment(_options(tmp_path), tmp_path / "secret", base)
+    assert "PORTFOLIO_KIT_USER" not in env
+    assert env[SERVED_ENV] == "1"
+    assert env[SECRET_FILE_ENV] == str(tmp_path / "secret")
+    assert env["PORTFOLIO_KIT_DATABASE_URL"] == f"sqlite:///{tmp_path}/main.db"
+    assert env["PATH"] == "/usr/bin"
+    assert env["JUPYTER_PATH"].endswith("/custom")
+
+
+def test_voila_is_configured_for_partners(tmp_path: Path) -> None:
+    config = voila_config(_options(tmp_path, pool_size=2, port=9123), tmp_path / "secret")
+    voila = config.VoilaConfiguration
+    assert voila.strip_sources is True
+    assert voila.show_tracebacks is False
+    assert voila.preheat_kernel is True and voila.default_pool_size == 2
+    assert voila.http_header_envs == ["Cookie"]
+    assert voila.file_allowlist == []
+    assert config.Voila.port == 9123 and config.Voila.port_retries == 0
+    assert config.Voila.identity_provider_class.__name__ == "PortfolioKitIdentityProvider"
+    assert config.PortfolioKitIdentityProvider.secret_file == str(tmp_path / "secret")
+
+
+def test_without_preheating_no_pool_is_kept(tmp_path: Path) -> None:
+    config = voila_config(_options(tmp_path, preheat=False), tmp_path / "secret")
+    assert config.VoilaConfiguration.preheat_kernel is False
+
+
+def test_behind_a_proxy_cookies_are_secure(tmp_path: Path) -> None:
+    config = voila_config(_options(tmp_path, behind_https_proxy=True), tmp_path / "secret")
+    assert config.PortfolioKitIdentityProvider.secure_cookie is True
+    assert config.PortfolioKitIdentityProvider.trust_proxy_headers is True
+
+
+def test_relative_sqlite_paths_are_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert shareable_database_url("sqlite:///demo.db") == f"sqlite:///{tmp_path / 'demo.db'}"
+    assert shareable_database_url("postgresql+psycopg://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    with pytest.raises(ConfigurationError, match="in-memory"):
+        shareable_database_url("sqlite://")
+
+
+def test_a_taken_port_is_reported_before_starting() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ConfigurationError, match=f"port {port}"):
+            check_port_free("127.0.0.1", port)
