@@ -57,7 +57,9 @@ from portfolio_kit.vocabulary import LINE_ITEMS  # noqa: E402
 MAX_RATIO_TO_RAW = 2.0
 MIN_SPEEDUP_OVER_READ_SQL = 3.0
 COMPANIES = 250
-COLUMNS = "company_id, period_end, period_type, scenario, line_item, {value} AS value, currency, source"
+COLUMNS = (
+    "company_id, period_end, period_type, scenario, line_item, {value} AS value, currency, source"
+)
 
 
 def metric_rows(rows: int, company_ids: list[int]) -> pd.DataFrame:
@@ -71,7 +73,9 @@ def metric_rows(rows: int, company_ids: list[int]) -> pd.DataFrame:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     per_company = len(ends) * len(items)
     company = np.repeat(np.array(company_ids), per_company)[:rows]
-    period = np.tile(np.repeat(np.array(ends, dtype="datetime64[D]"), len(items)), len(company_ids))[:rows]
+    period = np.tile(
+        np.repeat(np.array(ends, dtype="datetime64[D]"), len(items)), len(company_ids)
+    )[:rows]
     item = np.tile(items, len(ends) * len(company_ids))[:rows]
     rng = np.random.default_rng(20251231)
     # Whole numbers and cents alike, as statements hold them.
@@ -96,8 +100,13 @@ def add_companies(db: Database) -> list[int]:
 
     with db.session() as session:
         companies = [
-            PortfolioCompany(name=f"Company {n:03d}", sector="Software", geography="Europe",
-                             currency="USD", status="invested")
+            PortfolioCompany(
+                name=f"Company {n:03d}",
+                sector="Software",
+                geography="Europe",
+                currency="USD",
+                status="invested",
+            )
             for n in range(COMPANIES + 1)
         ]
         session.add_all(companies)
@@ -114,7 +123,10 @@ def fill_sqlite(db: Database, rows: pd.DataFrame) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     table = pa.Table.from_pandas(
         rows.assign(
-            period_end=rows["period_end"].dt.strftime("%Y-%m-%d"), version=1, created_at=stamp, updated_at=stamp
+            period_end=rows["period_end"].dt.strftime("%Y-%m-%d"),
+            version=1,
+            created_at=stamp,
+            updated_at=stamp,
         ),
         preserve_index=False,
     )
@@ -126,13 +138,16 @@ def fill_sqlite(db: Database, rows: pd.DataFrame) -> None:
 def fill_postgres(db: Database, rows: pd.DataFrame) -> None:
     """psycopg ``COPY FROM STDIN`` of the rows as CSV, the bulk path PostgreSQL offers."""
     stamp = datetime.now(UTC).isoformat()
-    text = rows.assign(version=1, created_at=stamp, updated_at=stamp).to_csv(index=False, header=False)
+    text = rows.assign(version=1, created_at=stamp, updated_at=stamp).to_csv(
+        index=False, header=False
+    )
     columns = ", ".join([*rows.columns, "version", "created_at", "updated_at"])
     raw = db.engine.raw_connection()
     try:
-        with raw.driver_connection.cursor() as cursor, cursor.copy(
-            f"COPY financial_metrics ({columns}) FROM STDIN WITH (FORMAT csv)"
-        ) as copy:
+        with (
+            raw.driver_connection.cursor() as cursor,
+            cursor.copy(f"COPY financial_metrics ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+        ):
             copy.write(text)
         raw.driver_connection.commit()
     finally:
@@ -146,7 +161,15 @@ def methods(db: Database) -> dict[str, Callable[[], pd.DataFrame]]:
     from sqlalchemy import text
 
     backend = db.dialect
-    sql = "SELECT " + COLUMNS.format(value="CAST(value AS REAL)" if backend == "sqlite" else "CAST(value AS DOUBLE PRECISION)") + " FROM financial_metrics"
+    sql = (
+        "SELECT "
+        + COLUMNS.format(
+            value="CAST(value AS REAL)"
+            if backend == "sqlite"
+            else "CAST(value AS DOUBLE PRECISION)"
+        )
+        + " FROM financial_metrics"
+    )
     if backend == "sqlite":
         import adbc_driver_sqlite.dbapi as adbc_sqlite
 
@@ -171,13 +194,15 @@ def methods(db: Database) -> dict[str, Callable[[], pd.DataFrame]]:
         "pd.read_sql via SQLAlchemy": read_sql,
     }
     if backend == "postgresql":
+
         def copy_read_csv() -> pd.DataFrame:
             connection = db.engine.raw_connection()
             try:
                 buffer = io.BytesIO()
-                with connection.driver_connection.cursor() as cursor, cursor.copy(
-                    f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)"
-                ) as copy:
+                with (
+                    connection.driver_connection.cursor() as cursor,
+                    cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy,
+                ):
                     for block in copy:
                         buffer.write(block)
                 connection.driver_connection.rollback()
@@ -204,7 +229,8 @@ def run(db: Database, label: str, repeats: int) -> bool:
             del frame
     load_after = os.getloadavg()[0]
     medians = {name: statistics.median(times) for name, times in seconds.items()}
-    print(f"\n{label}: median of {repeats} interleaved rounds (load average {load_before:.1f} -> {load_after:.1f})")
+    load = f"load average {load_before:.1f} -> {load_after:.1f}"
+    print(f"\n{label}: median of {repeats} interleaved rounds ({load})")
     for name, median in medians.items():
         spread = f"{min(seconds[name]):.3f}-{max(seconds[name]):.3f}"
         print(f"  {name:<44} {median:7.3f} s   (range {spread}, {rows[name]:,} rows)")
@@ -215,8 +241,14 @@ def run(db: Database, label: str, repeats: int) -> bool:
     speedup = medians["pd.read_sql via SQLAlchemy"] / mine
     within = ratio <= MAX_RATIO_TO_RAW
     faster = speedup >= MIN_SPEEDUP_OVER_READ_SQL
-    print(f"  frames / fastest raw ({fastest}): {ratio:.2f}x  target <= {MAX_RATIO_TO_RAW:.0f}x  {'PASS' if within else 'FAIL'}")
-    print(f"  read_sql / frames: {speedup:.2f}x  target >= {MIN_SPEEDUP_OVER_READ_SQL:.0f}x  {'PASS' if faster else 'FAIL'}")
+    print(
+        f"  frames / fastest raw ({fastest}): {ratio:.2f}x  "
+        f"target <= {MAX_RATIO_TO_RAW:.0f}x  {'PASS' if within else 'FAIL'}"
+    )
+    print(
+        f"  read_sql / frames: {speedup:.2f}x  "
+        f"target >= {MIN_SPEEDUP_OVER_READ_SQL:.0f}x  {'PASS' if faster else 'FAIL'}"
+    )
     same_rows = len(set(rows.values())) == 1
     if not same_rows:
         print(f"  row counts differ between methods: {rows}")
@@ -227,7 +259,8 @@ def sqlite_case(rows: int, repeats: int, directory: Path) -> bool:
     db = connect(f"sqlite:///{directory / 'metrics.db'}")
     started = time.perf_counter()
     fill_sqlite(db, metric_rows(rows, add_companies(db)))
-    print(f"SQLite: wrote {rows:,} rows in {time.perf_counter() - started:.1f} s ({frames.loader_for(db)} loader)")
+    elapsed = time.perf_counter() - started
+    print(f"SQLite: wrote {rows:,} rows in {elapsed:.1f} s ({frames.loader_for(db)} loader)")
     try:
         return run(db, "SQLite", repeats)
     finally:
@@ -251,7 +284,9 @@ def postgres_case(rows: int, repeats: int, url: str | None) -> bool | None:
             raise SystemExit(f"{db!r} already holds data: give an empty database to --postgres-url")
         started = time.perf_counter()
         fill_postgres(db, metric_rows(rows, add_companies(db)))
-        print(f"\nPostgreSQL: wrote {rows:,} rows in {time.perf_counter() - started:.1f} s ({frames.loader_for(db)} loader)")
+        elapsed = time.perf_counter() - started
+        loader = frames.loader_for(db)
+        print(f"\nPostgreSQL: wrote {rows:,} rows in {elapsed:.1f} s ({loader} loader)")
         try:
             return run(db, "PostgreSQL", repeats)
         finally:
@@ -265,7 +300,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--postgres-url", help="an empty database to fill (default: a throwaway cluster)")
+    parser.add_argument(
+        "--postgres-url", help="an empty database to fill (default: a throwaway cluster)"
+    )
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="frames-load-"))

@@ -34,12 +34,13 @@ RESIDUAL_TOLERANCE = 1e-9
 
 MAX_NEWTON_STEPS = 100
 
-SCAN_SPAN = 40.0
-"""Several-root search covers (1 + rate) ** horizon from exp(-40) to exp(40)."""
+SCAN_SPAN = 700.0
+"""The several-root search covers (1 + rate) ** horizon from exp(-700) to exp(700),
+about all that floating point can hold."""
 
-SCAN_POINTS = 4001
-"""Grid points on that span: two roots closer than 0.02 in ln(1 + rate) * horizon
-can hide between neighbours; such pairs are the only ones that can be missed."""
+SCAN_STEP = 0.02
+"""Grid spacing in ln(1 + rate) * horizon: two roots closer than this can hide
+between neighbouring grid points; such pairs are the only ones that can be missed."""
 
 
 def _changes(values: np.ndarray) -> int:
@@ -144,13 +145,37 @@ def _scaled_values(ys: np.ndarray, times: np.ndarray, amounts: np.ndarray) -> np
 
 
 def _refine(lo: float, hi: float, times: np.ndarray, amounts: np.ndarray) -> float:
-    # scipy is imported here, not at module level: only the rare fallback needs
-    # it, and importing scipy.optimize would double the package's import time.
-    from scipy.optimize import brentq
+    """The root in ``[lo, hi]`` (in ``y = ln(1 + rate)``, signs differ at the ends), as a rate.
 
-    y = brentq(_scaled_value, lo, hi, args=(times, amounts), xtol=1e-14, rtol=1e-14, maxiter=200)
+    Illinois-weighted regula falsi, with every third step a bisection so the
+    bracket is at least halved regularly (plain regula falsi can creep along
+    a flat side). The bracket always holds the root; the loop ends when it is
+    narrower than 1e-15 relative.
+    """
+    f_lo, f_hi = _scaled_value(lo, times, amounts), _scaled_value(hi, times, amounts)
+    kept = 0
+    for step in range(400):
+        if hi - lo <= 1e-15 * max(1.0, abs(lo), abs(hi)):
+            break
+        y = (lo * f_hi - hi * f_lo) / (f_hi - f_lo) if step % 3 != 2 else 0.5 * (lo + hi)
+        if not lo < y < hi:
+            y = 0.5 * (lo + hi)
+        f_y = _scaled_value(y, times, amounts)
+        if f_y == 0.0:
+            lo = hi = y
+            break
+        if np.sign(f_y) == np.sign(f_hi):
+            hi, f_hi = y, f_y
+            if kept == -1:
+                f_lo /= 2.0
+            kept = -1
+        else:
+            lo, f_lo = y, f_y
+            if kept == 1:
+                f_hi /= 2.0
+            kept = 1
     with np.errstate(over="ignore"):
-        return float(np.expm1(y))
+        return float(np.expm1(0.5 * (lo + hi)))
 
 
 def _bracket_unique_root(times: np.ndarray, amounts: np.ndarray, guess: float) -> float | None:
@@ -192,29 +217,36 @@ def _nearest_root_by_scan(
 
     The grid is uniform in ``ln(1 + rate)``; windows around the guess double
     until they hold a root and also cover every rate closer to the guess than
-    the best root found, so the usual case costs a few dozen evaluations.
+    the best root found, so the usual case costs a few dozen evaluations. A
+    crossing whose cell holds ``candidate`` (a root already found) is not
+    solved again.
     """
     horizon = max(float(times.max()), 1e-12)
-    ys = np.linspace(-SCAN_SPAN, SCAN_SPAN, SCAN_POINTS) / horizon
+    ys = np.linspace(-SCAN_SPAN, SCAN_SPAN, int(2 * SCAN_SPAN / SCAN_STEP) + 1) / horizon
     centre = int(np.clip(np.searchsorted(ys, np.log1p(guess)), 0, ys.size - 1))
+    known = [float(candidate)] if candidate is not None and -1.0 <= candidate < np.inf else []
+    with np.errstate(divide="ignore"):
+        candidate_y = float(np.log1p(known[0])) if known else np.nan
     signs = np.full(ys.size, np.nan)
+    signs[centre] = np.sign(_scaled_value(ys[centre], times, amounts))
+    found: dict[int, float] = {}
     low = high = centre
     half_width = 16
-    best = candidate
     while True:
         new_low, new_high = max(0, centre - half_width), min(ys.size - 1, centre + half_width)
-        for lo, hi in ((new_low, low), (high + 1, new_high + 1)):
-            if hi > lo:
-                signs[lo:hi] = np.sign(_scaled_values(ys[lo:hi], times, amounts))
-        if np.isnan(signs[centre]):
-            signs[centre] = np.sign(_scaled_value(ys[centre], times, amounts))
+        if new_low < low:
+            signs[new_low:low] = np.sign(_scaled_values(ys[new_low:low], times, amounts))
+        if new_high > high:
+            signs[high + 1 : new_high + 1] = np.sign(_scaled_values(ys[high + 1 : new_high + 1], times, amounts))
         low, high = new_low, new_high
         window = signs[low : high + 1]
-        roots = [float(np.expm1(y)) for y in ys[low : high + 1][window == 0]]
-        crossings = low + np.flatnonzero(window[:-1] * window[1:] < 0)
-        roots.extend(_refine(ys[i], ys[i + 1], times, amounts) for i in crossings)
-        if best is not None:
-            roots.append(best)
+        for i in low + np.flatnonzero(window == 0):
+            found.setdefault(int(i), float(np.expm1(ys[i])))
+        for i in low + np.flatnonzero(window[:-1] * window[1:] < 0):
+            if int(i) not in found:
+                inside = ys[i] <= candidate_y <= ys[i + 1]
+                found[int(i)] = known[0] if inside else _refine(ys[i], ys[i + 1], times, amounts)
+        roots = list(found.values()) + known
         if roots:
             best = min(roots, key=lambda root: (abs(root - guess), root))
             distance = abs(best - guess)
@@ -222,10 +254,10 @@ def _nearest_root_by_scan(
             covered = (low == 0 or ys[low] <= reach_low) and (
                 high == ys.size - 1 or ys[high] >= np.log1p(guess + distance)
             )
-            if covered:
+            if covered or (low == 0 and high == ys.size - 1):
                 return best
-        if low == 0 and high == ys.size - 1:
-            return best
+        elif low == 0 and high == ys.size - 1:
+            return None
         half_width *= 2
 
 

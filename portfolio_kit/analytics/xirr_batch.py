@@ -17,7 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from portfolio_kit.analytics._roots import MAX_NEWTON_STEPS, RATE_TOLERANCE, solve_rate
+from portfolio_kit.analytics._roots import (
+    MAX_NEWTON_STEPS,
+    RATE_TOLERANCE,
+    _nearest_root_by_scan,
+    solve_rate,
+)
 from portfolio_kit.analytics._validation import (
     DAYS_PER_YEAR,
     as_amounts,
@@ -120,7 +125,10 @@ def xirr_sorted(
     maybe_several = solved[_root_count_bound(starts, lengths, amounts)[solved] > 1]
     if maybe_several.size:
         proven = _nearest_proven(maybe_several, rates[maybe_several], guess, starts, lengths, times, amounts)
-        needs_scalar[maybe_several[~proven]] = True
+        for series in maybe_several[~proven]:
+            window = slice(starts[series], starts[series] + lengths[series])
+            root = _nearest_root_by_scan(times[window], amounts[window], guess, rates[series])
+            rates[series] = root if root is not None and np.isfinite(root) else np.nan
     for series in np.flatnonzero(needs_scalar):
         window = slice(starts[series], starts[series] + lengths[series])
         try:

@@ -28,20 +28,21 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-def _acting_user(database, email: str | None):  # noqa: ANN001, ANN202 - click plumbing
+def _acting_user(database, email: str | None):
     from portfolio_kit.security import actor_for, find_user
     from portfolio_kit.settings import get_settings
 
     address = email or get_settings().user
     if not address:
         raise click.ClickException(
-            "name the acting user with --user EMAIL or PORTFOLIO_KIT_USER, so the audit trail says who imported"
+            "name the acting user with --user EMAIL or PORTFOLIO_KIT_USER, so the audit trail "
+            "says who imported"
         )
     with database.session() as session:
         return actor_for(find_user(session, address))
 
 
-def _save(workbook, out: Path) -> None:  # noqa: ANN001 - an openpyxl Workbook
+def _save(workbook, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         workbook.save(out)
@@ -62,18 +63,34 @@ def model() -> None:
     """DCF and LBO models as Excel workbooks with live formulas."""
 
 
-def _model_options(function):  # noqa: ANN001, ANN202 - decorator
+def _model_options(function):
     for option in reversed(
         [
             click.option("--company", required=True, help="Portfolio company name."),
             click.option(
-                "--assumptions", "assumptions_file", type=click.Path(path_type=Path),
+                "--assumptions",
+                "assumptions_file",
+                type=click.Path(path_type=Path),
                 help="JSON file of assumptions; each overrides the value derived from history.",
             ),
-            click.option("--out", required=True, type=click.Path(path_type=Path), help="Workbook to write (.xlsx)."),
-            click.option("--as-of", type=_DATE, help="Valuation date (YYYY-MM-DD); history after it is ignored."),
-            click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True,
-                         help="Projection or holding years when derived from history."),
+            click.option(
+                "--out",
+                required=True,
+                type=click.Path(path_type=Path),
+                help="Workbook to write (.xlsx).",
+            ),
+            click.option(
+                "--as-of",
+                type=_DATE,
+                help="Valuation date (YYYY-MM-DD); history after it is ignored.",
+            ),
+            click.option(
+                "--years",
+                type=click.IntRange(1, 30),
+                default=5,
+                show_default=True,
+                help="Projection or holding years when derived from history.",
+            ),
         ]
     ):
         function = option(function)
@@ -83,14 +100,26 @@ def _model_options(function):  # noqa: ANN001, ANN202 - decorator
 @model.command("dcf")
 @_model_options
 @click.pass_context
-def dcf_command(ctx: click.Context, company: str, assumptions_file: Path | None, out: Path,
-                as_of: datetime | None, years: int) -> None:
+def dcf_command(
+    ctx: click.Context,
+    company: str,
+    assumptions_file: Path | None,
+    out: Path,
+    as_of: datetime | None,
+    years: int,
+) -> None:
     """Build a discounted-cash-flow model for a company."""
     from portfolio_kit.excel.company_models import company_dcf
 
     source = assumptions_file.name if assumptions_file else "--assumptions"
-    workbook = company_dcf(open_database(ctx, read_only=True), company, _assumptions(assumptions_file),
-                           as_of=_day(as_of) or date.today(), years=years, source=source)
+    workbook = company_dcf(
+        open_database(ctx, read_only=True),
+        company,
+        _assumptions(assumptions_file),
+        as_of=_day(as_of) or date.today(),
+        years=years,
+        source=source,
+    )
     _save(workbook, out)
     click.echo(f"wrote the DCF model of {company} to {out}")
 
@@ -98,14 +127,26 @@ def dcf_command(ctx: click.Context, company: str, assumptions_file: Path | None,
 @model.command("lbo")
 @_model_options
 @click.pass_context
-def lbo_command(ctx: click.Context, company: str, assumptions_file: Path | None, out: Path,
-                as_of: datetime | None, years: int) -> None:
+def lbo_command(
+    ctx: click.Context,
+    company: str,
+    assumptions_file: Path | None,
+    out: Path,
+    as_of: datetime | None,
+    years: int,
+) -> None:
     """Build a leveraged-buyout model for a company."""
     from portfolio_kit.excel.company_models import company_lbo
 
     source = assumptions_file.name if assumptions_file else "--assumptions"
-    workbook = company_lbo(open_database(ctx, read_only=True), company, _assumptions(assumptions_file),
-                           as_of=_day(as_of) or date.today(), years=years, source=source)
+    workbook = company_lbo(
+        open_database(ctx, read_only=True),
+        company,
+        _assumptions(assumptions_file),
+        as_of=_day(as_of) or date.today(),
+        years=years,
+        source=source,
+    )
     _save(workbook, out)
     click.echo(f"wrote the LBO model of {company} to {out}")
 
@@ -113,21 +154,37 @@ def lbo_command(ctx: click.Context, company: str, assumptions_file: Path | None,
 @model.command("import")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--company", help="Company name (default: the one the model was built for).")
-@click.option("--date", "valuation_date", type=_DATE, help="Valuation date (default: the model's as-of date).")
-@click.option("--mark/--no-mark", default=False, show_default=True, help="Make it the company's carrying value.")
+@click.option(
+    "--date", "valuation_date", type=_DATE, help="Valuation date (default: the model's as-of date)."
+)
+@click.option(
+    "--mark/--no-mark",
+    default=False,
+    show_default=True,
+    help="Make it the company's carrying value.",
+)
 @click.option("--user", "email", help="Acting user's e-mail (default: PORTFOLIO_KIT_USER).")
 @click.pass_context
-def import_model_command(ctx: click.Context, workbook: Path, company: str | None, valuation_date: datetime | None,
-                         mark: bool, email: str | None) -> None:
+def import_model_command(
+    ctx: click.Context,
+    workbook: Path,
+    company: str | None,
+    valuation_date: datetime | None,
+    mark: bool,
+    email: str | None,
+) -> None:
     """Store an edited DCF or LBO workbook as a valuation (inputs read, outputs recomputed)."""
     from portfolio_kit.excel.readback import import_model
 
     database = open_database(ctx)
     actor = _acting_user(database, email)
     with database.session(actor) as session:
-        valuation = import_model(session, workbook, company=company, valuation_date=_day(valuation_date), is_mark=mark)
+        valuation = import_model(
+            session, workbook, company=company, valuation_date=_day(valuation_date), is_mark=mark
+        )
         click.echo(
-            f"stored {valuation.method.value} valuation #{valuation.id} of {valuation.company.name} "
+            f"stored {valuation.method.value} valuation #{valuation.id} of "
+            f"{valuation.company.name} "
             f"on {valuation.valuation_date}: enterprise value {valuation.enterprise_value:,.0f}, "
             f"equity value {valuation.equity_value:,.0f} {valuation.currency}"
         )
@@ -136,7 +193,9 @@ def import_model_command(ctx: click.Context, workbook: Path, company: str | None
 @click.command()
 @click.option("--fund", required=True, help="Fund name.")
 @click.option("--as-of", required=True, type=_DATE, help="Quarter end (YYYY-MM-DD).")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Workbook to write (.xlsx).")
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="Workbook to write (.xlsx)."
+)
 @click.pass_context
 def report(ctx: click.Context, fund: str, as_of: datetime, out: Path) -> None:
     """Write the quarterly portfolio report of a fund."""
@@ -154,36 +213,70 @@ def template() -> None:
 
 @template.command("export")
 @click.option("--company", required=True, help="Portfolio company name.")
-@click.option("--period", "periods", type=_DATE, multiple=True, required=True,
-              help="Period end (YYYY-MM-DD); repeat for several columns.")
-@click.option("--period-type", type=click.Choice(["month", "quarter", "year", "ltm"]), default="quarter",
-              show_default=True)
-@click.option("--scenario", type=click.Choice(["actual", "budget", "forecast"]), default="actual", show_default=True)
+@click.option(
+    "--period",
+    "periods",
+    type=_DATE,
+    multiple=True,
+    required=True,
+    help="Period end (YYYY-MM-DD); repeat for several columns.",
+)
+@click.option(
+    "--period-type",
+    type=click.Choice(["month", "quarter", "year", "ltm"]),
+    default="quarter",
+    show_default=True,
+)
+@click.option(
+    "--scenario",
+    type=click.Choice(["actual", "budget", "forecast"]),
+    default="actual",
+    show_default=True,
+)
 @click.option("--blank", is_flag=True, help="Do not prefill figures already on file.")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Workbook to write (.xlsx).")
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="Workbook to write (.xlsx)."
+)
 @click.pass_context
-def export_template(ctx: click.Context, company: str, periods: tuple[datetime, ...], period_type: str, scenario: str,
-                    blank: bool, out: Path) -> None:
+def export_template(
+    ctx: click.Context,
+    company: str,
+    periods: tuple[datetime, ...],
+    period_type: str,
+    scenario: str,
+    blank: bool,
+    out: Path,
+) -> None:
     """Write a KPI collection template for a company and its reporting periods."""
     from portfolio_kit.excel.templates import build_kpi_template
 
     with open_database(ctx, read_only=True).session() as session:
         workbook = build_kpi_template(
-            session, company, [p.date() for p in periods], period_type=period_type, scenario=scenario,
+            session,
+            company,
+            [p.date() for p in periods],
+            period_type=period_type,
+            scenario=scenario,
             prefill=not blank,
         )
     _save(workbook, out)
-    click.echo(f"wrote the KPI template of {company} for {', '.join(str(p.date()) for p in periods)} to {out}")
+    click.echo(
+        f"wrote the KPI template of {company} for {', '.join(str(p.date()) for p in periods)} "
+        f"to {out}"
+    )
 
 
 @template.command("import")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--user", "email", help="Acting user's e-mail (default: PORTFOLIO_KIT_USER).")
-@click.option("--accept-implausible", is_flag=True, help="Store values flagged as implausible (after review).")
+@click.option(
+    "--accept-implausible", is_flag=True, help="Store values flagged as implausible (after review)."
+)
 @click.option("--check", is_flag=True, help="List every problem and write nothing.")
 @click.pass_context
-def import_template(ctx: click.Context, workbook: Path, email: str | None, accept_implausible: bool,
-                    check: bool) -> None:
+def import_template(
+    ctx: click.Context, workbook: Path, email: str | None, accept_implausible: bool, check: bool
+) -> None:
     """Import a filled KPI template: all figures or, if any cell is wrong, none."""
     from portfolio_kit.excel.template_import import check_kpi_template, import_kpi_template
 

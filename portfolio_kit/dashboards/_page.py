@@ -38,23 +38,28 @@ UNEXPECTED = (
     "It has been recorded for the administrator; please try again later."
 )
 
-_log = logging.getLogger("portfolio_kit.dashboards")
-_log.propagate = False
-_log.addHandler(logging.NullHandler())
+LOGGER_NAME = "portfolio_kit.dashboards"
 
 
 def _record(exc: BaseException) -> None:
-    """Write an unexpected error to the dashboards log (never to the page)."""
+    """Write an unexpected error to ``<data_dir>/logs/dashboards.log``, never to the page.
+
+    The logger does not propagate: in a kernel, anything reaching the root
+    logger's default handler is printed to stderr, which Voila shows.
+    """
     from portfolio_kit.settings import get_settings
 
     try:
-        folder = Path(get_settings().data_dir) / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        if not any(isinstance(h, logging.FileHandler) for h in _log.handlers):
-            handler = logging.FileHandler(folder / "dashboards.log", encoding="utf-8")
+        path = (Path(get_settings().data_dir) / "logs" / "dashboards.log").resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        logger = logging.getLogger(LOGGER_NAME)
+        logger.propagate = False
+        logger.disabled = False
+        if not any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
+            handler = logging.FileHandler(path, encoding="utf-8")
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-            _log.addHandler(handler)
-        _log.error("dashboard error", exc_info=(type(exc), exc, exc.__traceback__))
+            logger.addHandler(handler)
+        logger.error("dashboard error", exc_info=(type(exc), exc, exc.__traceback__))
     except OSError:
         pass
 

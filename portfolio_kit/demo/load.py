@@ -137,7 +137,10 @@ def _write(session: Session, portfolio: DemoPortfolio, *, with_users: bool) -> D
     valuations = 0
     rng = np.random.default_rng(cast.SEED + 1)
     histories = [(deal.history, deal.status, deal) for deal in portfolio.deals]
-    histories += [(history, cast.PIPELINE[history.spec.name], None) for history in portfolio.pipeline]
+    # Copies made by build_portfolio(scale=N) carry a " (n)" suffix; the status is the original's.
+    histories += [
+        (history, cast.PIPELINE[history.spec.name.split(" (")[0]], None) for history in portfolio.pipeline
+    ]
     for history, status, deal in histories:
         company_spec = history.spec
         company = PortfolioCompany(

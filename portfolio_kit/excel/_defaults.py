@@ -60,8 +60,10 @@ def _ebitda(history: pd.DataFrame) -> pd.Series | None:
     return None
 
 
-def dcf_defaults(history: pd.DataFrame | None, years: int = DEFAULT_YEARS) -> tuple[dict[str, Any], list[str]]:
-    """Assumption values derivable from ``history`` plus the house defaults, and notes on their origin."""
+def dcf_defaults(
+    history: pd.DataFrame | None, years: int = DEFAULT_YEARS
+) -> tuple[dict[str, Any], list[str]]:
+    """Values derivable from ``history`` plus the house defaults, and notes on their origin."""
     values: dict[str, Any] = dict(HOUSE_DCF_DEFAULTS)
     notes = [f"House defaults: {', '.join(f'{k}={v}' for k, v in HOUSE_DCF_DEFAULTS.items())}."]
     revenue = last_year(history, "revenue")
@@ -86,10 +88,14 @@ def dcf_defaults(history: pd.DataFrame | None, years: int = DEFAULT_YEARS) -> tu
         if receivables is not None and payables is not None:
             inventory = last_year(history, "inventory") or 0.0
             values["nwc_pct_revenue"] = (receivables + inventory - payables) / revenue
-        notes.append("Margins, D&A, capex and working capital: ratios of the last complete fiscal year.")
+        notes.append(
+            "Margins, D&A, capex and working capital: ratios of the last complete fiscal year."
+        )
     cash = last_year(history, "cash_and_equivalents")
     if cash is not None:
-        debt = (last_year(history, "short_term_debt") or 0.0) + (last_year(history, "long_term_debt") or 0.0)
+        debt = (last_year(history, "short_term_debt") or 0.0) + (
+            last_year(history, "long_term_debt") or 0.0
+        )
         values["net_debt"] = debt - cash
         notes.append("Net debt: debt less cash at the last fiscal year end.")
     return values, notes
@@ -105,7 +111,10 @@ def lbo_defaults(
     ``entry`` holds the investment's ``entry_enterprise_value``,
     ``entry_ebitda`` and ``entry_net_debt`` (any may be None).
     """
-    values: dict[str, Any] = {"tax_rate": HOUSE_LBO_DEFAULTS["tax_rate"], "sweep_share": HOUSE_LBO_DEFAULTS["sweep_share"]}
+    values: dict[str, Any] = {
+        "tax_rate": HOUSE_LBO_DEFAULTS["tax_rate"],
+        "sweep_share": HOUSE_LBO_DEFAULTS["sweep_share"],
+    }
     notes: list[str] = []
     ebitda = _ebitda(history)
     if ebitda is not None and pd.notna(ebitda.iloc[-1]) and ebitda.iloc[-1] > 0:
@@ -126,14 +135,18 @@ def lbo_defaults(
         if revenue is not None:
             notes.append("Capex and D&A: shares of the last year's EBITDA.")
     entry = entry or {}
-    entry_ev, entry_ebitda, entry_debt = (entry.get(k) for k in ("entry_enterprise_value", "entry_ebitda", "entry_net_debt"))
+    entry_ev, entry_ebitda, entry_debt = (
+        entry.get(k) for k in ("entry_enterprise_value", "entry_ebitda", "entry_net_debt")
+    )
     if entry_ev and entry_ebitda and entry_ebitda > 0:
         multiple = entry_ev / entry_ebitda
         values["entry_multiple"] = multiple
         values["exit_multiple"] = multiple
         notes.append(f"Entry and exit multiple: the fund's entry EV / EBITDA ({multiple:.1f}x).")
         if "entry_ebitda" in values:
-            values["transaction_fees"] = HOUSE_LBO_DEFAULTS["transaction_fees_pct_ev"] * values["entry_ebitda"] * multiple
+            values["transaction_fees"] = (
+                HOUSE_LBO_DEFAULTS["transaction_fees_pct_ev"] * values["entry_ebitda"] * multiple
+            )
         if entry_debt and entry_debt > 0 and "entry_ebitda" in values:
             leverage = entry_debt / entry_ebitda
             values["tranches"] = [
@@ -145,7 +158,9 @@ def lbo_defaults(
                     "cash_sweep": True,
                 }
             ]
-            notes.append(f"Debt: one senior tranche at the entry leverage ({leverage:.1f}x EBITDA).")
+            notes.append(
+                f"Debt: one senior tranche at the entry leverage ({leverage:.1f}x EBITDA)."
+            )
     values.setdefault("tranches", [])
     notes.append(f"House defaults: {', '.join(f'{k}={v}' for k, v in HOUSE_LBO_DEFAULTS.items())}.")
     return values, notes
@@ -157,5 +172,6 @@ def require(values: dict[str, Any], required: list[str], what: str, source: str)
         if values.get(name) is None:
             raise ValidationError(
                 name,
-                f"required for the {what} and not derivable from the stored history; give it in {source}",
+                f"required for the {what} and not derivable from the stored history; give it "
+                f"in {source}",
             )

@@ -47,15 +47,26 @@ def annual_history(
     as_of: date | None = None,
     years: int = 5,
 ) -> pd.DataFrame:
-    """The last ``years`` complete fiscal years of actuals, index fiscal year, one column per line item.
+    """The last ``years`` complete fiscal years of actuals, one column per line item.
+
+    The index is the fiscal year (int).
 
     Empty (no rows, no columns) when the company has no complete year on file.
     """
-    long = metrics(db, company_ids=company_id, period_types=["year", "quarter"], scenarios="actual", as_of=as_of)
+    long = metrics(
+        db,
+        company_ids=company_id,
+        period_types=["year", "quarter"],
+        scenarios="actual",
+        as_of=as_of,
+    )
     if long.empty:
         return pd.DataFrame()
-    long = long.assign(line_item=long["line_item"].astype(str), period_type=long["period_type"].astype(str),
-                       scenario=long["scenario"].astype(str))
+    long = long.assign(
+        line_item=long["line_item"].astype(str),
+        period_type=long["period_type"].astype(str),
+        scenario=long["scenario"].astype(str),
+    )
     annual = pd.DataFrame()
     reported = long[long["period_type"] == "year"]
     if not reported.empty:
@@ -64,7 +75,9 @@ def annual_history(
         annual = wide
     quarterly = long[long["period_type"] == "quarter"]
     if not quarterly.empty:
-        totals = fiscal_year_totals(to_wide(quarterly, company_id, period_type="quarter"), fiscal_year_end_month)
+        totals = fiscal_year_totals(
+            to_wide(quarterly, company_id, period_type="quarter"), fiscal_year_end_month
+        )
         complete = totals[totals["periods_reported"] == 4].drop(columns="periods_reported")
         annual = complete if annual.empty else annual.combine_first(complete)
     if annual.empty:
@@ -120,26 +133,96 @@ def write_history_sheet(wb: Workbook, history: pd.DataFrame, currency: str) -> N
     ws.cell(row=row, column=1, value="Derived").font = st.SECTION_FONT
     row += 1
     derived = [
-        ("growth", "Revenue growth", "%", st.PERCENT,
-         lambda c, p: f'=IF(AND(COUNT({p}{{revenue}},{c}{{revenue}})=2,N({p}{{revenue}})>0),{c}{{revenue}}/{p}{{revenue}}-1,"")'),
-        ("gross_margin", "Gross margin", "%", st.PERCENT,
-         lambda c, p: f'=IF(AND(COUNT({c}{{gross_profit}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{gross_profit}}/{c}{{revenue}},"")'),
-        ("ebitda", "EBITDA (operating income + D&A)", currency, st.AMOUNT,
-         lambda c, p: f'=IF(COUNT({c}{{operating_income}},{c}{{depreciation_and_amortization}})=2,{c}{{operating_income}}+{c}{{depreciation_and_amortization}},"")'),
-        ("ebitda_margin", "EBITDA margin", "%", st.PERCENT,
-         lambda c, p: f'=IF(AND(COUNT({c}{{ebitda}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{ebitda}}/{c}{{revenue}},"")'),
-        ("da_pct", "D&A % of revenue", "%", st.PERCENT,
-         lambda c, p: f'=IF(AND(COUNT({c}{{depreciation_and_amortization}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{depreciation_and_amortization}}/{c}{{revenue}},"")'),
-        ("capex_pct", "Capex % of revenue", "%", st.PERCENT,
-         lambda c, p: f'=IF(AND(COUNT({c}{{capital_expenditure}},{c}{{revenue}})=2,N({c}{{revenue}})>0),-{c}{{capital_expenditure}}/{c}{{revenue}},"")'),
-        ("nwc", "Trade working capital (AR + inventory - AP)", currency, st.AMOUNT,
-         lambda c, p: f'=IF(COUNT({c}{{accounts_receivable}},{c}{{accounts_payable}})=2,N({c}{{accounts_receivable}})+N({c}{{inventory}})-N({c}{{accounts_payable}}),"")'),
-        ("nwc_pct", "Working capital % of revenue", "%", st.PERCENT,
-         lambda c, p: f'=IF(AND(COUNT({c}{{nwc}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{nwc}}/{c}{{revenue}},"")'),
-        ("net_debt", "Net debt (debt - cash)", currency, st.AMOUNT,
-         lambda c, p: f'=IF(COUNT({c}{{cash_and_equivalents}})=1,N({c}{{short_term_debt}})+N({c}{{long_term_debt}})-{c}{{cash_and_equivalents}},"")'),
-        ("leverage", "Net debt / EBITDA", "x", st.MULTIPLE,
-         lambda c, p: f'=IF(AND(COUNT({c}{{net_debt}},{c}{{ebitda}})=2,N({c}{{ebitda}})>0),{c}{{net_debt}}/{c}{{ebitda}},"")'),
+        (
+            "growth",
+            "Revenue growth",
+            "%",
+            st.PERCENT,
+            lambda c, p: (
+                f'=IF(AND(COUNT({p}{{revenue}},{c}{{revenue}})=2,N({p}{{revenue}})>0),{c}{{revenue}}/{p}{{revenue}}-1,"")'
+            ),
+        ),
+        (
+            "gross_margin",
+            "Gross margin",
+            "%",
+            st.PERCENT,
+            lambda c, p: (
+                f'=IF(AND(COUNT({c}{{gross_profit}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{gross_profit}}/{c}{{revenue}},"")'
+            ),
+        ),
+        (
+            "ebitda",
+            "EBITDA (operating income + D&A)",
+            currency,
+            st.AMOUNT,
+            lambda c, p: (
+                f'=IF(COUNT({c}{{operating_income}},{c}{{depreciation_and_amortization}})=2,{c}{{operating_income}}+{c}{{depreciation_and_amortization}},"")'
+            ),
+        ),
+        (
+            "ebitda_margin",
+            "EBITDA margin",
+            "%",
+            st.PERCENT,
+            lambda c, p: (
+                f'=IF(AND(COUNT({c}{{ebitda}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{ebitda}}/{c}{{revenue}},"")'
+            ),
+        ),
+        (
+            "da_pct",
+            "D&A % of revenue",
+            "%",
+            st.PERCENT,
+            lambda c, p: (
+                f'=IF(AND(COUNT({c}{{depreciation_and_amortization}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{depreciation_and_amortization}}/{c}{{revenue}},"")'
+            ),
+        ),
+        (
+            "capex_pct",
+            "Capex % of revenue",
+            "%",
+            st.PERCENT,
+            lambda c, p: (
+                f'=IF(AND(COUNT({c}{{capital_expenditure}},{c}{{revenue}})=2,N({c}{{revenue}})>0),-{c}{{capital_expenditure}}/{c}{{revenue}},"")'
+            ),
+        ),
+        (
+            "nwc",
+            "Trade working capital (AR + inventory - AP)",
+            currency,
+            st.AMOUNT,
+            lambda c, p: (
+                f'=IF(COUNT({c}{{accounts_receivable}},{c}{{accounts_payable}})=2,N({c}{{accounts_receivable}})+N({c}{{inventory}})-N({c}{{accounts_payable}}),"")'
+            ),
+        ),
+        (
+            "nwc_pct",
+            "Working capital % of revenue",
+            "%",
+            st.PERCENT,
+            lambda c, p: (
+                f'=IF(AND(COUNT({c}{{nwc}},{c}{{revenue}})=2,N({c}{{revenue}})>0),{c}{{nwc}}/{c}{{revenue}},"")'
+            ),
+        ),
+        (
+            "net_debt",
+            "Net debt (debt - cash)",
+            currency,
+            st.AMOUNT,
+            lambda c, p: (
+                f'=IF(COUNT({c}{{cash_and_equivalents}})=1,N({c}{{short_term_debt}})+N({c}{{long_term_debt}})-{c}{{cash_and_equivalents}},"")'
+            ),
+        ),
+        (
+            "leverage",
+            "Net debt / EBITDA",
+            "x",
+            st.MULTIPLE,
+            lambda c, p: (
+                f'=IF(AND(COUNT({c}{{net_debt}},{c}{{ebitda}})=2,N({c}{{ebitda}})>0),{c}{{net_debt}}/{c}{{ebitda}},"")'
+            ),
+        ),
     ]
     for key, *_rest in derived:
         rows[key] = row + [d[0] for d in derived].index(key)
@@ -159,4 +242,6 @@ def write_history_sheet(wb: Workbook, history: pd.DataFrame, currency: str) -> N
     st.set_widths(ws, {1: 44, 2: 8})
     st.set_range_width(ws, range(first_column, last_column + 1), 14)
     ws.freeze_panes = ws.cell(row=header + 1, column=first_column)
-    print_setup(ws, f"A1:{get_column_letter(last_column)}{last_row}", title_rows=f"{header}:{header}")
+    print_setup(
+        ws, f"A1:{get_column_letter(last_column)}{last_row}", title_rows=f"{header}:{header}"
+    )

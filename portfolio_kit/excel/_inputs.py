@@ -72,19 +72,34 @@ class InputProblem:
 def _validation(spec: InputSpec) -> DataValidation:
     if spec.kind == BOOLEAN:
         return DataValidation(
-            type="list", formula1='"TRUE,FALSE"', allow_blank=False, showErrorMessage=True,
-            errorTitle=spec.label, error="Choose TRUE or FALSE.",
+            type="list",
+            formula1='"TRUE,FALSE"',
+            allow_blank=False,
+            showErrorMessage=True,
+            errorTitle=spec.label,
+            error="Choose TRUE or FALSE.",
         )
     if spec.kind == CHOICE:
         return DataValidation(
-            type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=False, showErrorMessage=True,
-            errorTitle=spec.label, error=f"Choose one of: {', '.join(spec.choices)}.",
+            type="list",
+            formula1='"' + ",".join(spec.choices) + '"',
+            allow_blank=False,
+            showErrorMessage=True,
+            errorTitle=spec.label,
+            error=f"Choose one of: {', '.join(spec.choices)}.",
         )
     if spec.kind == TEXT:
-        return DataValidation(type="textLength", operator="between", formula1="1", formula2="60", allow_blank=False)
+        return DataValidation(
+            type="textLength", operator="between", formula1="1", formula2="60", allow_blank=False
+        )
     return DataValidation(
-        type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
-        allow_blank=spec.kind == OPTIONAL_NUMBER, showErrorMessage=True, errorTitle=spec.label,
+        type="decimal",
+        operator="between",
+        formula1="-1E+15",
+        formula2="1E+15",
+        allow_blank=spec.kind == OPTIONAL_NUMBER,
+        showErrorMessage=True,
+        errorTitle=spec.label,
         error="Enter a number.",
     )
 
@@ -119,7 +134,9 @@ def write_inputs(
             first = get_column_letter(FIRST_YEAR_COLUMN)
             last = get_column_letter(FIRST_YEAR_COLUMN + years - 1)
             for offset in range(years):
-                cell = ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=float(value[offset]))
+                cell = ws.cell(
+                    row=row, column=FIRST_YEAR_COLUMN + offset, value=float(value[offset])
+                )
                 st.style_input(cell, spec.number_format)
             ref = f"{first}{row}:{last}{row}"
             validation.add(ref)
@@ -198,14 +215,21 @@ def read_inputs(
         cells = _cells_of(wb, spec.name)
         if not cells:
             problems.append(
-                InputProblem(None, None, spec.name, "the named input is missing or points to a deleted sheet")
+                InputProblem(
+                    None, None, spec.name, "the named input is missing or points to a deleted sheet"
+                )
             )
             continue
         if spec.per_year:
             if len(cells) != years:
                 sheet, first = cells[0]
                 problems.append(
-                    InputProblem(sheet, first, spec.name, f"expected {years} yearly values, the range has {len(cells)}")
+                    InputProblem(
+                        sheet,
+                        first,
+                        spec.name,
+                        f"expected {years} yearly values, the range has {len(cells)}",
+                    )
                 )
                 continue
             numbers = []
@@ -227,14 +251,23 @@ def read_inputs(
             text = raw.strip() if isinstance(raw, str) else raw
             if text not in spec.choices:
                 problems.append(
-                    InputProblem(sheet, coordinate, spec.name, f"{raw!r} is not one of {', '.join(spec.choices)}")
+                    InputProblem(
+                        sheet,
+                        coordinate,
+                        spec.name,
+                        f"{raw!r} is not one of {', '.join(spec.choices)}",
+                    )
                 )
             values[spec.field] = text
         elif spec.kind == TEXT:
             if not isinstance(raw, str) or not raw.strip():
-                problems.append(InputProblem(sheet, coordinate, spec.name, "must be a non-empty text"))
+                problems.append(
+                    InputProblem(sheet, coordinate, spec.name, "must be a non-empty text")
+                )
             values[spec.field] = raw.strip() if isinstance(raw, str) else raw
-        elif spec.kind == OPTIONAL_NUMBER and (raw is None or (isinstance(raw, str) and not raw.strip())):
+        elif spec.kind == OPTIONAL_NUMBER and (
+            raw is None or (isinstance(raw, str) and not raw.strip())
+        ):
             values[spec.field] = None
         else:
             number, why = _number(raw)

@@ -38,7 +38,9 @@ def find_company(session: Session, company: PortfolioCompany | int | str) -> Por
     found = session.scalar(select(PortfolioCompany).where(PortfolioCompany.name == company))
     if found is None:
         names = list(session.scalars(select(PortfolioCompany.name).order_by(PortfolioCompany.name)))
-        raise NotFoundError(f"company: no portfolio company named {company!r} (companies: {_known(names)})")
+        raise NotFoundError(
+            f"company: no portfolio company named {company!r} (companies: {_known(names)})"
+        )
     return found
 
 

@@ -46,10 +46,24 @@ number is a typo (or a value typed in the wrong units)."""
 
 NON_NEGATIVE_ITEMS = frozenset(
     {
-        "revenue", "cost_of_revenue", "operating_expenses", "sga", "research_and_development",
-        "depreciation_and_amortization", "cash_and_equivalents", "accounts_receivable", "inventory",
-        "total_current_assets", "ppe_net", "goodwill", "total_assets", "accounts_payable",
-        "short_term_debt", "total_current_liabilities", "long_term_debt", "total_liabilities",
+        "revenue",
+        "cost_of_revenue",
+        "operating_expenses",
+        "sga",
+        "research_and_development",
+        "depreciation_and_amortization",
+        "cash_and_equivalents",
+        "accounts_receivable",
+        "inventory",
+        "total_current_assets",
+        "ppe_net",
+        "goodwill",
+        "total_assets",
+        "accounts_payable",
+        "short_term_debt",
+        "total_current_liabilities",
+        "long_term_debt",
+        "total_liabilities",
         "total_liabilities_and_equity",
     }
 )

@@ -79,7 +79,9 @@ def add_cover_sheet(
     return ws
 
 
-def print_setup(ws: Worksheet, area: str, *, landscape: bool = True, title_rows: str | None = None) -> None:
+def print_setup(
+    ws: Worksheet, area: str, *, landscape: bool = True, title_rows: str | None = None
+) -> None:
     """Print area, orientation and fit-to-one-page-wide, so a printout needs no tinkering."""
     ws.print_area = area
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -101,7 +103,10 @@ def write_metadata(wb: Workbook, values: Mapping[str, Any]) -> Worksheet:
     """
     ws = wb.create_sheet(METADATA_SHEET)
     ws.sheet_state = "veryHidden"
-    entries = {"generator": GENERATOR, "generated_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    entries = {
+        "generator": GENERATOR,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     entries.update(values)
     for row, (key, value) in enumerate(entries.items(), start=1):
         ws.cell(row=row, column=1, value=key)

@@ -1,4 +1,4 @@
-"""DCF and LBO workbooks for a stored company: history from the database, assumptions from the analyst.
+"""DCF and LBO workbooks for a stored company: history from the database, assumptions from you.
 
 ``company_dcf`` and ``company_lbo`` load the company's annual history
 (``_history.annual_history``), derive starting assumptions from it
@@ -30,8 +30,16 @@ from portfolio_kit.excel.dcf import SensitivitySteps, build_dcf
 from portfolio_kit.excel.lbo import build_lbo
 from portfolio_kit.models import PortfolioCompany
 
-DCF_REQUIRED = ["base_revenue", "revenue_growth", "ebitda_margin", "depreciation_pct_revenue", "capex_pct_revenue",
-                "nwc_pct_revenue", "tax_rate", "wacc"]
+DCF_REQUIRED = [
+    "base_revenue",
+    "revenue_growth",
+    "ebitda_margin",
+    "depreciation_pct_revenue",
+    "capex_pct_revenue",
+    "nwc_pct_revenue",
+    "tax_rate",
+    "wacc",
+]
 LBO_REQUIRED = ["entry_ebitda", "entry_multiple", "exit_multiple", "ebitda_growth"]
 _DCF_EXTRAS = frozenset({"wacc_inputs", "sensitivity"})
 _LBO_EXTRAS = frozenset({"existing_net_debt"})
@@ -50,15 +58,21 @@ def load_assumptions_file(path: str | Path) -> dict[str, Any]:
     try:
         text = target.read_text(encoding="utf-8")
     except OSError as error:
-        raise ValidationError("assumptions", f"cannot read {target}: {error.strerror or error}") from None
+        raise ValidationError(
+            "assumptions", f"cannot read {target}: {error.strerror or error}"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValidationError(
-            "assumptions", f"{target.name} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+            "assumptions",
+            f"{target.name} is not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{error.msg})",
         ) from None
     if not isinstance(data, dict):
-        raise ValidationError("assumptions", f"{target.name} must hold a JSON object of assumption names and values")
+        raise ValidationError(
+            "assumptions", f"{target.name} must hold a JSON object of assumption names and values"
+        )
     return data
 
 
@@ -78,7 +92,8 @@ def _known(cls: type, data: dict[str, Any], extras: frozenset[str], source: str)
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(
-            unknown[0], f"is not a {cls.__name__} field ({source}); known: {', '.join(sorted(allowed))}"
+            unknown[0],
+            f"is not a {cls.__name__} field ({source}); known: {', '.join(sorted(allowed))}",
         )
 
 
@@ -120,12 +135,18 @@ def dcf_assumptions_for(
     wacc_inputs = None
     if wacc_data is not None:
         if not isinstance(wacc_data, dict):
-            raise ValidationError("wacc_inputs", f"must be an object of WaccInputs fields ({source})")
+            raise ValidationError(
+                "wacc_inputs", f"must be an object of WaccInputs fields ({source})"
+            )
         _known(WaccInputs, wacc_data, frozenset(), source)
         wacc_inputs = _checked(WaccInputs, wacc_data, source)
         computed = compute_wacc(wacc_inputs).wacc
         if "wacc" in overrides and abs(float(overrides["wacc"]) - computed) > 1e-12:
-            raise ValidationError("wacc", f"{overrides['wacc']} differs from the WACC the wacc_inputs give ({computed:.6f}); give one of them ({source})")
+            raise ValidationError(
+                "wacc",
+                f"{overrides['wacc']} differs from the WACC the wacc_inputs give "
+                f"({computed:.6f}); give one of them ({source})",
+            )
         values["wacc"] = computed
     require(values, DCF_REQUIRED, "DCF", source)
     if isinstance(steps_data, dict):
@@ -134,9 +155,22 @@ def dcf_assumptions_for(
             raise ValidationError(f"sensitivity.{unknown[0]}", f"unknown grid step ({source})")
         steps = SensitivitySteps(**{key: float(value) for key, value in steps_data.items()})
     else:
-        raise ValidationError("sensitivity", f"must be an object with wacc_step, growth_step, multiple_step ({source})")
-    assumptions = _checked(DcfAssumptions, {k: v for k, v in values.items() if k in DcfAssumptions.__dataclass_fields__}, source)
-    context = {"company_id": company_id, "company": name, "currency": currency, "history": history, "notes": notes}
+        raise ValidationError(
+            "sensitivity",
+            f"must be an object with wacc_step, growth_step, multiple_step ({source})",
+        )
+    assumptions = _checked(
+        DcfAssumptions,
+        {k: v for k, v in values.items() if k in DcfAssumptions.__dataclass_fields__},
+        source,
+    )
+    context = {
+        "company_id": company_id,
+        "company": name,
+        "currency": currency,
+        "history": history,
+        "notes": notes,
+    }
     return assumptions, wacc_inputs, steps, context
 
 
@@ -156,7 +190,8 @@ def company_dcf(
     history = context["history"]
     described = (
         f"History: {len(history)} fiscal years of actuals from the portfolio_kit database "
-        f"(FY{min(history.index)}-FY{max(history.index)}). " if not history.empty
+        f"(FY{min(history.index)}-FY{max(history.index)}). "
+        if not history.empty
         else "No complete fiscal year on file: assumptions only. "
     )
     given = f"Given in {source}: {', '.join(sorted(overrides))}. " if overrides else ""
@@ -202,8 +237,10 @@ def lbo_assumptions_for(
     entry = None
     if not held.empty:
         row = held.sort_values("entry_date").iloc[-1]
-        entry = {key: (None if row[key] != row[key] else float(row[key]))
-                 for key in ("entry_enterprise_value", "entry_ebitda", "entry_net_debt")}
+        entry = {
+            key: (None if row[key] != row[key] else float(row[key]))
+            for key in ("entry_enterprise_value", "entry_ebitda", "entry_net_debt")
+        }
     values, notes = lbo_defaults(history, entry, years)
     existing = overrides.pop("existing_net_debt", None)
     values.update(overrides)
@@ -214,23 +251,40 @@ def lbo_assumptions_for(
             tranches.append(tranche)
             continue
         if not isinstance(tranche, dict):
-            raise ValidationError(f"tranches[{index}]", f"must be an object with name, amount, interest_rate ... ({source})")
+            raise ValidationError(
+                f"tranches[{index}]",
+                f"must be an object with name, amount, interest_rate ... ({source})",
+            )
         _known(DebtTranche, tranche, frozenset(), source)
         try:
             tranches.append(DebtTranche(**tranche))
         except (ValueError, TypeError) as error:
             raise ValidationError(f"tranches[{index}]", f"{error} ({source})") from None
     values["tranches"] = tranches
-    assumptions = _checked(LboAssumptions, {k: v for k, v in values.items() if k in LboAssumptions.__dataclass_fields__}, source)
+    assumptions = _checked(
+        LboAssumptions,
+        {k: v for k, v in values.items() if k in LboAssumptions.__dataclass_fields__},
+        source,
+    )
     if existing is None:
         cash = last_year(history, "cash_and_equivalents")
-        debt = (last_year(history, "short_term_debt") or 0.0) + (last_year(history, "long_term_debt") or 0.0)
+        debt = (last_year(history, "short_term_debt") or 0.0) + (
+            last_year(history, "long_term_debt") or 0.0
+        )
         existing = debt - cash if cash is not None else 0.0
     try:
         existing_value = float(existing)
     except (TypeError, ValueError):
-        raise ValidationError("existing_net_debt", f"must be a number, got {existing!r} ({source})") from None
-    context = {"company_id": company_id, "company": name, "currency": currency, "history": history, "notes": notes}
+        raise ValidationError(
+            "existing_net_debt", f"must be a number, got {existing!r} ({source})"
+        ) from None
+    context = {
+        "company_id": company_id,
+        "company": name,
+        "currency": currency,
+        "history": history,
+        "notes": notes,
+    }
     return assumptions, existing_value, context
 
 
@@ -244,10 +298,13 @@ def company_lbo(
     source: str = "the assumptions",
 ) -> Workbook:
     """The LBO workbook of a stored company (see ``lbo_assumptions_for`` and ``build_lbo``)."""
-    assumptions, existing, context = lbo_assumptions_for(db, company, overrides, as_of=as_of, years=years, source=source)
+    assumptions, existing, context = lbo_assumptions_for(
+        db, company, overrides, as_of=as_of, years=years, source=source
+    )
     history = context["history"]
     described = (
-        f"History: {len(history)} fiscal years of actuals from the portfolio_kit database. " if not history.empty
+        f"History: {len(history)} fiscal years of actuals from the portfolio_kit database. "
+        if not history.empty
         else "No complete fiscal year on file: assumptions only. "
     )
     return build_lbo(

@@ -31,7 +31,6 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit.analytics.valuation import DcfAssumptions, WaccInputs, dcf
 from portfolio_kit.analytics.valuation import wacc as compute_wacc
@@ -55,66 +54,225 @@ COST_OF_CAPITAL_SHEET = "Cost of capital"
 MODEL_VERSION = 1
 
 YEARLY_INPUTS = (
-    InputSpec("revenue_growth", "RevenueGrowth", "Revenue growth",
-              "Growth of each projected year's revenue over the year before.", st.PERCENT, per_year=True),
-    InputSpec("ebitda_margin", "EbitdaMargin", "EBITDA margin",
-              "EBITDA / revenue (EBITDA = operating income + D&A).", st.PERCENT, per_year=True),
-    InputSpec("depreciation_pct_revenue", "DaPctRevenue", "D&A % of revenue",
-              "Depreciation and amortisation / revenue, a positive expense.", st.PERCENT, per_year=True),
-    InputSpec("capex_pct_revenue", "CapexPctRevenue", "Capex % of revenue",
-              "Capital expenditure / revenue, a positive spend.", st.PERCENT, per_year=True),
-    InputSpec("nwc_pct_revenue", "NwcPctRevenue", "Net working capital % of revenue",
-              "Working capital / revenue at each year end; year 0 uses year 1's ratio.", st.PERCENT, per_year=True),
+    InputSpec(
+        "revenue_growth",
+        "RevenueGrowth",
+        "Revenue growth",
+        "Growth of each projected year's revenue over the year before.",
+        st.PERCENT,
+        per_year=True,
+    ),
+    InputSpec(
+        "ebitda_margin",
+        "EbitdaMargin",
+        "EBITDA margin",
+        "EBITDA / revenue (EBITDA = operating income + D&A).",
+        st.PERCENT,
+        per_year=True,
+    ),
+    InputSpec(
+        "depreciation_pct_revenue",
+        "DaPctRevenue",
+        "D&A % of revenue",
+        "Depreciation and amortisation / revenue, a positive expense.",
+        st.PERCENT,
+        per_year=True,
+    ),
+    InputSpec(
+        "capex_pct_revenue",
+        "CapexPctRevenue",
+        "Capex % of revenue",
+        "Capital expenditure / revenue, a positive spend.",
+        st.PERCENT,
+        per_year=True,
+    ),
+    InputSpec(
+        "nwc_pct_revenue",
+        "NwcPctRevenue",
+        "Net working capital % of revenue",
+        "Working capital / revenue at each year end; year 0 uses year 1's ratio.",
+        st.PERCENT,
+        per_year=True,
+    ),
 )
 VALUATION_INPUTS = (
-    InputSpec("base_revenue", "BaseRevenue", "Base-year revenue",
-              "Revenue of the last actual year (year 0), in the model currency.", st.AMOUNT),
-    InputSpec("tax_rate", "TaxRate", "Tax rate", "Cash tax on positive EBIT (no loss carry-forward).", st.PERCENT),
-    InputSpec("wacc", "WACC", "WACC", "Discount rate of the unlevered free cash flows.", st.PERCENT_2DP),
-    InputSpec("terminal_method", "TerminalMethod", "Terminal value method",
-              "Which terminal value drives the headline value: gordon or exit_multiple.",
-              kind=CHOICE, choices=("gordon", "exit_multiple")),
-    InputSpec("terminal_growth", "TerminalGrowth", "Terminal growth",
-              "Perpetual growth of free cash flow after the last year (Gordon method).", st.PERCENT_2DP),
-    InputSpec("exit_multiple", "ExitMultiple", "Exit multiple (EV / EBITDA)",
-              "Applied to the last year's EBITDA (exit-multiple method).", st.MULTIPLE, kind=OPTIONAL_NUMBER),
-    InputSpec("mid_year", "MidYear", "Mid-year convention",
-              "TRUE discounts each year's cash flow from mid-year (t - 0.5).", kind=BOOLEAN),
+    InputSpec(
+        "base_revenue",
+        "BaseRevenue",
+        "Base-year revenue",
+        "Revenue of the last actual year (year 0), in the model currency.",
+        st.AMOUNT,
+    ),
+    InputSpec(
+        "tax_rate",
+        "TaxRate",
+        "Tax rate",
+        "Cash tax on positive EBIT (no loss carry-forward).",
+        st.PERCENT,
+    ),
+    InputSpec(
+        "wacc", "WACC", "WACC", "Discount rate of the unlevered free cash flows.", st.PERCENT_2DP
+    ),
+    InputSpec(
+        "terminal_method",
+        "TerminalMethod",
+        "Terminal value method",
+        "Which terminal value drives the headline value: gordon or exit_multiple.",
+        kind=CHOICE,
+        choices=("gordon", "exit_multiple"),
+    ),
+    InputSpec(
+        "terminal_growth",
+        "TerminalGrowth",
+        "Terminal growth",
+        "Perpetual growth of free cash flow after the last year (Gordon method).",
+        st.PERCENT_2DP,
+    ),
+    InputSpec(
+        "exit_multiple",
+        "ExitMultiple",
+        "Exit multiple (EV / EBITDA)",
+        "Applied to the last year's EBITDA (exit-multiple method).",
+        st.MULTIPLE,
+        kind=OPTIONAL_NUMBER,
+    ),
+    InputSpec(
+        "mid_year",
+        "MidYear",
+        "Mid-year convention",
+        "TRUE discounts each year's cash flow from mid-year (t - 0.5).",
+        kind=BOOLEAN,
+    ),
 )
 BRIDGE_INPUTS = (
-    InputSpec("net_debt", "NetDebt", "Net debt", "Debt less cash at the valuation date (negative: net cash).", st.AMOUNT),
-    InputSpec("minority_interest", "MinorityInterest", "Minority interest", "Deducted from enterprise value.", st.AMOUNT),
-    InputSpec("preferred_equity", "PreferredEquity", "Preferred equity", "Deducted from enterprise value.", st.AMOUNT),
-    InputSpec("non_operating_assets", "NonOperatingAssets", "Non-operating assets",
-              "Added to enterprise value (investments, surplus property).", st.AMOUNT),
-    InputSpec("shares_outstanding", "SharesOutstanding", "Diluted shares outstanding",
-              "For the value per share; leave empty if not meaningful.", st.INTEGER, kind=OPTIONAL_NUMBER),
+    InputSpec(
+        "net_debt",
+        "NetDebt",
+        "Net debt",
+        "Debt less cash at the valuation date (negative: net cash).",
+        st.AMOUNT,
+    ),
+    InputSpec(
+        "minority_interest",
+        "MinorityInterest",
+        "Minority interest",
+        "Deducted from enterprise value.",
+        st.AMOUNT,
+    ),
+    InputSpec(
+        "preferred_equity",
+        "PreferredEquity",
+        "Preferred equity",
+        "Deducted from enterprise value.",
+        st.AMOUNT,
+    ),
+    InputSpec(
+        "non_operating_assets",
+        "NonOperatingAssets",
+        "Non-operating assets",
+        "Added to enterprise value (investments, surplus property).",
+        st.AMOUNT,
+    ),
+    InputSpec(
+        "shares_outstanding",
+        "SharesOutstanding",
+        "Diluted shares outstanding",
+        "For the value per share; leave empty if not meaningful.",
+        st.INTEGER,
+        kind=OPTIONAL_NUMBER,
+    ),
 )
 WACC_INPUTS = (
-    InputSpec("risk_free_rate", "RiskFreeRate", "Risk-free rate", "Yield of a long government bond.", st.PERCENT_2DP),
-    InputSpec("equity_beta", "EquityBeta", "Equity beta", "Levered beta of comparable companies.", "0.00"),
-    InputSpec("equity_risk_premium", "EquityRiskPremium", "Equity risk premium", "Market return over risk-free.",
-              st.PERCENT_2DP),
-    InputSpec("size_premium", "SizePremium", "Size premium", "Added to the CAPM cost of equity.", st.PERCENT_2DP),
-    InputSpec("pre_tax_cost_of_debt", "PreTaxCostOfDebt", "Pre-tax cost of debt", "Marginal borrowing rate.",
-              st.PERCENT_2DP),
-    InputSpec("tax_rate", "WaccTaxRate", "Tax rate for the debt shield", "Marginal tax rate on interest.", st.PERCENT),
-    InputSpec("equity_value", "WaccEquityValue", "Equity value (weights)", "Market value of equity for the weights.",
-              st.AMOUNT),
-    InputSpec("debt_value", "WaccDebtValue", "Debt value (weights)", "Market value of debt for the weights.", st.AMOUNT),
+    InputSpec(
+        "risk_free_rate",
+        "RiskFreeRate",
+        "Risk-free rate",
+        "Yield of a long government bond.",
+        st.PERCENT_2DP,
+    ),
+    InputSpec(
+        "equity_beta", "EquityBeta", "Equity beta", "Levered beta of comparable companies.", "0.00"
+    ),
+    InputSpec(
+        "equity_risk_premium",
+        "EquityRiskPremium",
+        "Equity risk premium",
+        "Market return over risk-free.",
+        st.PERCENT_2DP,
+    ),
+    InputSpec(
+        "size_premium",
+        "SizePremium",
+        "Size premium",
+        "Added to the CAPM cost of equity.",
+        st.PERCENT_2DP,
+    ),
+    InputSpec(
+        "pre_tax_cost_of_debt",
+        "PreTaxCostOfDebt",
+        "Pre-tax cost of debt",
+        "Marginal borrowing rate.",
+        st.PERCENT_2DP,
+    ),
+    InputSpec(
+        "tax_rate",
+        "WaccTaxRate",
+        "Tax rate for the debt shield",
+        "Marginal tax rate on interest.",
+        st.PERCENT,
+    ),
+    InputSpec(
+        "equity_value",
+        "WaccEquityValue",
+        "Equity value (weights)",
+        "Market value of equity for the weights.",
+        st.AMOUNT,
+    ),
+    InputSpec(
+        "debt_value",
+        "WaccDebtValue",
+        "Debt value (weights)",
+        "Market value of debt for the weights.",
+        st.AMOUNT,
+    ),
 )
 SENSITIVITY_INPUTS = (
-    InputSpec("wacc_step", "SensitivityWaccStep", "Grid step: WACC", "Distance between WACC rows.", st.PERCENT_2DP),
-    InputSpec("growth_step", "SensitivityGrowthStep", "Grid step: terminal growth",
-              "Distance between growth columns.", st.PERCENT_2DP),
-    InputSpec("multiple_step", "SensitivityMultipleStep", "Grid step: exit multiple",
-              "Distance between exit-multiple columns.", st.MULTIPLE),
+    InputSpec(
+        "wacc_step",
+        "SensitivityWaccStep",
+        "Grid step: WACC",
+        "Distance between WACC rows.",
+        st.PERCENT_2DP,
+    ),
+    InputSpec(
+        "growth_step",
+        "SensitivityGrowthStep",
+        "Grid step: terminal growth",
+        "Distance between growth columns.",
+        st.PERCENT_2DP,
+    ),
+    InputSpec(
+        "multiple_step",
+        "SensitivityMultipleStep",
+        "Grid step: exit multiple",
+        "Distance between exit-multiple columns.",
+        st.MULTIPLE,
+    ),
 )
 
 OUTPUT_NAMES = (
-    "EnterpriseValue", "EquityValue", "ImpliedSharePrice", "EnterpriseValueGordon", "EnterpriseValueExitMultiple",
-    "TerminalValueGordon", "TerminalValueExitMultiple", "SumOfPresentValues", "PresentValueOfTerminalValue",
-    "TerminalValueShare", "ImpliedExitMultiple", "ImpliedTerminalGrowth",
+    "EnterpriseValue",
+    "EquityValue",
+    "ImpliedSharePrice",
+    "EnterpriseValueGordon",
+    "EnterpriseValueExitMultiple",
+    "TerminalValueGordon",
+    "TerminalValueExitMultiple",
+    "SumOfPresentValues",
+    "PresentValueOfTerminalValue",
+    "TerminalValueShare",
+    "ImpliedExitMultiple",
+    "ImpliedTerminalGrowth",
 )
 
 
@@ -181,7 +339,9 @@ def _write_inputs_sheet(
     refs.update(found)
     if wacc_inputs is not None:
         ws.cell(row=row, column=1, value="WACC")
-        note = ws.cell(row=row, column=2, value="Computed on the Cost of capital sheet from the inputs below.")
+        note = ws.cell(
+            row=row, column=2, value="Computed on the Cost of capital sheet from the inputs below."
+        )
         note.font = st.NOTE_FONT
         cell = ws.cell(row=row, column=VALUE_COLUMN, value=f"='{COST_OF_CAPITAL_SHEET}'!$C$15")
         st.style_formula(cell, st.PERCENT_2DP, bold=True)
@@ -199,7 +359,11 @@ def _write_inputs_sheet(
         refs.update({f"wacc.{key}": value for key, value in found.items()})
 
     row = write_section_title(ws, row + 1, "Sensitivity grids", last_column)
-    step_values = {"wacc_step": steps.wacc_step, "growth_step": steps.growth_step, "multiple_step": steps.multiple_step}
+    step_values = {
+        "wacc_step": steps.wacc_step,
+        "growth_step": steps.growth_step,
+        "multiple_step": steps.multiple_step,
+    }
     row, found = write_inputs(wb, ws, SENSITIVITY_INPUTS, step_values, row, years)
     refs.update(found)
 
@@ -261,7 +425,9 @@ class _DcfRows:
     last_column: str
 
 
-def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, first_year: int | None) -> _DcfRows:
+def _write_dcf_sheet(
+    wb: Workbook, assumptions: DcfAssumptions, currency: str, first_year: int | None
+) -> _DcfRows:
     ws = wb.create_sheet("DCF")
     n = assumptions.years
     base = get_column_letter(FIRST_YEAR_COLUMN - 1)
@@ -275,7 +441,9 @@ def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, f
     header = 4
     ws.cell(row=header, column=1, value="Year")
     ws.cell(row=header, column=2, value="Unit")
-    ws.cell(row=header, column=3, value=f"FY{first_year - 1} (base)" if first_year else "Base (year 0)")
+    ws.cell(
+        row=header, column=3, value=f"FY{first_year - 1} (base)" if first_year else "Base (year 0)"
+    )
     for offset, label in enumerate(_year_labels(n, first_year)):
         ws.cell(row=header, column=FIRST_YEAR_COLUMN + offset, value=label)
     st.style_header_row(ws, header, 1, last_index)
@@ -322,7 +490,9 @@ def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, f
                 "capex": f"={c}{rows['revenue']}*Inputs!{c}${_input_row(wb, 'CapexPctRevenue')}",
                 "nwc": f"={c}{rows['revenue']}*Inputs!{c}${_input_row(wb, 'NwcPctRevenue')}",
                 "dnwc": f"={c}{rows['nwc']}-{p}{rows['nwc']}",
-                "fcf": f"={c}{rows['nopat']}+{c}{rows['add_da']}-{c}{rows['capex']}-{c}{rows['dnwc']}",
+                "fcf": (
+                    f"={c}{rows['nopat']}+{c}{rows['add_da']}-{c}{rows['capex']}-{c}{rows['dnwc']}"
+                ),
                 "period": f"={c}{rows['year']}-IF(MidYear,0.5,0)",
                 "factor": f"=1/(1+WACC)^{c}{rows['period']}",
                 "pv": f"={c}{rows['fcf']}*{c}{rows['factor']}",
@@ -333,7 +503,9 @@ def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, f
     ws[f"{base}{rows['revenue']}"] = "=BaseRevenue"
     st.style_formula(ws[f"{base}{rows['revenue']}"], st.AMOUNT)
     first_nwc = get_column_letter(FIRST_YEAR_COLUMN)
-    ws[f"{base}{rows['nwc']}"] = f"=BaseRevenue*Inputs!${first_nwc}${_input_row(wb, 'NwcPctRevenue')}"
+    ws[f"{base}{rows['nwc']}"] = (
+        f"=BaseRevenue*Inputs!${first_nwc}${_input_row(wb, 'NwcPctRevenue')}"
+    )
     st.style_formula(ws[f"{base}{rows['nwc']}"], st.AMOUNT)
     for key in ("fcf",):
         for column in range(FIRST_YEAR_COLUMN, last_index + 1):
@@ -351,19 +523,36 @@ def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, f
     pv_range = f"${get_column_letter(FIRST_YEAR_COLUMN)}${rows['pv']}:${last}${rows['pv']}"
     r = top + 2
     block = [
-        ("Sum of present values of free cash flow", f"=SUM({pv_range})", f"=SUM({pv_range})", st.AMOUNT),
-        ("Terminal value",
-         f"=IF(WACC>TerminalGrowth,{fcf_n}*(1+TerminalGrowth)/(WACC-TerminalGrowth),NA())",
-         f"=IF(ISNUMBER(ExitMultiple),{ebitda_n}*ExitMultiple,NA())", st.AMOUNT),
+        (
+            "Sum of present values of free cash flow",
+            f"=SUM({pv_range})",
+            f"=SUM({pv_range})",
+            st.AMOUNT,
+        ),
+        (
+            "Terminal value",
+            f"=IF(WACC>TerminalGrowth,{fcf_n}*(1+TerminalGrowth)/(WACC-TerminalGrowth),NA())",
+            f"=IF(ISNUMBER(ExitMultiple),{ebitda_n}*ExitMultiple,NA())",
+            st.AMOUNT,
+        ),
         ("Terminal discount period", f"={year_n}-IF(MidYear,0.5,0)", f"={year_n}", st.YEARS),
         ("Terminal discount factor", f"=1/(1+WACC)^C{r + 2}", f"=1/(1+WACC)^D{r + 2}", st.FACTOR),
-        ("Present value of terminal value", f"=C{r + 1}*C{r + 3}", f"=D{r + 1}*D{r + 3}", st.AMOUNT),
+        (
+            "Present value of terminal value",
+            f"=C{r + 1}*C{r + 3}",
+            f"=D{r + 1}*D{r + 3}",
+            st.AMOUNT,
+        ),
         ("Enterprise value", f"=C{r}+C{r + 4}", f"=D{r}+D{r + 4}", st.AMOUNT),
     ]
     for offset, (label, gordon, exit_, number_format) in enumerate(block):
         ws.cell(row=r + offset, column=1, value=label)
-        st.style_formula(ws.cell(row=r + offset, column=3, value=gordon), number_format, bold=offset == 5)
-        st.style_formula(ws.cell(row=r + offset, column=4, value=exit_), number_format, bold=offset == 5)
+        st.style_formula(
+            ws.cell(row=r + offset, column=3, value=gordon), number_format, bold=offset == 5
+        )
+        st.style_formula(
+            ws.cell(row=r + offset, column=4, value=exit_), number_format, bold=offset == 5
+        )
     sum_row, tv_row, tv_period_row, pv_tv_row, ev_row = r, r + 1, r + 2, r + 4, r + 5
     define_name(wb, "SumOfPresentValues", ws, f"C{sum_row}")
     define_name(wb, "TerminalValueGordon", ws, f"C{tv_row}")
@@ -386,7 +575,12 @@ def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, f
         ("preferred", "Less: preferred equity", "=-PreferredEquity", st.AMOUNT),
         ("non_operating", "Plus: non-operating assets", "=NonOperatingAssets", st.AMOUNT),
         ("equity", "Equity value", None, st.AMOUNT),
-        ("shares", "Diluted shares outstanding", '=IF(ISNUMBER(SharesOutstanding),SharesOutstanding,"n/a")', st.INTEGER),
+        (
+            "shares",
+            "Diluted shares outstanding",
+            '=IF(ISNUMBER(SharesOutstanding),SharesOutstanding,"n/a")',
+            st.INTEGER,
+        ),
         ("per_share", "Implied value per share", None, st.AMOUNT_2DP),
         ("tv_share", "Terminal value as % of enterprise value", None, st.PERCENT),
         ("implied_multiple", "Implied exit multiple (TV / final EBITDA)", None, st.MULTIPLE),
@@ -394,8 +588,14 @@ def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, f
     ]
     at = {key: r + 1 + index for index, (key, *_rest) in enumerate(summary)}
     formulas = {
-        "equity": f"=C{at['ev']}+C{at['net_debt']}+C{at['minority']}+C{at['preferred']}+C{at['non_operating']}",
-        "per_share": "=IF(AND(ISNUMBER(SharesOutstanding),N(SharesOutstanding)>0),EquityValue/SharesOutstanding,NA())",
+        "equity": "="
+        + "+".join(
+            f"C{at[key]}" for key in ("ev", "net_debt", "minority", "preferred", "non_operating")
+        ),
+        "per_share": (
+            "=IF(AND(ISNUMBER(SharesOutstanding),N(SharesOutstanding)>0),"
+            "EquityValue/SharesOutstanding,NA())"
+        ),
         "tv_share": f"=IF(C{at['ev']}<>0,C{at['pv_tv']}/C{at['ev']},NA())",
         "implied_multiple": f"=IF({ebitda_n}>0,C{at['tv']}/{ebitda_n},NA())",
         "implied_growth": (
@@ -417,17 +617,30 @@ def _write_dcf_sheet(wb: Workbook, assumptions: DcfAssumptions, currency: str, f
     define_name(wb, "TerminalValueShare", ws, f"C{at['tv_share']}")
     define_name(wb, "ImpliedExitMultiple", ws, f"C{at['implied_multiple']}")
     define_name(wb, "ImpliedTerminalGrowth", ws, f"C{at['implied_growth']}")
-    define_name(wb, "FreeCashFlow", ws, f"{get_column_letter(FIRST_YEAR_COLUMN)}{rows['fcf']}:{last}{rows['fcf']}")
+    define_name(
+        wb,
+        "FreeCashFlow",
+        ws,
+        f"{get_column_letter(FIRST_YEAR_COLUMN)}{rows['fcf']}:{last}{rows['fcf']}",
+    )
 
     st.set_widths(ws, {1: 44, 2: 8, 3: 16})
     st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_index + 1), 14)
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
     print_setup(ws, f"A1:{last}{at['implied_growth']}", title_rows=f"{header}:{header}")
-    return _DcfRows(rows["year"], rows["revenue"], rows["ebitda"], rows["fcf"], rows["period"], tv_period_row, last)
+    return _DcfRows(
+        rows["year"],
+        rows["revenue"],
+        rows["ebitda"],
+        rows["fcf"],
+        rows["period"],
+        tv_period_row,
+        last,
+    )
 
 
 def _input_row(wb: Workbook, name: str) -> int:
-    sheet, coordinate = next(iter(wb.defined_names[name].destinations))
+    _sheet, coordinate = next(iter(wb.defined_names[name].destinations))
     return int("".join(ch for ch in coordinate.split(":")[0] if ch.isdigit()))
 
 
@@ -435,7 +648,10 @@ def _write_sensitivity_sheet(wb: Workbook, rows: _DcfRows, with_shares: bool) ->
     ws = wb.create_sheet("Sensitivity")
     ws["A1"] = "Sensitivity of value to WACC, terminal growth and exit multiple"
     ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = "Each cell recomputes the valuation from the DCF sheet's cash flows; centres and steps are inputs."
+    ws["A2"] = (
+        "Each cell recomputes the valuation from the DCF sheet's cash flows; centres and steps "
+        "are inputs."
+    )
     ws["A2"].font = st.SUBTITLE_FONT
     first = get_column_letter(FIRST_YEAR_COLUMN)
     fcf = f"DCF!${first}${rows.fcf}:${rows.last_column}${rows.fcf}"
@@ -446,37 +662,83 @@ def _write_sensitivity_sheet(wb: Workbook, rows: _DcfRows, with_shares: bool) ->
     exit_period = f"DCF!$D${rows.tv_period}"
     explicit = "SUMPRODUCT({fcf},(1+{w})^(-{periods}))"
     gordon_ev = (
-        "IF({w}>{x},"
-        + explicit
-        + "+{fcf_n}*(1+{x})/({w}-{x})*(1+{w})^(-{gordon_period}),NA())"
+        "IF({w}>{x}," + explicit + "+{fcf_n}*(1+{x})/({w}-{x})*(1+{w})^(-{gordon_period}),NA())"
     )
     exit_ev = "IF({x}>0," + explicit + "+{ebitda_n}*{x}*(1+{w})^(-{exit_period}),NA())"
     bridge = "-NetDebt-MinorityInterest-PreferredEquity+NonOperatingAssets"
     context = {
-        "fcf": fcf, "periods": periods, "fcf_n": fcf_n, "ebitda_n": ebitda_n,
-        "gordon_period": gordon_period, "exit_period": exit_period,
+        "fcf": fcf,
+        "periods": periods,
+        "fcf_n": fcf_n,
+        "ebitda_n": ebitda_n,
+        "gordon_period": gordon_period,
+        "exit_period": exit_period,
     }
     row = write_grid(
-        wb, ws, 4, "Enterprise value: WACC (rows) x terminal growth (columns)", "SensitivityEvGrowth",
-        "WACC", "SensitivityWaccStep", "TerminalGrowth", "SensitivityGrowthStep",
-        "=" + gordon_ev, context, st.AMOUNT, st.PERCENT_2DP, st.PERCENT_2DP,
+        wb,
+        ws,
+        4,
+        "Enterprise value: WACC (rows) x terminal growth (columns)",
+        "SensitivityEvGrowth",
+        "WACC",
+        "SensitivityWaccStep",
+        "TerminalGrowth",
+        "SensitivityGrowthStep",
+        "=" + gordon_ev,
+        context,
+        st.AMOUNT,
+        st.PERCENT_2DP,
+        st.PERCENT_2DP,
     )
     if with_shares:
         row = write_grid(
-            wb, ws, row + 2, "Value per share: WACC (rows) x terminal growth (columns)", "SensitivitySharePriceGrowth",
-            "WACC", "SensitivityWaccStep", "TerminalGrowth", "SensitivityGrowthStep",
-            "=(" + gordon_ev + bridge + ")/SharesOutstanding", context, st.AMOUNT_2DP, st.PERCENT_2DP, st.PERCENT_2DP,
+            wb,
+            ws,
+            row + 2,
+            "Value per share: WACC (rows) x terminal growth (columns)",
+            "SensitivitySharePriceGrowth",
+            "WACC",
+            "SensitivityWaccStep",
+            "TerminalGrowth",
+            "SensitivityGrowthStep",
+            "=(" + gordon_ev + bridge + ")/SharesOutstanding",
+            context,
+            st.AMOUNT_2DP,
+            st.PERCENT_2DP,
+            st.PERCENT_2DP,
         )
     else:
         row = write_grid(
-            wb, ws, row + 2, "Equity value: WACC (rows) x terminal growth (columns)", "SensitivityEquityGrowth",
-            "WACC", "SensitivityWaccStep", "TerminalGrowth", "SensitivityGrowthStep",
-            "=" + gordon_ev + bridge, context, st.AMOUNT, st.PERCENT_2DP, st.PERCENT_2DP,
+            wb,
+            ws,
+            row + 2,
+            "Equity value: WACC (rows) x terminal growth (columns)",
+            "SensitivityEquityGrowth",
+            "WACC",
+            "SensitivityWaccStep",
+            "TerminalGrowth",
+            "SensitivityGrowthStep",
+            "=" + gordon_ev + bridge,
+            context,
+            st.AMOUNT,
+            st.PERCENT_2DP,
+            st.PERCENT_2DP,
         )
     row = write_grid(
-        wb, ws, row + 2, "Enterprise value: WACC (rows) x exit multiple (columns)", "SensitivityEvMultiple",
-        "WACC", "SensitivityWaccStep", "ExitMultiple", "SensitivityMultipleStep",
-        "=" + exit_ev, context, st.AMOUNT, st.PERCENT_2DP, st.MULTIPLE,
+        wb,
+        ws,
+        row + 2,
+        "Enterprise value: WACC (rows) x exit multiple (columns)",
+        "SensitivityEvMultiple",
+        "WACC",
+        "SensitivityWaccStep",
+        "ExitMultiple",
+        "SensitivityMultipleStep",
+        "=" + exit_ev,
+        context,
+        st.AMOUNT,
+        st.PERCENT_2DP,
+        st.MULTIPLE,
     )
     st.set_widths(ws, {1: 4, 2: 12})
     st.set_range_width(ws, range(3, 8), 15)
@@ -533,7 +795,8 @@ def build_dcf(
         computed = compute_wacc(wacc_inputs).wacc
         if abs(computed - assumptions.wacc) > 1e-12 * max(1.0, abs(computed)):
             raise ValueError(
-                f"wacc: the assumptions say {assumptions.wacc!r} but wacc_inputs give {computed!r}; "
+                f"wacc: the assumptions say {assumptions.wacc!r} but wacc_inputs give "
+                f"{computed!r}; "
                 "pass assumptions.replace(wacc=...) with the computed WACC"
             )
     steps = steps or SensitivitySteps()
@@ -547,7 +810,9 @@ def build_dcf(
 
     wb = Workbook()
     wb.remove(wb.active)
-    refs = _write_inputs_sheet(wb, assumptions, wacc_inputs, steps, currency, first_year, exit_multiple)
+    refs = _write_inputs_sheet(
+        wb, assumptions, wacc_inputs, steps, currency, first_year, exit_multiple
+    )
     if has_history:
         write_history_sheet(wb, history, currency)
     _write_wacc_sheet(wb, wacc_inputs)
@@ -555,23 +820,32 @@ def build_dcf(
     _write_sensitivity_sheet(wb, rows, assumptions.shares_outstanding is not None)
 
     source = data_source or (
-        f"History: {len(history)} fiscal years from the portfolio_kit database." if has_history
+        f"History: {len(history)} fiscal years from the portfolio_kit database."
+        if has_history
         else "No stored history: the model is built from the assumptions alone."
     )
     notes = [
-        "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula and recalculates. "
-        "The headline enterprise value follows the terminal method chosen on Inputs; both terminal values are shown.",
-        "Conventions: unlevered free cash flow = EBIT - taxes on positive EBIT + D&A - capex - increase in net "
-        "working capital; discount factor 1/(1+WACC)^t (t - 0.5 with the mid-year convention); the Gordon value is "
-        "discounted from N (N - 0.5 mid-year), the exit-multiple value from N. These are the formulas of "
+        "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula "
+        "and recalculates. "
+        "The headline enterprise value follows the terminal method chosen on Inputs; both "
+        "terminal values are shown.",
+        "Conventions: unlevered free cash flow = EBIT - taxes on positive EBIT + D&A - capex - "
+        "increase in net "
+        "working capital; discount factor 1/(1+WACC)^t (t - 0.5 with the mid-year convention); "
+        "the Gordon value is "
+        "discounted from N (N - 0.5 mid-year), the exit-multiple value from N. These are the "
+        "formulas of "
         "portfolio_kit.analytics.valuation.dcf.",
-        "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, recomputes the outputs in "
+        "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
+        "recomputes the outputs in "
         "Python and stores a DCF valuation with these assumptions.",
     ]
     if prefilled_multiple and exit_multiple is not None:
         notes.append(
-            f"The exit multiple ({exit_multiple:.1f}x) was prefilled with the multiple the Gordon value implies, "
-            "so the exit-multiple column has a value; it drives nothing unless the method is exit_multiple."
+            f"The exit multiple ({exit_multiple:.1f}x) was prefilled with the multiple the "
+            "Gordon value implies, "
+            "so the exit-multiple column has a value; it drives nothing unless the method is "
+            "exit_multiple."
         )
     add_cover_sheet(
         wb,
@@ -580,7 +854,10 @@ def build_dcf(
             ("Company", company),
             ("Currency", currency),
             ("As of", as_of or "not given"),
-            ("Projection", f"{assumptions.years} years" + (f" from FY{first_year}" if first_year else "")),
+            (
+                "Projection",
+                f"{assumptions.years} years" + (f" from FY{first_year}" if first_year else ""),
+            ),
             ("Terminal method", assumptions.terminal_method),
             ("Data", source),
             ("Prepared with", "portfolio_kit"),

@@ -42,36 +42,94 @@ MODEL_KIND = "lbo"
 MODEL_VERSION = 1
 
 YEARLY_INPUTS = (
-    InputSpec("ebitda_growth", "EbitdaGrowth", "EBITDA growth",
-              "Growth of each holding year's EBITDA; the number of years is the holding period.",
-              st.PERCENT, per_year=True),
+    InputSpec(
+        "ebitda_growth",
+        "EbitdaGrowth",
+        "EBITDA growth",
+        "Growth of each holding year's EBITDA; the number of years is the holding period.",
+        st.PERCENT,
+        per_year=True,
+    ),
 )
 DEAL_INPUTS = (
-    InputSpec("entry_ebitda", "EntryEbitda", "Entry EBITDA", "EBITDA at closing (year 0).", st.AMOUNT),
-    InputSpec("entry_multiple", "EntryMultiple", "Entry multiple (EV / EBITDA)", "Purchase price multiple.",
-              st.MULTIPLE),
-    InputSpec("exit_multiple", "ExitMultiple", "Exit multiple (EV / EBITDA)", "Applied to the final year's EBITDA.",
-              st.MULTIPLE),
-    InputSpec("transaction_fees", "TransactionFees", "Transaction fees", "Paid at closing, funded like the price.",
-              st.AMOUNT),
-    InputSpec("minimum_cash", "MinimumCash", "Minimum cash", "Funded at closing and kept on the balance sheet.",
-              st.AMOUNT),
+    InputSpec(
+        "entry_ebitda", "EntryEbitda", "Entry EBITDA", "EBITDA at closing (year 0).", st.AMOUNT
+    ),
+    InputSpec(
+        "entry_multiple",
+        "EntryMultiple",
+        "Entry multiple (EV / EBITDA)",
+        "Purchase price multiple.",
+        st.MULTIPLE,
+    ),
+    InputSpec(
+        "exit_multiple",
+        "ExitMultiple",
+        "Exit multiple (EV / EBITDA)",
+        "Applied to the final year's EBITDA.",
+        st.MULTIPLE,
+    ),
+    InputSpec(
+        "transaction_fees",
+        "TransactionFees",
+        "Transaction fees",
+        "Paid at closing, funded like the price.",
+        st.AMOUNT,
+    ),
+    InputSpec(
+        "minimum_cash",
+        "MinimumCash",
+        "Minimum cash",
+        "Funded at closing and kept on the balance sheet.",
+        st.AMOUNT,
+    ),
 )
 OPERATING_INPUTS = (
-    InputSpec("tax_rate", "TaxRate", "Tax rate", "On positive pre-tax income (EBITDA - D&A - interest).", st.PERCENT),
-    InputSpec("depreciation_pct_ebitda", "DaPctEbitda", "D&A % of EBITDA", "Tax shield only; not a cash cost.",
-              st.PERCENT),
-    InputSpec("capex_pct_ebitda", "CapexPctEbitda", "Capex % of EBITDA", "Capital expenditure per unit of EBITDA.",
-              st.PERCENT),
-    InputSpec("nwc_pct_ebitda", "NwcPctEbitda", "Working capital % of EBITDA growth",
-              "Cash tied up per unit of EBITDA growth.", st.PERCENT),
-    InputSpec("sweep_share", "SweepShare", "Cash sweep share", "Share of excess cash that repays sweep tranches.",
-              st.PERCENT),
+    InputSpec(
+        "tax_rate",
+        "TaxRate",
+        "Tax rate",
+        "On positive pre-tax income (EBITDA - D&A - interest).",
+        st.PERCENT,
+    ),
+    InputSpec(
+        "depreciation_pct_ebitda",
+        "DaPctEbitda",
+        "D&A % of EBITDA",
+        "Tax shield only; not a cash cost.",
+        st.PERCENT,
+    ),
+    InputSpec(
+        "capex_pct_ebitda",
+        "CapexPctEbitda",
+        "Capex % of EBITDA",
+        "Capital expenditure per unit of EBITDA.",
+        st.PERCENT,
+    ),
+    InputSpec(
+        "nwc_pct_ebitda",
+        "NwcPctEbitda",
+        "Working capital % of EBITDA growth",
+        "Cash tied up per unit of EBITDA growth.",
+        st.PERCENT,
+    ),
+    InputSpec(
+        "sweep_share",
+        "SweepShare",
+        "Cash sweep share",
+        "Share of excess cash that repays sweep tranches.",
+        st.PERCENT,
+    ),
 )
 VALUATION_INPUTS = (
-    InputSpec("existing_net_debt", "ExistingNetDebt", "Target's net debt before the deal",
-              "Refinanced at closing; the equity purchase price is purchase EV less this "
-              "(used for the equity value an import stores).", st.AMOUNT),
+    InputSpec(
+        "existing_net_debt",
+        "ExistingNetDebt",
+        "Target's net debt before the deal",
+        "Refinanced at closing; the equity purchase price is purchase EV less this "
+        "(used for the equity value an import stores).",
+        st.AMOUNT,
+    ),
 )
 
 
@@ -79,27 +137,64 @@ def tranche_specs(index: int) -> tuple[InputSpec, ...]:
     """The five inputs of tranche ``index`` (1-based), in the order of ``DebtTranche``'s fields."""
     prefix = f"Tranche{index}"
     return (
-        InputSpec(f"tranches.{index}.name", f"{prefix}Name", f"Tranche {index}: name", "A label, unique.", kind=TEXT),
-        InputSpec(f"tranches.{index}.amount", f"{prefix}Amount", f"Tranche {index}: amount",
-                  "Principal drawn at closing.", st.AMOUNT),
-        InputSpec(f"tranches.{index}.interest_rate", f"{prefix}Rate", f"Tranche {index}: interest rate",
-                  "Cash interest on the opening balance.", st.PERCENT_2DP),
-        InputSpec(f"tranches.{index}.amortization_rate", f"{prefix}Amortization",
-                  f"Tranche {index}: mandatory amortisation", "Repaid each year, as a share of the original amount.",
-                  st.PERCENT),
-        InputSpec(f"tranches.{index}.cash_sweep", f"{prefix}Sweep", f"Tranche {index}: cash sweep",
-                  "TRUE: excess cash repays this tranche (in tranche order).", kind=BOOLEAN),
+        InputSpec(
+            f"tranches.{index}.name",
+            f"{prefix}Name",
+            f"Tranche {index}: name",
+            "A label, unique.",
+            kind=TEXT,
+        ),
+        InputSpec(
+            f"tranches.{index}.amount",
+            f"{prefix}Amount",
+            f"Tranche {index}: amount",
+            "Principal drawn at closing.",
+            st.AMOUNT,
+        ),
+        InputSpec(
+            f"tranches.{index}.interest_rate",
+            f"{prefix}Rate",
+            f"Tranche {index}: interest rate",
+            "Cash interest on the opening balance.",
+            st.PERCENT_2DP,
+        ),
+        InputSpec(
+            f"tranches.{index}.amortization_rate",
+            f"{prefix}Amortization",
+            f"Tranche {index}: mandatory amortisation",
+            "Repaid each year, as a share of the original amount.",
+            st.PERCENT,
+        ),
+        InputSpec(
+            f"tranches.{index}.cash_sweep",
+            f"{prefix}Sweep",
+            f"Tranche {index}: cash sweep",
+            "TRUE: excess cash repays this tranche (in tranche order).",
+            kind=BOOLEAN,
+        ),
     )
 
 
 OUTPUT_NAMES = (
-    "PurchaseEnterpriseValue", "TotalUses", "TotalDebtAtClosing", "SponsorEquity", "ExitEnterpriseValue",
-    "ExitNetDebt", "ExitEquityValue", "SponsorProceeds", "EquityMOIC", "EquityIRR",
+    "PurchaseEnterpriseValue",
+    "TotalUses",
+    "TotalDebtAtClosing",
+    "SponsorEquity",
+    "ExitEnterpriseValue",
+    "ExitNetDebt",
+    "ExitEquityValue",
+    "SponsorProceeds",
+    "EquityMOIC",
+    "EquityIRR",
 )
 
 
 def _inputs_sheet(
-    wb: Workbook, assumptions: LboAssumptions, existing_net_debt: float, first_year: int | None, currency: str
+    wb: Workbook,
+    assumptions: LboAssumptions,
+    existing_net_debt: float,
+    first_year: int | None,
+    currency: str,
 ) -> dict[str, str]:
     ws = wb.create_sheet("Inputs")
     years = assumptions.years
@@ -131,12 +226,18 @@ def _inputs_sheet(
         row = write_section_title(ws, row + 1, title, last_column)
         row, found = write_inputs(wb, ws, specs, values, row, years)
         refs.update(found)
-    row = write_section_title(ws, row + 1, "Debt tranches (repaid and swept in this order)", last_column)
+    row = write_section_title(
+        ws, row + 1, "Debt tranches (repaid and swept in this order)", last_column
+    )
     if not assumptions.tranches:
-        ws.cell(row=row, column=1, value="No acquisition debt: the deal is all equity.").font = st.NOTE_FONT
+        ws.cell(
+            row=row, column=1, value="No acquisition debt: the deal is all equity."
+        ).font = st.NOTE_FONT
         row += 1
     for index, tranche in enumerate(assumptions.tranches, start=1):
-        tranche_values = {f"tranches.{index}.{key}": value for key, value in tranche.to_dict().items()}
+        tranche_values = {
+            f"tranches.{index}.{key}": value for key, value in tranche.to_dict().items()
+        }
         row, found = write_inputs(wb, ws, tranche_specs(index), tranche_values, row, years)
         refs.update(found)
         row += 1
@@ -161,7 +262,9 @@ class _Writer:
         if unit:
             self.ws.cell(row=row, column=2, value=unit)
 
-    def scalar(self, row: int, text: str, formula: str, number_format: str, *, output: bool = False) -> str:
+    def scalar(
+        self, row: int, text: str, formula: str, number_format: str, *, output: bool = False
+    ) -> str:
         self.label(row, text)
         cell = self.ws.cell(row=row, column=3, value=formula)
         if output:
@@ -170,13 +273,24 @@ class _Writer:
             st.style_formula(cell, number_format)
         return f"C{row}"
 
-    def yearly(self, row: int, text: str, unit: str, formula: Any, number_format: str, *, bold: bool = False) -> None:
+    def yearly(
+        self,
+        row: int,
+        text: str,
+        unit: str,
+        formula: Any,
+        number_format: str,
+        *,
+        bold: bool = False,
+    ) -> None:
         """``formula(c, p)`` gives the formula of year column ``c`` (previous column ``p``)."""
         self.label(row, text, unit)
         for offset in range(self.years):
             column = FIRST_YEAR_COLUMN + offset
             c, p = get_column_letter(column), get_column_letter(column - 1)
-            st.style_formula(self.ws.cell(row=row, column=column, value=formula(c, p)), number_format, bold=bold)
+            st.style_formula(
+                self.ws.cell(row=row, column=column, value=formula(c, p)), number_format, bold=bold
+            )
 
     def base(self, row: int, formula: str, number_format: str) -> None:
         st.style_formula(self.ws.cell(row=row, column=3, value=formula), number_format)
@@ -186,7 +300,9 @@ def _sum_of(column: str, rows: list[int]) -> str:
     return "=" + "+".join(f"{column}{row}" for row in rows) if rows else "=0"
 
 
-def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_year: int | None) -> int:
+def _lbo_sheet(
+    wb: Workbook, assumptions: LboAssumptions, currency: str, first_year: int | None
+) -> int:
     ws = wb.create_sheet("LBO")
     w = _Writer(ws, assumptions.years)
     n = assumptions.years
@@ -195,7 +311,9 @@ def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_y
     first = get_column_letter(FIRST_YEAR_COLUMN)
     ws["A1"] = "Leveraged buyout"
     ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = f"{currency}; interest on opening balances, no revolver, one equity cheque in and out."
+    ws["A2"] = (
+        f"{currency}; interest on opening balances, no revolver, one equity cheque in and out."
+    )
     ws["A2"].font = st.SUBTITLE_FONT
     tranches = list(range(1, len(assumptions.tranches) + 1))
 
@@ -230,21 +348,46 @@ def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_y
     header = row
     ws.cell(row=header, column=1, value="Projection")
     ws.cell(row=header, column=2, value="Unit")
-    ws.cell(row=header, column=3, value=f"FY{first_year - 1} (closing)" if first_year else "Closing (year 0)")
+    ws.cell(
+        row=header,
+        column=3,
+        value=f"FY{first_year - 1} (closing)" if first_year else "Closing (year 0)",
+    )
     for offset in range(n):
         label = f"FY{first_year + offset}" if first_year else f"Year {offset + 1}"
         ws.cell(row=header, column=FIRST_YEAR_COLUMN + offset, value=label)
     st.style_header_row(ws, header, 1, last_index)
 
-    keys = ["year", "growth", "ebitda", "da", "interest", "pretax", "taxes", "capex", "dnwc", "fcf", "gap1",
-            "opening_cash", "mandatory", "available", "sweep", "closing_cash", "gap2"]
+    keys = [
+        "year",
+        "growth",
+        "ebitda",
+        "da",
+        "interest",
+        "pretax",
+        "taxes",
+        "capex",
+        "dnwc",
+        "fcf",
+        "gap1",
+        "opening_cash",
+        "mandatory",
+        "available",
+        "sweep",
+        "closing_cash",
+        "gap2",
+    ]
     r = {key: header + 1 + index for index, key in enumerate(keys)}
     tranche_rows: dict[int, dict[str, int]] = {}
     cursor = r["gap2"] + 1
     for index in tranches:
         tranche_rows[index] = {
-            "title": cursor, "opening": cursor + 1, "interest": cursor + 2, "mandatory": cursor + 3,
-            "sweep": cursor + 4, "closing": cursor + 5,
+            "title": cursor,
+            "opening": cursor + 1,
+            "interest": cursor + 2,
+            "mandatory": cursor + 3,
+            "sweep": cursor + 4,
+            "closing": cursor + 5,
         }
         cursor += 7
     r["total_debt"] = cursor
@@ -256,34 +399,104 @@ def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_y
     for offset in range(n):
         ws.cell(row=r["year"], column=FIRST_YEAR_COLUMN + offset, value=offset + 1)
     ws.cell(row=r["year"], column=3, value=0)
-    w.yearly(r["growth"], "EBITDA growth", "%", lambda c, p: f"=Inputs!{c}${growth_row}", st.PERCENT)
-    w.yearly(r["ebitda"], "EBITDA", currency, lambda c, p: f"={p}{r['ebitda']}*(1+{c}{r['growth']})", st.AMOUNT,
-             bold=True)
+    w.yearly(
+        r["growth"], "EBITDA growth", "%", lambda c, p: f"=Inputs!{c}${growth_row}", st.PERCENT
+    )
+    w.yearly(
+        r["ebitda"],
+        "EBITDA",
+        currency,
+        lambda c, p: f"={p}{r['ebitda']}*(1+{c}{r['growth']})",
+        st.AMOUNT,
+        bold=True,
+    )
     w.base(r["ebitda"], "=EntryEbitda", st.AMOUNT)
-    w.yearly(r["da"], "Depreciation and amortisation", currency, lambda c, p: f"={c}{r['ebitda']}*DaPctEbitda",
-             st.AMOUNT)
-    w.yearly(r["interest"], "Interest (on opening balances)", currency,
-             lambda c, p: _sum_of(c, [tranche_rows[i]["interest"] for i in tranches]), st.AMOUNT)
-    w.yearly(r["pretax"], "Pre-tax income", currency,
-             lambda c, p: f"={c}{r['ebitda']}-{c}{r['da']}-{c}{r['interest']}", st.AMOUNT)
-    w.yearly(r["taxes"], "Taxes", currency, lambda c, p: f"=MAX({c}{r['pretax']},0)*TaxRate", st.AMOUNT)
-    w.yearly(r["capex"], "Capital expenditure", currency, lambda c, p: f"={c}{r['ebitda']}*CapexPctEbitda", st.AMOUNT)
-    w.yearly(r["dnwc"], "Increase in working capital", currency,
-             lambda c, p: f"=NwcPctEbitda*({c}{r['ebitda']}-{p}{r['ebitda']})", st.AMOUNT)
-    w.yearly(r["fcf"], "Free cash flow after interest and tax", currency,
-             lambda c, p: f"={c}{r['ebitda']}-{c}{r['interest']}-{c}{r['taxes']}-{c}{r['capex']}-{c}{r['dnwc']}",
-             st.AMOUNT, bold=True)
-    w.yearly(r["opening_cash"], "Opening cash", currency, lambda c, p: f"={p}{r['closing_cash']}", st.AMOUNT)
-    w.yearly(r["mandatory"], "Mandatory repayments", currency,
-             lambda c, p: _sum_of(c, [tranche_rows[i]["mandatory"] for i in tranches]), st.AMOUNT)
-    w.yearly(r["available"], "Cash available for the sweep", currency,
-             lambda c, p: f"=MAX(0,{c}{r['opening_cash']}+{c}{r['fcf']}-{c}{r['mandatory']}-MinimumCash)*SweepShare",
-             st.AMOUNT)
-    w.yearly(r["sweep"], "Cash sweep repayments", currency,
-             lambda c, p: _sum_of(c, [tranche_rows[i]["sweep"] for i in tranches]), st.AMOUNT)
-    w.yearly(r["closing_cash"], "Closing cash", currency,
-             lambda c, p: f"={c}{r['opening_cash']}+{c}{r['fcf']}-{c}{r['mandatory']}-{c}{r['sweep']}",
-             st.AMOUNT, bold=True)
+    w.yearly(
+        r["da"],
+        "Depreciation and amortisation",
+        currency,
+        lambda c, p: f"={c}{r['ebitda']}*DaPctEbitda",
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["interest"],
+        "Interest (on opening balances)",
+        currency,
+        lambda c, p: _sum_of(c, [tranche_rows[i]["interest"] for i in tranches]),
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["pretax"],
+        "Pre-tax income",
+        currency,
+        lambda c, p: f"={c}{r['ebitda']}-{c}{r['da']}-{c}{r['interest']}",
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["taxes"], "Taxes", currency, lambda c, p: f"=MAX({c}{r['pretax']},0)*TaxRate", st.AMOUNT
+    )
+    w.yearly(
+        r["capex"],
+        "Capital expenditure",
+        currency,
+        lambda c, p: f"={c}{r['ebitda']}*CapexPctEbitda",
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["dnwc"],
+        "Increase in working capital",
+        currency,
+        lambda c, p: f"=NwcPctEbitda*({c}{r['ebitda']}-{p}{r['ebitda']})",
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["fcf"],
+        "Free cash flow after interest and tax",
+        currency,
+        lambda c, p: (
+            f"={c}{r['ebitda']}-{c}{r['interest']}-{c}{r['taxes']}-{c}{r['capex']}-{c}{r['dnwc']}"
+        ),
+        st.AMOUNT,
+        bold=True,
+    )
+    w.yearly(
+        r["opening_cash"],
+        "Opening cash",
+        currency,
+        lambda c, p: f"={p}{r['closing_cash']}",
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["mandatory"],
+        "Mandatory repayments",
+        currency,
+        lambda c, p: _sum_of(c, [tranche_rows[i]["mandatory"] for i in tranches]),
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["available"],
+        "Cash available for the sweep",
+        currency,
+        lambda c, p: (
+            f"=MAX(0,{c}{r['opening_cash']}+{c}{r['fcf']}-{c}{r['mandatory']}-MinimumCash)*SweepShare"
+        ),
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["sweep"],
+        "Cash sweep repayments",
+        currency,
+        lambda c, p: _sum_of(c, [tranche_rows[i]["sweep"] for i in tranches]),
+        st.AMOUNT,
+    )
+    w.yearly(
+        r["closing_cash"],
+        "Closing cash",
+        currency,
+        lambda c, p: f"={c}{r['opening_cash']}+{c}{r['fcf']}-{c}{r['mandatory']}-{c}{r['sweep']}",
+        st.AMOUNT,
+        bold=True,
+    )
     w.base(r["closing_cash"], "=MinimumCash", st.AMOUNT)
 
     for position, index in enumerate(tranches):
@@ -296,24 +509,65 @@ def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_y
             taken = "".join(f"-{c}{row}" for row in earlier)
             return f"{c}{r['available']}{taken}"
 
-        w.yearly(t["opening"], "Opening balance", currency, lambda c, p, t=t: f"={p}{t['closing']}", st.AMOUNT)
-        w.yearly(t["interest"], "Interest", currency,
-                 lambda c, p, t=t, i=index: f"={c}{t['opening']}*Tranche{i}Rate", st.AMOUNT)
-        w.yearly(t["mandatory"], "Mandatory amortisation", currency,
-                 lambda c, p, t=t, i=index: f"=MIN({c}{t['opening']},Tranche{i}Amortization*Tranche{i}Amount)",
-                 st.AMOUNT)
-        w.yearly(t["sweep"], "Cash sweep", currency,
-                 lambda c, p, t=t, i=index, pool=pool:
-                 f"=IF(Tranche{i}Sweep,MIN({pool(c)},{c}{t['opening']}-{c}{t['mandatory']}),0)", st.AMOUNT)
-        w.yearly(t["closing"], "Closing balance", currency,
-                 lambda c, p, t=t: f"={c}{t['opening']}-{c}{t['mandatory']}-{c}{t['sweep']}", st.AMOUNT, bold=True)
+        w.yearly(
+            t["opening"],
+            "Opening balance",
+            currency,
+            lambda c, p, t=t: f"={p}{t['closing']}",
+            st.AMOUNT,
+        )
+        w.yearly(
+            t["interest"],
+            "Interest",
+            currency,
+            lambda c, p, t=t, i=index: f"={c}{t['opening']}*Tranche{i}Rate",
+            st.AMOUNT,
+        )
+        w.yearly(
+            t["mandatory"],
+            "Mandatory amortisation",
+            currency,
+            lambda c, p, t=t, i=index: (
+                f"=MIN({c}{t['opening']},Tranche{i}Amortization*Tranche{i}Amount)"
+            ),
+            st.AMOUNT,
+        )
+        w.yearly(
+            t["sweep"],
+            "Cash sweep",
+            currency,
+            lambda c, p, t=t, i=index, pool=pool: (
+                f"=IF(Tranche{i}Sweep,MIN({pool(c)},{c}{t['opening']}-{c}{t['mandatory']}),0)"
+            ),
+            st.AMOUNT,
+        )
+        w.yearly(
+            t["closing"],
+            "Closing balance",
+            currency,
+            lambda c, p, t=t: f"={c}{t['opening']}-{c}{t['mandatory']}-{c}{t['sweep']}",
+            st.AMOUNT,
+            bold=True,
+        )
         w.base(t["closing"], f"=Tranche{index}Amount", st.AMOUNT)
 
     closing_rows = [tranche_rows[i]["closing"] for i in tranches]
-    w.yearly(r["total_debt"], "Total debt", currency, lambda c, p: _sum_of(c, closing_rows), st.AMOUNT, bold=True)
+    w.yearly(
+        r["total_debt"],
+        "Total debt",
+        currency,
+        lambda c, p: _sum_of(c, closing_rows),
+        st.AMOUNT,
+        bold=True,
+    )
     w.base(r["total_debt"], _sum_of("C", closing_rows), st.AMOUNT)
-    w.yearly(r["net_debt"], "Net debt", currency, lambda c, p: f"={c}{r['total_debt']}-{c}{r['closing_cash']}",
-             st.AMOUNT)
+    w.yearly(
+        r["net_debt"],
+        "Net debt",
+        currency,
+        lambda c, p: f"={c}{r['total_debt']}-{c}{r['closing_cash']}",
+        st.AMOUNT,
+    )
     w.base(r["net_debt"], f"=C{r['total_debt']}-C{r['closing_cash']}", st.AMOUNT)
 
     exit_top = r["flows"] + 2
@@ -321,18 +575,38 @@ def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_y
     exit_ebitda = w.scalar(row, "Exit-year EBITDA", f"={last}{r['ebitda']}", st.AMOUNT)
     w.scalar(row + 1, "Exit multiple", "=ExitMultiple", st.MULTIPLE)
     exit_ev = w.scalar(row + 2, "Exit enterprise value", f"={exit_ebitda}*C{row + 1}", st.AMOUNT)
-    exit_net_debt = w.scalar(row + 3, "Less: net debt at exit", f"={last}{r['net_debt']}", st.AMOUNT)
+    exit_net_debt = w.scalar(
+        row + 3, "Less: net debt at exit", f"={last}{r['net_debt']}", st.AMOUNT
+    )
     exit_equity = w.scalar(row + 4, "Exit equity value", f"={exit_ev}-{exit_net_debt}", st.AMOUNT)
-    proceeds = w.scalar(row + 5, "Sponsor proceeds (equity cannot be worth less than zero)",
-                        f"=MAX({exit_equity},0)", st.AMOUNT)
+    proceeds = w.scalar(
+        row + 5,
+        "Sponsor proceeds (equity cannot be worth less than zero)",
+        f"=MAX({exit_equity},0)",
+        st.AMOUNT,
+    )
     moic = w.scalar(row + 6, "Equity MOIC", f"={proceeds}/SponsorEquity", st.MULTIPLE, output=True)
-    irr = w.scalar(row + 7, "Equity IRR (IRR of the sponsor cash flows)",
-                   f"=IF({moic}>0,IRR(C{r['flows']}:{last}{r['flows']}),-1)", st.PERCENT, output=True)
+    irr = w.scalar(
+        row + 7,
+        "Equity IRR (IRR of the sponsor cash flows)",
+        f"=IF({moic}>0,IRR(C{r['flows']}:{last}{r['flows']}),-1)",
+        st.PERCENT,
+        output=True,
+    )
     w.scalar(row + 8, "IRR check: MOIC ^ (1 / years) - 1", f"={moic}^(1/C{row + 9})-1", st.PERCENT)
-    w.scalar(row + 9, "Holding period (years)", f"=COUNT({first}{r['year']}:{last}{r['year']})", st.GENERAL)
-    w.scalar(row + 10, "Cash below the minimum in some year?",
-             f'=IF(MIN({first}{r["closing_cash"]}:{last}{r["closing_cash"]})<MinimumCash-1E-9,'
-             '"yes: no revolver is modelled","no")', st.GENERAL)
+    w.scalar(
+        row + 9,
+        "Holding period (years)",
+        f"=COUNT({first}{r['year']}:{last}{r['year']})",
+        st.GENERAL,
+    )
+    w.scalar(
+        row + 10,
+        "Cash below the minimum in some year?",
+        f"=IF(MIN({first}{r['closing_cash']}:{last}{r['closing_cash']})<MinimumCash-1E-9,"
+        '"yes: no revolver is modelled","no")',
+        st.GENERAL,
+    )
 
     w.label(r["flows"], "Sponsor cash flows", currency)
     st.style_formula(ws.cell(row=r["flows"], column=3, value="=-SponsorEquity"), st.AMOUNT)
@@ -342,17 +616,31 @@ def _lbo_sheet(wb: Workbook, assumptions: LboAssumptions, currency: str, first_y
         st.style_formula(ws.cell(row=r["flows"], column=column, value=value), st.AMOUNT)
 
     for name, ref in (
-        ("ExitEnterpriseValue", exit_ev), ("ExitNetDebt", exit_net_debt), ("ExitEquityValue", exit_equity),
-        ("SponsorProceeds", proceeds), ("EquityMOIC", moic), ("EquityIRR", irr),
+        ("ExitEnterpriseValue", exit_ev),
+        ("ExitNetDebt", exit_net_debt),
+        ("ExitEquityValue", exit_equity),
+        ("SponsorProceeds", proceeds),
+        ("EquityMOIC", moic),
+        ("EquityIRR", irr),
     ):
         define_name(wb, name, ws, ref)
-    for name, key in (("Ebitda", "ebitda"), ("ClosingCash", "closing_cash"), ("TotalDebt", "total_debt"),
-                      ("NetDebtByYear", "net_debt"), ("FreeCashFlowAfterDebtService", "fcf")):
+    for name, key in (
+        ("Ebitda", "ebitda"),
+        ("ClosingCash", "closing_cash"),
+        ("TotalDebt", "total_debt"),
+        ("NetDebtByYear", "net_debt"),
+        ("FreeCashFlowAfterDebtService", "fcf"),
+    ):
         define_name(wb, name, ws, f"{first}{r[key]}:{last}{r[key]}")
     for index in tranches:
         t = tranche_rows[index]
         for line in ("interest", "mandatory", "sweep", "closing"):
-            define_name(wb, f"Tranche{index}{line.capitalize()}ByYear", ws, f"{first}{t[line]}:{last}{t[line]}")
+            define_name(
+                wb,
+                f"Tranche{index}{line.capitalize()}ByYear",
+                ws,
+                f"{first}{t[line]}:{last}{t[line]}",
+            )
 
     st.set_widths(ws, {1: 46, 2: 8, 3: 16})
     st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_index + 1), 14)
@@ -407,7 +695,9 @@ def build_lbo(
     try:
         existing_net_debt = float(existing_net_debt)
     except (TypeError, ValueError):
-        raise ValueError(f"existing_net_debt: must be a number, got {existing_net_debt!r}") from None
+        raise ValueError(
+            f"existing_net_debt: must be a number, got {existing_net_debt!r}"
+        ) from None
     if existing_net_debt != existing_net_debt or abs(existing_net_debt) == float("inf"):
         raise ValueError(f"existing_net_debt: must be finite, got {existing_net_debt}")
     has_history = history is not None and not history.empty
@@ -421,7 +711,8 @@ def build_lbo(
         write_history_sheet(wb, history, currency)
     _lbo_sheet(wb, assumptions, currency, first_year)
     source = data_source or (
-        f"History: {len(history)} fiscal years from the portfolio_kit database." if has_history
+        f"History: {len(history)} fiscal years from the portfolio_kit database."
+        if has_history
         else "No stored history: the model is built from the assumptions alone."
     )
     add_cover_sheet(
@@ -432,17 +723,25 @@ def build_lbo(
             ("Currency", currency),
             ("As of", as_of or "not given"),
             ("Holding period", f"{assumptions.years} years"),
-            ("Debt tranches", ", ".join(t.name for t in assumptions.tranches) or "none (all equity)"),
+            (
+                "Debt tranches",
+                ", ".join(t.name for t in assumptions.tranches) or "none (all equity)",
+            ),
             ("Data", source),
             ("Prepared with", "portfolio_kit"),
         ],
         [
-            "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula and recalculates.",
-            "Conventions: interest on opening balances (no circularity); mandatory amortisation is a share of the "
-            "original principal; cash above the minimum, after debt service, is swept into the sweep tranches in "
-            "order; no revolver, so a shortfall shows as cash below the minimum; one equity cheque in at closing and "
+            "How to use: change the blue inputs on the Inputs sheet; every other cell is a "
+            "formula and recalculates.",
+            "Conventions: interest on opening balances (no circularity); mandatory "
+            "amortisation is a share of the "
+            "original principal; cash above the minimum, after debt service, is swept into the "
+            "sweep tranches in "
+            "order; no revolver, so a shortfall shows as cash below the minimum; one equity "
+            "cheque in at closing and "
             "one out at exit. These are the formulas of portfolio_kit.analytics.lbo.lbo_returns.",
-            "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, recomputes the returns "
+            "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
+            "recomputes the returns "
             "in Python and stores an LBO valuation with these assumptions.",
         ],
     )

@@ -89,8 +89,10 @@ class ModelReading:
         if isinstance(self.result, DcfResult):
             r = self.result
             return {
-                "enterprise_value": r.enterprise_value, "equity_value": r.equity_value,
-                "value_per_share": r.value_per_share, "terminal_value": r.terminal_value,
+                "enterprise_value": r.enterprise_value,
+                "equity_value": r.equity_value,
+                "value_per_share": r.value_per_share,
+                "terminal_value": r.terminal_value,
                 "present_value_of_terminal_value": r.present_value_of_terminal_value,
                 "implied_exit_multiple": r.implied_exit_multiple,
                 "implied_terminal_growth": r.implied_terminal_growth,
@@ -99,8 +101,11 @@ class ModelReading:
         return {
             "purchase_enterprise_value": r.sources_and_uses.purchase_enterprise_value,
             "sponsor_equity": r.sources_and_uses.sponsor_equity,
-            "exit_enterprise_value": r.exit_enterprise_value, "exit_equity_value": r.exit_equity_value,
-            "moic": r.moic, "irr": r.irr, "cash_shortfall": r.cash_shortfall,
+            "exit_enterprise_value": r.exit_enterprise_value,
+            "exit_equity_value": r.exit_equity_value,
+            "moic": r.moic,
+            "irr": r.irr,
+            "cash_shortfall": r.cash_shortfall,
         }
 
 
@@ -113,7 +118,9 @@ def _open(data: bytes, name: str) -> Workbook:
         ) from None
 
 
-def _cell_for(wb: Workbook, specs: dict[str, InputSpec], field_name: str, index: int | None) -> tuple[str | None, str | None, str]:
+def _cell_for(
+    wb: Workbook, specs: dict[str, InputSpec], field_name: str, index: int | None
+) -> tuple[str | None, str | None, str]:
     spec = specs.get(field_name)
     if spec is None:
         return None, None, field_name
@@ -128,7 +135,7 @@ def _cell_for(wb: Workbook, specs: dict[str, InputSpec], field_name: str, index:
 
 
 def _explained(wb: Workbook, specs: dict[str, InputSpec], error: ValueError) -> InputProblem:
-    """Turn an analytics ``ValueError`` ("tax_rate: must be ...") into a problem at the input's cell."""
+    """An analytics ``ValueError`` ("tax_rate: must be ...") as a problem at the input's cell."""
     message = str(error)
     match = _FIELD_IN_MESSAGE.match(message)
     if match is None:
@@ -171,7 +178,12 @@ def _read_dcf(wb: Workbook, meta: dict[str, Any], name: str) -> ModelReading:
 
 def _read_lbo(wb: Workbook, meta: dict[str, Any], name: str) -> ModelReading:
     years = int(meta["years"])
-    specs = [*lbo_model.YEARLY_INPUTS, *lbo_model.DEAL_INPUTS, *lbo_model.OPERATING_INPUTS, *lbo_model.VALUATION_INPUTS]
+    specs = [
+        *lbo_model.YEARLY_INPUTS,
+        *lbo_model.DEAL_INPUTS,
+        *lbo_model.OPERATING_INPUTS,
+        *lbo_model.VALUATION_INPUTS,
+    ]
     values, problems = read_inputs(wb, specs, years)
     tranche_values = []
     tranche_specs = []
@@ -193,7 +205,9 @@ def _read_lbo(wb: Workbook, meta: dict[str, Any], name: str) -> ModelReading:
             suffix = message.split(":", 1)[0].split(".")[-1]
             spec = by_suffix.get(suffix, specs_i[0])
             sheet, cell = input_cell(wb, spec.name) or (None, None)
-            raise ModelImportError([InputProblem(sheet, cell, spec.name, f"tranche {position + 1}: {message}")], name) from None
+            raise ModelImportError(
+                [InputProblem(sheet, cell, spec.name, f"tranche {position + 1}: {message}")], name
+            ) from None
     existing_net_debt = float(values.pop("existing_net_debt"))
     by_field = {spec.field: spec for spec in specs}
     try:
@@ -203,7 +217,9 @@ def _read_lbo(wb: Workbook, meta: dict[str, Any], name: str) -> ModelReading:
         problem = _explained(wb, by_field, error)
         if problem.cell is None and str(error).startswith("tranches"):
             first = input_cell(wb, "Tranche1Amount") if tranches else None
-            problem = InputProblem(first[0] if first else "Inputs", first[1] if first else None, "tranches", str(error))
+            problem = InputProblem(
+                first[0] if first else "Inputs", first[1] if first else None, "tranches", str(error)
+            )
         raise ModelImportError([problem], name) from None
     return ModelReading("lbo", meta, assumptions, result, existing_net_debt=existing_net_debt)
 
@@ -222,26 +238,53 @@ def read_model(source: str | Path | bytes, *, file_name: str | None = None) -> M
     else:
         path = Path(source)
         if not path.is_file():
-            raise ModelImportError([InputProblem(None, None, "file", f"{path} does not exist")], path.name)
+            raise ModelImportError(
+                [InputProblem(None, None, "file", f"{path} does not exist")], path.name
+            )
         data, name = path.read_bytes(), file_name or path.name
     wb = _open(data, name)
     try:
         meta = read_metadata(wb)
     except ValueError as error:
-        raise ModelImportError([InputProblem(METADATA_SHEET, None, "metadata", str(error))], name) from None
-    if meta is None or meta.get("kind") not in (dcf_model.MODEL_KIND, lbo_model.MODEL_KIND):
-        what = "its hidden metadata sheet is missing" if meta is None else f"it is a {meta.get('kind')!r} workbook"
         raise ModelImportError(
-            [InputProblem(None, None, "workbook",
-                          f"not a portfolio_kit DCF or LBO model ({what}); build one with `portfolio-kit model`")],
+            [InputProblem(METADATA_SHEET, None, "metadata", str(error))], name
+        ) from None
+    if meta is None or meta.get("kind") not in (dcf_model.MODEL_KIND, lbo_model.MODEL_KIND):
+        what = (
+            "its hidden metadata sheet is missing"
+            if meta is None
+            else f"it is a {meta.get('kind')!r} workbook"
+        )
+        raise ModelImportError(
+            [
+                InputProblem(
+                    None,
+                    None,
+                    "workbook",
+                    f"not a portfolio_kit DCF or LBO model ({what}); build one with "
+                    "`portfolio-kit model`",
+                )
+            ],
             name,
         )
     version = meta.get("model_version")
     if not isinstance(version, int) or version < 1 or version > 1:
         raise ModelImportError(
-            [InputProblem(METADATA_SHEET, None, "model_version", f"model version {version!r} is not supported")], name
+            [
+                InputProblem(
+                    METADATA_SHEET,
+                    None,
+                    "model_version",
+                    f"model version {version!r} is not supported",
+                )
+            ],
+            name,
         )
-    reading = _read_dcf(wb, meta, name) if meta["kind"] == dcf_model.MODEL_KIND else _read_lbo(wb, meta, name)
+    reading = (
+        _read_dcf(wb, meta, name)
+        if meta["kind"] == dcf_model.MODEL_KIND
+        else _read_lbo(wb, meta, name)
+    )
     reading.sha256 = content_hash(data)
     reading.extras["file_name"] = name
     reading.extras["data"] = data
@@ -301,23 +344,36 @@ def import_model(
     """
     actor = actor_of(session)
     if not actor.can_write:
-        raise PermissionDeniedError(f"{actor.email} is a {actor.role.value} and cannot import valuations")
+        raise PermissionDeniedError(
+            f"{actor.email} is a {actor.role.value} and cannot import valuations"
+        )
     reading = read_model(source, file_name=file_name)
     meta = reading.metadata
     target = company if company is not None else meta.get("company_id")
     if target is None:
-        raise ValidationError("company", "the workbook names no company; say which company the valuation is for")
+        raise ValidationError(
+            "company", "the workbook names no company; say which company the valuation is for"
+        )
     found = find_company(session, target)
     when = valuation_date or (date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None)
     if when is None:
-        raise ValidationError("valuation_date", "the workbook has no as-of date; give the valuation date")
+        raise ValidationError(
+            "valuation_date", "the workbook has no as-of date; give the valuation date"
+        )
     currency = str(meta.get("currency") or found.currency)
     equity = reading.equity_value
     remarks = [notes] if notes else []
     if equity < 0:
-        remarks.append(f"The model's equity value was {equity:,.2f}; stored as 0 (equity is worth zero at worst).")
+        remarks.append(
+            f"The model's equity value was {equity:,.2f}; stored as 0 (equity is worth zero at "
+            "worst)."
+        )
     document = store_document(
-        session, reading.extras["data"], str(reading.extras["file_name"]), kind=DocumentKind.MODEL, company_id=found.id
+        session,
+        reading.extras["data"],
+        str(reading.extras["file_name"]),
+        kind=DocumentKind.MODEL,
+        company_id=found.id,
     )
     assumptions: dict[str, Any] = {
         "model": reading.kind,

@@ -27,14 +27,33 @@ from pathlib import Path
 
 from portfolio_kit.errors import PortfolioKitError
 
-SOFFICE_CANDIDATES = ("soffice", "libreoffice", "/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")
+SOFFICE_CANDIDATES = (
+    "soffice",
+    "libreoffice",
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+)
 
-_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+_NAMESPACES = (
+    'xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+)
+_RECALC_SETTING = (
+    '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+    '<prop oor:name="{name}" oor:op="fuse"><value>0</value></prop></item>'
+)
+_RECALC_ALWAYS = "\n".join(
+    [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f"<oor:items {_NAMESPACES}>",
+        _RECALC_SETTING.format(name="OOXMLRecalcMode"),
+        _RECALC_SETTING.format(name="ODFRecalcMode"),
+        "</oor:items>",
+        "",
+    ]
+)
+"""LibreOffice's user settings: recalculate xlsx and ods files on load (0 = always)."""
 
 
 class RecalculationError(PortfolioKitError):
@@ -115,7 +134,9 @@ def recalculate(
     names = [path.name for path in paths]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
-        raise RecalculationError(f"workbooks: file names must be distinct, {duplicates} appear twice")
+        raise RecalculationError(
+            f"workbooks: file names must be distinct, {duplicates} appear twice"
+        )
     executable = soffice or find_soffice()
     if executable is None:
         raise RecalculationError(
@@ -134,7 +155,9 @@ def recalculate(
         (target / name).unlink(missing_ok=True)
 
     own_profile = profile_dir is None
-    profile = Path(profile_dir) if profile_dir is not None else Path(tempfile.mkdtemp(prefix="pkit-lo-"))
+    profile = (
+        Path(profile_dir) if profile_dir is not None else Path(tempfile.mkdtemp(prefix="pkit-lo-"))
+    )
     try:
         prepare_profile(profile)
         home = profile / "home"
@@ -158,10 +181,13 @@ def recalculate(
             )
         except subprocess.TimeoutExpired:
             raise RecalculationError(
-                f"LibreOffice did not finish converting {len(paths)} workbook(s) within {timeout:.0f} s"
+                f"LibreOffice did not finish converting {len(paths)} workbook(s) within "
+                f"{timeout:.0f} s"
             ) from None
         except OSError as exc:
-            raise RecalculationError(f"soffice: cannot run {executable}: {exc.strerror or exc}") from None
+            raise RecalculationError(
+                f"soffice: cannot run {executable}: {exc.strerror or exc}"
+            ) from None
     finally:
         if own_profile:
             shutil.rmtree(profile, ignore_errors=True)

@@ -43,7 +43,13 @@ from portfolio_kit.analytics import align_index
 from portfolio_kit.db import Database
 from portfolio_kit.errors import ValidationError
 from portfolio_kit.excel import _styles as st
-from portfolio_kit.excel._workbook import add_cover_sheet, define_name, print_setup, save, write_metadata
+from portfolio_kit.excel._workbook import (
+    add_cover_sheet,
+    define_name,
+    print_setup,
+    save,
+    write_metadata,
+)
 from portfolio_kit.models import CashFlowKind, Fund
 from portfolio_kit.periods import is_calendar_quarter_end, quarter_ends_between
 
@@ -104,7 +110,9 @@ def load_report_data(db: Database, fund: Fund | int | str, as_of: date) -> Repor
         fund without cash flows or without a NAV on or before ``as_of``.
     """
     if not isinstance(as_of, date) or not is_calendar_quarter_end(as_of):
-        raise ValidationError("as_of", f"{as_of} is not a quarter end (31 Mar, 30 Jun, 30 Sep or 31 Dec)")
+        raise ValidationError(
+            "as_of", f"{as_of} is not a quarter end (31 Mar, 30 Jun, 30 Sep or 31 Dec)"
+        )
     fund_id = _fund_id(db, fund)
     fund_row = frames.funds(db, fund_id).iloc[0]
     flows = frames.fund_cash_flows(db, fund_id, as_of)
@@ -112,7 +120,9 @@ def load_report_data(db: Database, fund: Fund | int | str, as_of: date) -> Repor
         raise ValidationError("fund", f"{fund_row['name']} has no cash flow on or before {as_of}")
     navs = frames.fund_navs(db, fund_id, as_of)
     if navs.empty:
-        raise ValidationError("fund", f"{fund_row['name']} has no NAV reported on or before {as_of}")
+        raise ValidationError(
+            "fund", f"{fund_row['name']} has no NAV reported on or before {as_of}"
+        )
     latest = navs.iloc[-1]
     investments = frames.investments(db, fund_id, as_of)
     deal_flows = frames.investment_cash_flows(db, fund_id, as_of)
@@ -180,8 +190,13 @@ def _cash_flow_sheet(wb: Workbook, data: ReportData, currency: str) -> _CashFlow
     with_index = data.index_levels is not None
     headers = ["Date", "Transaction type", "Amount", "Contribution", "Distribution"]
     if with_index:
-        headers += ["Index level", "Factor to as-of (I_T / I_t)", "Index-compounded flow", "LN-PME flow",
-                    "PME+ flow"]
+        headers += [
+            "Index level",
+            "Factor to as-of (I_T / I_t)",
+            "Index-compounded flow",
+            "LN-PME flow",
+            "PME+ flow",
+        ]
     header = 4
     for column, title in enumerate(headers, start=1):
         ws.cell(row=header, column=column, value=title)
@@ -195,30 +210,46 @@ def _cash_flow_sheet(wb: Workbook, data: ReportData, currency: str) -> _CashFlow
     amounts = flows["amount"].to_numpy(float)
     for offset in range(len(flows)):
         r = first + offset
-        ws.cell(row=r, column=1, value=dates[offset]).number_format = st.DATE
+        st.style_number(ws.cell(row=r, column=1, value=dates[offset]), st.DATE)
         ws.cell(row=r, column=2, value=kinds[offset])
-        ws.cell(row=r, column=3, value=float(amounts[offset])).number_format = st.AMOUNT_2DP
+        st.style_number(ws.cell(row=r, column=3, value=float(amounts[offset])), st.AMOUNT_2DP)
         st.style_formula(ws.cell(row=r, column=4, value=f"=-MIN(C{r},0)"), st.AMOUNT_2DP)
         st.style_formula(ws.cell(row=r, column=5, value=f"=MAX(C{r},0)"), st.AMOUNT_2DP)
         if with_index:
-            ws.cell(row=r, column=6, value=float(data.index_levels[offset])).number_format = "#,##0.0000"
+            ws.cell(
+                row=r, column=6, value=float(data.index_levels[offset])
+            ).number_format = "#,##0.0000"
             st.style_formula(ws.cell(row=r, column=7, value=f"=$F${terminal}/F{r}"), st.FACTOR)
             st.style_formula(ws.cell(row=r, column=8, value=f"=C{r}*G{r}"), st.AMOUNT_2DP)
             st.style_formula(ws.cell(row=r, column=9, value=f"=C{r}"), st.AMOUNT_2DP)
-            st.style_formula(ws.cell(row=r, column=10, value=f"=IF(C{r}>0,C{r}*PmePlusLambda,C{r})"), st.AMOUNT_2DP)
-    ws.cell(row=terminal, column=1, value=data.as_of).number_format = st.DATE
+            st.style_formula(
+                ws.cell(row=r, column=10, value=f"=IF(C{r}>0,C{r}*PmePlusLambda,C{r})"),
+                st.AMOUNT_2DP,
+            )
+    st.style_number(ws.cell(row=terminal, column=1, value=data.as_of), st.DATE)
     ws.cell(row=terminal, column=2, value="NAV (closing value)")
     st.style_formula(ws.cell(row=terminal, column=3, value="=NAV"), st.AMOUNT_2DP, bold=True)
     refs = {
-        "compounded": None, "ln_flows": None, "plus_flows": None, "factor": None,
+        "compounded": None,
+        "ln_flows": None,
+        "plus_flows": None,
+        "factor": None,
     }
     if with_index:
-        ws.cell(row=terminal, column=6, value=float(data.index_at_as_of)).number_format = "#,##0.0000"
-        st.style_formula(ws.cell(row=terminal, column=7, value=f"=$F${terminal}/F{terminal}"), st.FACTOR)
+        ws.cell(
+            row=terminal, column=6, value=float(data.index_at_as_of)
+        ).number_format = "#,##0.0000"
+        st.style_formula(
+            ws.cell(row=terminal, column=7, value=f"=$F${terminal}/F{terminal}"), st.FACTOR
+        )
         st.style_formula(ws.cell(row=terminal, column=8, value=f"=C{terminal}"), st.AMOUNT_2DP)
         st.style_formula(
-            ws.cell(row=terminal, column=9, value=f"=SUMPRODUCT(D{first}:D{last},G{first}:G{last})"
-                    f"-SUMPRODUCT(E{first}:E{last},G{first}:G{last})"),
+            ws.cell(
+                row=terminal,
+                column=9,
+                value=f"=SUMPRODUCT(D{first}:D{last},G{first}:G{last})"
+                f"-SUMPRODUCT(E{first}:E{last},G{first}:G{last})",
+            ),
             st.AMOUNT_2DP,
         )
         st.style_formula(ws.cell(row=terminal, column=10, value=f"=C{terminal}"), st.AMOUNT_2DP)
@@ -233,7 +264,9 @@ def _cash_flow_sheet(wb: Workbook, data: ReportData, currency: str) -> _CashFlow
         widths.update({6: 12, 7: 14, 8: 18, 9: 16, 10: 16})
     st.set_widths(ws, widths)
     ws.freeze_panes = ws.cell(row=first, column=1)
-    print_setup(ws, f"A1:{get_column_letter(len(headers))}{terminal}", title_rows=f"{header}:{header}")
+    print_setup(
+        ws, f"A1:{get_column_letter(len(headers))}{terminal}", title_rows=f"{header}:{header}"
+    )
     sheet = "'Cash flows'"
     define_name(wb, "LpCashFlows", ws, f"C{first}:C{last}")
     define_name(wb, "LpCashFlowDates", ws, f"A{first}:A{last}")
@@ -256,47 +289,62 @@ class _Block:
     terminal: int
 
 
-def _deal_flow_sheet(wb: Workbook, data: ReportData, schedule_rows: list[int], currency: str) -> tuple[list[_Block], str, str]:
+def _deal_flow_sheet(
+    wb: Workbook, data: ReportData, schedule_rows: list[int], currency: str
+) -> tuple[list[_Block], str, str]:
     """Per-investment blocks (flows then the unrealized value) and a pooled copy sorted by date."""
     ws = wb.create_sheet("Deal flows")
     ws["A1"] = "Deal cash flows by investment"
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = (
-        f"{currency}; fund perspective: invested negative, proceeds, dividends and interest positive. "
-        "Each investment ends with its unrealized value on the report date. Columns G:H repeat every flow by date "
+        f"{currency}; fund perspective: invested negative, proceeds, dividends and interest "
+        "positive. "
+        "Each investment ends with its unrealized value on the report date. Columns G:H repeat "
+        "every flow by date "
         "for the pooled gross IRR."
     )
     ws["A2"].font = st.SUBTITLE_FONT
     header = 4
-    for column, title in enumerate(["Company", "Date", "Transaction type", "Amount", "", "", "Date", "Amount"], 1):
+    for column, title in enumerate(
+        ["Company", "Date", "Transaction type", "Amount", "", "", "Date", "Amount"], 1
+    ):
         if title:
             ws.cell(row=header, column=column, value=title)
     st.style_header_row(ws, header, 1, 4)
     st.style_header_row(ws, header, 7, 8)
     flows = data.deal_flows.sort_values(["investment_id", "date"], kind="stable")
-    grouped = {key: block for key, block in flows.groupby("investment_id", sort=False)}
+    by_investment: dict[int, list[tuple[date, str, float]]] = {}
+    for investment_id, when, kind, amount in zip(
+        flows["investment_id"].tolist(),
+        flows["date"].dt.date.tolist(),
+        flows["kind"].astype(str).tolist(),
+        flows["amount"].tolist(),
+        strict=True,
+    ):
+        by_investment.setdefault(investment_id, []).append((when, kind, amount))
     row = header + 1
     blocks: list[_Block] = []
     pooled: list[tuple[date, int, int]] = []
     for position, investment in data.investments.iterrows():
-        block = grouped.get(investment["investment_id"])
         first = row
         name = str(investment["company_name"])
-        if block is not None:
-            for when, kind, amount in zip(block["date"], block["kind"].astype(str), block["amount"], strict=True):
-                ws.cell(row=row, column=1, value=name)
-                ws.cell(row=row, column=2, value=_date(when)).number_format = st.DATE
-                ws.cell(row=row, column=3, value=kind)
-                ws.cell(row=row, column=4, value=float(amount)).number_format = st.AMOUNT_2DP
-                pooled.append((_date(when), 0, row))
-                row += 1
+        for when, kind, amount in by_investment.get(investment["investment_id"], []):
+            ws.cell(row=row, column=1, value=name)
+            st.style_number(ws.cell(row=row, column=2, value=when), st.DATE)
+            ws.cell(row=row, column=3, value=kind)
+            st.style_number(ws.cell(row=row, column=4, value=float(amount)), st.AMOUNT_2DP)
+            pooled.append((when, 0, row))
+            row += 1
         terminal = row
         ws.cell(row=row, column=1, value=name)
-        ws.cell(row=row, column=2, value=data.as_of).number_format = st.DATE
+        st.style_number(ws.cell(row=row, column=2, value=data.as_of), st.DATE)
         ws.cell(row=row, column=3, value="unrealized value")
         st.style_formula(
-            ws.cell(row=row, column=4, value=f"='Schedule of investments'!$K${schedule_rows[position]}"),
-            st.AMOUNT_2DP, bold=True,
+            ws.cell(
+                row=row, column=4, value=f"='Schedule of investments'!$K${schedule_rows[position]}"
+            ),
+            st.AMOUNT_2DP,
+            bold=True,
         )
         pooled.append((data.as_of, 1, row))
         blocks.append(_Block(first, terminal - 1, terminal))
@@ -319,17 +367,33 @@ def _deal_flow_sheet(wb: Workbook, data: ReportData, schedule_rows: list[int], c
 
 
 _SCHEDULE_HEADERS = [
-    "Company", "Sector", "Entry date", "Exit date", "Status", "Ownership", "Latest mark", "Equity value (100%)",
-    "Invested (cost)", "Realized", "Unrealized", "Total value", "MOIC", "Gross IRR", "Valuation basis",
+    "Company",
+    "Sector",
+    "Entry date",
+    "Exit date",
+    "Status",
+    "Ownership",
+    "Latest mark",
+    "Equity value (100%)",
+    "Invested (cost)",
+    "Realized",
+    "Unrealized",
+    "Total value",
+    "MOIC",
+    "Gross IRR",
+    "Valuation basis",
 ]
 
 
-def _schedule_sheet(wb: Workbook, data: ReportData, currency: str) -> tuple[Worksheet, list[int], int]:
+def _schedule_sheet(
+    wb: Workbook, data: ReportData, currency: str
+) -> tuple[Worksheet, list[int], int]:
     ws = wb.create_sheet("Schedule of investments")
     ws["A1"] = "Schedule of investments"
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = (
-        f"{currency}, as of {data.as_of}. Unrealized = ownership x the latest mark's equity value (negative equity "
+        f"{currency}, as of {data.as_of}. Unrealized = ownership x the latest mark's equity "
+        "value (negative equity "
         "counts as 0), 0 once exited, cost when no mark exists. Gross IRR: XIRR of the deal flows."
     )
     ws["A2"].font = st.SUBTITLE_FONT
@@ -341,25 +405,31 @@ def _schedule_sheet(wb: Workbook, data: ReportData, currency: str) -> tuple[Work
     for position, investment in data.investments.iterrows():
         r = rows[position]
         exited = pd.notna(investment["exit_date"])
-        mark = data.marks.loc[investment["company_id"]] if investment["company_id"] in data.marks.index else None
+        mark = (
+            data.marks.loc[investment["company_id"]]
+            if investment["company_id"] in data.marks.index
+            else None
+        )
         ws.cell(row=r, column=1, value=str(investment["company_name"]))
         ws.cell(row=r, column=2, value=str(investment["sector"]))
-        ws.cell(row=r, column=3, value=_date(investment["entry_date"])).number_format = st.DATE
+        st.style_number(ws.cell(row=r, column=3, value=_date(investment["entry_date"])), st.DATE)
         if exited:
-            ws.cell(row=r, column=4, value=_date(investment["exit_date"])).number_format = st.DATE
+            st.style_number(ws.cell(row=r, column=4, value=_date(investment["exit_date"])), st.DATE)
         ws.cell(row=r, column=5, value="realized" if exited else "held")
-        ws.cell(row=r, column=6, value=float(investment["ownership"])).number_format = st.PERCENT
+        st.style_number(ws.cell(row=r, column=6, value=float(investment["ownership"])), st.PERCENT)
         basis = "exited" if exited else "at cost (no valuation on file)"
         if mark is not None:
-            ws.cell(row=r, column=7, value=_date(mark["valuation_date"])).number_format = st.DATE
-            ws.cell(row=r, column=8, value=float(mark["equity_value"])).number_format = st.AMOUNT
+            st.style_number(ws.cell(row=r, column=7, value=_date(mark["valuation_date"])), st.DATE)
+            st.style_number(ws.cell(row=r, column=8, value=float(mark["equity_value"])), st.AMOUNT)
             if not exited:
                 basis = f"mark of {_date(mark['valuation_date'])} ({mark['method']})"
         ws.cell(row=r, column=15, value=basis)
     return ws, rows, header
 
 
-def _fill_schedule(ws: Worksheet, rows: list[int], blocks: list[_Block], header: int, pooled: tuple[str, str]) -> int:
+def _fill_schedule(
+    ws: Worksheet, rows: list[int], blocks: list[_Block], header: int, pooled: tuple[str, str]
+) -> int:
     for r, block in zip(rows, blocks, strict=True):
         amounts = f"'Deal flows'!$D${block.first}:$D${block.last}"
         irr_amounts = f"'Deal flows'!$D${block.first}:$D${block.terminal}"
@@ -371,7 +441,10 @@ def _fill_schedule(ws: Worksheet, rows: list[int], blocks: list[_Block], header:
             11: f'=IF(D{r}<>"",0,IF(ISNUMBER(H{r}),F{r}*MAX(H{r},0),I{r}))',
             12: f"=J{r}+K{r}",
             13: f"=IF(I{r}>0,L{r}/I{r},NA())",
-            14: f'=IF(COUNTIF({irr_amounts},">0")*COUNTIF({irr_amounts},"<0")=0,NA(),XIRR({irr_amounts},{irr_dates}))',
+            14: (
+                f'=IF(COUNTIF({irr_amounts},">0")*COUNTIF({irr_amounts},"<0")=0,NA(),'
+                f"XIRR({irr_amounts},{irr_dates}))"
+            ),
         }
         for column, formula in formulas.items():
             number_format = {13: st.MULTIPLE, 14: st.PERCENT}.get(column, st.AMOUNT)
@@ -385,22 +458,47 @@ def _fill_schedule(ws: Worksheet, rows: list[int], blocks: list[_Block], header:
         letter = get_column_letter(column)
         formula = f"=SUM({letter}{first}:{letter}{last})" if rows else "=0"
         st.style_total(ws.cell(row=total, column=column, value=formula), st.AMOUNT)
-    st.style_total(ws.cell(row=total, column=13, value=f"=IF(I{total}>0,L{total}/I{total},NA())"), st.MULTIPLE)
+    st.style_total(
+        ws.cell(row=total, column=13, value=f"=IF(I{total}>0,L{total}/I{total},NA())"), st.MULTIPLE
+    )
     pooled_amounts, pooled_dates = pooled
     st.style_total(
-        ws.cell(row=total, column=14,
-                value=f'=IF(COUNTIF({pooled_amounts},">0")*COUNTIF({pooled_amounts},"<0")=0,NA(),'
-                      f"XIRR({pooled_amounts},{pooled_dates}))"),
+        ws.cell(
+            row=total,
+            column=14,
+            value=f'=IF(COUNTIF({pooled_amounts},">0")*COUNTIF({pooled_amounts},"<0")=0,NA(),'
+            f"XIRR({pooled_amounts},{pooled_dates}))",
+        ),
         st.PERCENT,
     )
-    st.set_widths(ws, {1: 30, 2: 18, 3: 11, 4: 11, 5: 9, 6: 10, 7: 11, 8: 16, 9: 16, 10: 16, 11: 16, 12: 16,
-                       13: 9, 14: 10, 15: 40})
+    st.set_widths(
+        ws,
+        {
+            1: 30,
+            2: 18,
+            3: 11,
+            4: 11,
+            5: 9,
+            6: 10,
+            7: 11,
+            8: 16,
+            9: 16,
+            10: 16,
+            11: 16,
+            12: 16,
+            13: 9,
+            14: 10,
+            15: 40,
+        },
+    )
     ws.freeze_panes = ws.cell(row=header + 1, column=2)
     print_setup(ws, f"A1:O{total}", title_rows=f"{header}:{header}")
     return total
 
 
-def _summary_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, schedule_total: int, currency: str) -> None:
+def _summary_sheet(
+    wb: Workbook, data: ReportData, cf: _CashFlowRefs, schedule_total: int, currency: str
+) -> None:
     ws = wb.create_sheet("Summary", 0)
     fund = data.fund
     ws["A1"] = f"{fund['name']}: fund summary"
@@ -410,8 +508,13 @@ def _summary_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, schedule_t
     total = f"'Schedule of investments'!$%s${schedule_total}"
     lines: list[tuple[str, str, object, str, str | None]] = [
         ("commitments", "Commitments", float(fund["total_commitments"]), st.AMOUNT, "Commitments"),
-        ("paid_in", "Paid-in capital (capital calls, fees and expenses)", f"=SUM({cf.contribution})", st.AMOUNT,
-         "PaidIn"),
+        (
+            "paid_in",
+            "Paid-in capital (capital calls, fees and expenses)",
+            f"=SUM({cf.contribution})",
+            st.AMOUNT,
+            "PaidIn",
+        ),
         ("unfunded", "Unfunded commitment (commitments - paid-in)", "=C4-C5", st.AMOUNT, None),
         ("distributions", "Distributions", f"=SUM({cf.distribution})", st.AMOUNT, "Distributions"),
         ("nav", f"Net asset value (reported for {data.nav_date})", data.nav, st.AMOUNT, "NAV"),
@@ -419,9 +522,20 @@ def _summary_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, schedule_t
         ("tvpi", "TVPI", "=IF(C5>0,(C7+C8)/C5,NA())", st.MULTIPLE, "TVPI"),
         ("dpi", "DPI", "=IF(C5>0,C7/C5,NA())", st.MULTIPLE, "DPI"),
         ("rvpi", "RVPI", "=IF(C5>0,C8/C5,NA())", st.MULTIPLE, "RVPI"),
-        ("net_irr", "Net IRR (XIRR of LP flows and NAV)", f"=XIRR({cf.xirr_amounts},{cf.xirr_dates})",
-         st.PERCENT_2DP, "NetIRR"),
-        ("gross_irr", "Gross IRR (pooled deal flows)", "=" + total % "N", st.PERCENT_2DP, "GrossIRR"),
+        (
+            "net_irr",
+            "Net IRR (XIRR of LP flows and NAV)",
+            f"=XIRR({cf.xirr_amounts},{cf.xirr_dates})",
+            st.PERCENT_2DP,
+            "NetIRR",
+        ),
+        (
+            "gross_irr",
+            "Gross IRR (pooled deal flows)",
+            "=" + total % "N",
+            st.PERCENT_2DP,
+            "GrossIRR",
+        ),
         ("gross_moic", "Gross MOIC", "=" + total % "M", st.MULTIPLE, "GrossMOIC"),
     ]
     row = 4
@@ -441,27 +555,52 @@ def _summary_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, schedule_t
     ws.cell(row=row, column=1, value="Public market equivalent").font = st.SECTION_FONT
     row += 1
     if data.index_levels is None:
-        ws.cell(row=row, column=1, value=data.index_note or "No benchmark index stored.").font = st.NOTE_FONT
+        ws.cell(
+            row=row, column=1, value=data.index_note or "No benchmark index stored."
+        ).font = st.NOTE_FONT
         row += 1
     else:
         ws.cell(row=row, column=1, value=f"Benchmark: {data.index_name}").font = st.NOTE_FONT
         row += 1
         pme_lines = [
-            ("KS-PME (Kaplan-Schoar)", f"=(SUMPRODUCT({cf.distribution},{cf.factor})+NAV)/SUMPRODUCT({cf.contribution},{cf.factor})",
-             st.FACTOR, "KsPme"),
-            ("Direct alpha (annual)", f"=XIRR({cf.compounded},{cf.xirr_dates})", st.PERCENT_2DP, "DirectAlpha"),
-            ("LN-PME IRR (Long-Nickels)", f"=XIRR({cf.ln_flows},{cf.xirr_dates})", st.PERCENT_2DP, "LnPme"),
-            ("PME+ lambda (undefined before any distribution)",
-             f"=IF(SUMPRODUCT({cf.distribution},{cf.factor})=0,NA(),"
-             f"(SUMPRODUCT({cf.contribution},{cf.factor})-NAV)/SUMPRODUCT({cf.distribution},{cf.factor}))",
-             st.FACTOR, "PmePlusLambda"),
-            ("PME+ IRR (Rouvinez)", f"=IF(ISNUMBER(PmePlusLambda),XIRR({cf.plus_flows},{cf.xirr_dates}),NA())",
-             st.PERCENT_2DP, "PmePlus"),
+            (
+                "KS-PME (Kaplan-Schoar)",
+                f"=(SUMPRODUCT({cf.distribution},{cf.factor})+NAV)/SUMPRODUCT({cf.contribution},{cf.factor})",
+                st.FACTOR,
+                "KsPme",
+            ),
+            (
+                "Direct alpha (annual)",
+                f"=XIRR({cf.compounded},{cf.xirr_dates})",
+                st.PERCENT_2DP,
+                "DirectAlpha",
+            ),
+            (
+                "LN-PME IRR (Long-Nickels)",
+                f"=XIRR({cf.ln_flows},{cf.xirr_dates})",
+                st.PERCENT_2DP,
+                "LnPme",
+            ),
+            (
+                "PME+ lambda (undefined before any distribution)",
+                f"=IF(SUMPRODUCT({cf.distribution},{cf.factor})=0,NA(),"
+                f"(SUMPRODUCT({cf.contribution},{cf.factor})-NAV)/SUMPRODUCT({cf.distribution},{cf.factor}))",
+                st.FACTOR,
+                "PmePlusLambda",
+            ),
+            (
+                "PME+ IRR (Rouvinez)",
+                f"=IF(ISNUMBER(PmePlusLambda),XIRR({cf.plus_flows},{cf.xirr_dates}),NA())",
+                st.PERCENT_2DP,
+                "PmePlus",
+            ),
         ]
         for label, formula, number_format, name in pme_lines:
             ws.cell(row=row, column=1, value=label)
             cell = ws.cell(row=row, column=3, value=formula)
-            st.style_output(cell, number_format) if name == "KsPme" else st.style_formula(cell, number_format)
+            st.style_output(cell, number_format) if name == "KsPme" else st.style_formula(
+                cell, number_format
+            )
             define_name(wb, name, ws, cell.coordinate)
             row += 1
     st.set_widths(ws, {1: 52, 2: 2, 3: 18})
@@ -472,7 +611,10 @@ def _performance_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, curren
     ws = wb.create_sheet("Performance")
     ws["A1"] = "Performance (after the ILPA Performance Template)"
     ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = f"{currency}; since inception to {data.as_of}. Cash flows from the LP's side: contributions negative."
+    ws["A2"] = (
+        f"{currency}; since inception to {data.as_of}. Cash flows from the LP's side: "
+        "contributions negative."
+    )
     ws["A2"].font = st.SUBTITLE_FONT
     ws["A4"] = "Since-inception returns"
     ws["A4"].font = st.SECTION_FONT
@@ -494,12 +636,20 @@ def _performance_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, curren
         row += 1
 
     row += 1
-    ws.cell(row=row, column=1, value="Fund-level cash flows by transaction type and quarter").font = st.SECTION_FONT
+    ws.cell(
+        row=row, column=1, value="Fund-level cash flows by transaction type and quarter"
+    ).font = st.SECTION_FONT
     row += 1
     header = row
-    titles = ["Quarter end", *[label for _, label in _CONTRIBUTION_COLUMNS], "Total contributions",
-              *[label for _, label in _DISTRIBUTION_COLUMNS], "Total distributions", "Net cash flow",
-              "Cumulative net cash flow"]
+    titles = [
+        "Quarter end",
+        *[label for _, label in _CONTRIBUTION_COLUMNS],
+        "Total contributions",
+        *[label for _, label in _DISTRIBUTION_COLUMNS],
+        "Total distributions",
+        "Net cash flow",
+        "Cumulative net cash flow",
+    ]
     for column, title in enumerate(titles, start=1):
         ws.cell(row=header, column=column, value=title)
     st.style_header_row(ws, header, 1, len(titles))
@@ -508,20 +658,30 @@ def _performance_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, curren
     row = header + 1
     first_row = row
     for index, quarter in enumerate(quarters):
-        ws.cell(row=row, column=1, value=quarter).number_format = st.DATE
+        st.style_number(ws.cell(row=row, column=1, value=quarter), st.DATE)
         lower = f'">"&A{row - 1}' if index else '">"&DATE(1900,1,1)'
         column = 2
         for kind, _label in _CONTRIBUTION_COLUMNS:
-            formula = f'=SUMIFS({cf.amount},{cf.kinds},"{kind.value}",{cf.dates},{lower},{cf.dates},"<="&A{row})'
+            formula = (
+                f'=SUMIFS({cf.amount},{cf.kinds},"{kind.value}",'
+                f'{cf.dates},{lower},{cf.dates},"<="&A{row})'
+            )
             st.style_formula(ws.cell(row=row, column=column, value=formula), st.AMOUNT)
             column += 1
-        st.style_formula(ws.cell(row=row, column=column, value=f"=SUM(B{row}:D{row})"), st.AMOUNT, bold=True)
+        st.style_formula(
+            ws.cell(row=row, column=column, value=f"=SUM(B{row}:D{row})"), st.AMOUNT, bold=True
+        )
         column += 1
         for kind, _label in _DISTRIBUTION_COLUMNS:
-            formula = f'=SUMIFS({cf.amount},{cf.kinds},"{kind.value}",{cf.dates},{lower},{cf.dates},"<="&A{row})'
+            formula = (
+                f'=SUMIFS({cf.amount},{cf.kinds},"{kind.value}",'
+                f'{cf.dates},{lower},{cf.dates},"<="&A{row})'
+            )
             st.style_formula(ws.cell(row=row, column=column, value=formula), st.AMOUNT)
             column += 1
-        st.style_formula(ws.cell(row=row, column=column, value=f"=F{row}+G{row}"), st.AMOUNT, bold=True)
+        st.style_formula(
+            ws.cell(row=row, column=column, value=f"=F{row}+G{row}"), st.AMOUNT, bold=True
+        )
         st.style_formula(ws.cell(row=row, column=column + 1, value=f"=E{row}+H{row}"), st.AMOUNT)
         cumulative = f"=I{row}" if index == 0 else f"=J{row - 1}+I{row}"
         st.style_formula(ws.cell(row=row, column=column + 2, value=cumulative), st.AMOUNT)
@@ -530,8 +690,12 @@ def _performance_sheet(wb: Workbook, data: ReportData, cf: _CashFlowRefs, curren
     ws.cell(row=total, column=1, value="Total")
     for column in range(2, 10):
         letter = get_column_letter(column)
-        st.style_total(ws.cell(row=total, column=column, value=f"=SUM({letter}{first_row}:{letter}{total - 1})"),
-                       st.AMOUNT)
+        st.style_total(
+            ws.cell(
+                row=total, column=column, value=f"=SUM({letter}{first_row}:{letter}{total - 1})"
+            ),
+            st.AMOUNT,
+        )
     define_name(wb, "PerformanceCashFlows", ws, f"B{first_row}:I{total - 1}")
     define_name(wb, "PerformanceTotals", ws, f"B{total}:I{total}")
     st.set_widths(ws, {1: 36, 2: 18, 3: 16, 4: 16, 5: 18, 6: 16, 7: 16, 8: 18, 9: 16, 10: 18})
@@ -557,7 +721,9 @@ def build_portfolio_report(db: Database, fund: Fund | int | str, as_of: date) ->
     cash = _cash_flow_sheet(wb, data, currency)
     _summary_sheet(wb, data, cash, total, currency)
     _performance_sheet(wb, data, cash, currency)
-    for position, name in enumerate(["Summary", "Schedule of investments", "Performance", "Cash flows", "Deal flows"]):
+    for position, name in enumerate(
+        ["Summary", "Schedule of investments", "Performance", "Cash flows", "Deal flows"]
+    ):
         wb.move_sheet(name, offset=position - wb.sheetnames.index(name))
     define_name(wb, "ScheduleTotals", schedule, f"I{total}:N{total}")
     first_row = header + 1
@@ -575,14 +741,21 @@ def build_portfolio_report(db: Database, fund: Fund | int | str, as_of: date) ->
             ("NAV date", f"{data.nav_date}{nav_note}"),
             ("Investments", len(data.investments)),
             ("Benchmark", data.index_name or "none"),
-            ("Data", "portfolio_kit database: LP cash flows, reported NAVs, deal cash flows and valuation marks "
-                     f"dated on or before {data.as_of}."),
+            (
+                "Data",
+                "portfolio_kit database: LP cash flows, reported NAVs, deal cash flows and "
+                "valuation marks "
+                f"dated on or before {data.as_of}.",
+            ),
         ],
         [
-            "Stored facts (dates, amounts, ownership, marks, the NAV, index levels) are values; totals, multiples "
+            "Stored facts (dates, amounts, ownership, marks, the NAV, index levels) are "
+            "values; totals, multiples "
             "and IRRs are formulas over them (XIRR for IRRs), so every figure can be traced.",
-            "Sign conventions: LP cash flows from the LP's side (contributions negative); deal cash flows from the "
-            "fund's side (invested negative). Paid-in capital includes management fees and expenses.",
+            "Sign conventions: LP cash flows from the LP's side (contributions negative); deal "
+            "cash flows from the "
+            "fund's side (invested negative). Paid-in capital includes management fees and "
+            "expenses.",
         ],
     )
     write_metadata(
@@ -600,6 +773,8 @@ def build_portfolio_report(db: Database, fund: Fund | int | str, as_of: date) ->
     return wb
 
 
-def export_portfolio_report(db: Database, fund: Fund | int | str, as_of: date, path: str | Path | None = None) -> bytes | Path:
+def export_portfolio_report(
+    db: Database, fund: Fund | int | str, as_of: date, path: str | Path | None = None
+) -> bytes | Path:
     """Build the report and save it to ``path`` (or return its bytes)."""
     return save(build_portfolio_report(db, fund, as_of), path)

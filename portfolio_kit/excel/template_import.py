@@ -58,7 +58,9 @@ from portfolio_kit.services.bulk_import import validate_kpi_rows, validate_metri
 from portfolio_kit.services.documents import content_hash, store_document
 from portfolio_kit.vocabulary import KPI_UNITS, KPIS, LINE_ITEMS
 
-ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
+ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
 _STORED_SCALE = Decimal("0.000001")
 """Figures are stored with six decimals (``AMOUNT``); comparisons use the same scale."""
 
@@ -97,7 +99,8 @@ class TemplateImportError(PortfolioKitError):
         count = len(self.problems)
         name = f"{file_name}: " if file_name else ""
         super().__init__(
-            f"{name}the KPI template has {count} problem{'s' if count != 1 else ''} and nothing was imported: "
+            f"{name}the KPI template has {count} problem{'s' if count != 1 else ''} and "
+            "nothing was imported: "
             f"{shown}{more}"
         )
 
@@ -156,7 +159,9 @@ def _read_bytes(source: str | Path | bytes) -> tuple[bytes, str]:
         return bytes(source), "template.xlsx"
     path = Path(source)
     if not path.is_file():
-        raise TemplateImportError([TemplateProblem(None, None, f"file {path} does not exist")], path.name)
+        raise TemplateImportError(
+            [TemplateProblem(None, None, f"file {path} does not exist")], path.name
+        )
     return path.read_bytes(), path.name
 
 
@@ -165,7 +170,13 @@ def _open(data: bytes, problems: list[TemplateProblem]) -> tuple[Workbook, Workb
         formulas = load_workbook(io.BytesIO(data), data_only=False)
         values = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        problems.append(TemplateProblem(None, None, "not an Excel workbook (.xlsx): save the template as .xlsx and send it again"))
+        problems.append(
+            TemplateProblem(
+                None,
+                None,
+                "not an Excel workbook (.xlsx): save the template as .xlsx and send it again",
+            )
+        )
         return None
     return formulas, values
 
@@ -183,10 +194,15 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def _read_layout(meta: Mapping[str, Any], problems: list[TemplateProblem]) -> tuple[list[tuple[int, date]], list[tuple[int, layout.TemplateItem]]] | None:
+def _read_layout(
+    meta: Mapping[str, Any], problems: list[TemplateProblem]
+) -> tuple[list[tuple[int, date]], list[tuple[int, layout.TemplateItem]]] | None:
     try:
         periods = [(int(column), date.fromisoformat(iso)) for column, iso in meta["periods"]]
-        rows = [(int(row), layout.TemplateItem(str(code), str(kind), str(code), str(unit))) for row, code, kind, unit in meta["rows"]]
+        rows = [
+            (int(row), layout.TemplateItem(str(code), str(kind), str(code), str(unit)))
+            for row, code, kind, unit in meta["rows"]
+        ]
         str(meta["data_sheet"])
         int(meta["header_row"])
         int(meta["company_id"])
@@ -194,15 +210,22 @@ def _read_layout(meta: Mapping[str, Any], problems: list[TemplateProblem]) -> tu
         Scenario(meta["scenario"])
     except (KeyError, TypeError, ValueError):
         problems.append(
-            TemplateProblem(METADATA_SHEET, None, "the template's hidden layout record was altered; export a new template")
+            TemplateProblem(
+                METADATA_SHEET,
+                None,
+                "the template's hidden layout record was altered; export a new template",
+            )
         )
         return None
     return periods, rows
 
 
 def _check_structure(
-    formulas: Workbook, meta: Mapping[str, Any], periods: list[tuple[int, date]],
-    rows: list[tuple[int, layout.TemplateItem]], problems: list[TemplateProblem],
+    formulas: Workbook,
+    meta: Mapping[str, Any],
+    periods: list[tuple[int, date]],
+    rows: list[tuple[int, layout.TemplateItem]],
+    problems: list[TemplateProblem],
 ) -> None:
     """Sheets, period headers and row codes."""
     expected_sheets = [str(name) for name in meta.get("sheets", [])]
@@ -210,14 +233,18 @@ def _check_structure(
         if name != METADATA_SHEET and name not in expected_sheets:
             problems.append(
                 TemplateProblem(
-                    name, None,
-                    f"unknown sheet {name!r}: the template has only {', '.join(map(repr, expected_sheets))}; "
+                    name,
+                    None,
+                    f"unknown sheet {name!r}: the template has only "
+                    f"{', '.join(map(repr, expected_sheets))}; "
                     "enter figures on the data sheet and remove other sheets",
                 )
             )
     for name in expected_sheets:
         if name not in formulas.sheetnames:
-            problems.append(TemplateProblem(name, None, f"sheet {name!r} is missing (renamed or deleted?)"))
+            problems.append(
+                TemplateProblem(name, None, f"sheet {name!r} is missing (renamed or deleted?)")
+            )
     data_sheet = str(meta["data_sheet"])
     if data_sheet not in formulas.sheetnames:
         return
@@ -233,8 +260,10 @@ def _check_structure(
             shown = found.isoformat() if found else repr(cell.value)
             problems.append(
                 TemplateProblem(
-                    data_sheet, cell.coordinate,
-                    f"period header is {shown} but the template was issued for {period_end.isoformat()}; "
+                    data_sheet,
+                    cell.coordinate,
+                    f"period header is {shown} but the template was issued for "
+                    f"{period_end.isoformat()}; "
                     "period headers cannot be changed (ask for a template for the other period)",
                 )
             )
@@ -246,7 +275,8 @@ def _check_structure(
             if found in seen_periods:
                 problems.append(
                     TemplateProblem(
-                        data_sheet, cell.coordinate,
+                        data_sheet,
+                        cell.coordinate,
                         f"duplicate period {found.isoformat()} (also in {seen_periods[found]})",
                     )
                 )
@@ -254,14 +284,17 @@ def _check_structure(
                 seen_periods[found] = cell.coordinate
         if column > last_expected and column not in expected_columns:
             filled = [
-                c.coordinate for c in next(ws.iter_cols(min_col=column, max_col=column, min_row=header_row))
+                c.coordinate
+                for c in next(ws.iter_cols(min_col=column, max_col=column, min_row=header_row))
                 if c.value not in (None, "")
             ]
             if filled:
                 problems.append(
                     TemplateProblem(
-                        data_sheet, filled[0],
-                        f"unexpected column {get_column_letter(column)}: the template has no period there; "
+                        data_sheet,
+                        filled[0],
+                        f"unexpected column {get_column_letter(column)}: the template has no "
+                        "period there; "
                         "columns cannot be added",
                     )
                 )
@@ -276,9 +309,15 @@ def _check_structure(
         if len(found_rows) > 1:
             cells = ", ".join(f"A{row}" for row in found_rows)
             problems.append(
-                TemplateProblem(data_sheet, f"A{found_rows[1]}", f"duplicate row: {code!r} appears in {cells}")
+                TemplateProblem(
+                    data_sheet, f"A{found_rows[1]}", f"duplicate row: {code!r} appears in {cells}"
+                )
             )
-    misplaced = [(row, item) for row, item in rows if ws.cell(row=row, column=layout.CODE_COLUMN).value != item.code]
+    misplaced = [
+        (row, item)
+        for row, item in rows
+        if ws.cell(row=row, column=layout.CODE_COLUMN).value != item.code
+    ]
     if misplaced:
         row, item = misplaced[0]
         found = ws.cell(row=row, column=layout.CODE_COLUMN).value
@@ -286,12 +325,17 @@ def _check_structure(
         where = f"; {item.code!r} is now in row {elsewhere[0]}" if elsewhere else ""
         more = ""
         if len(misplaced) > 1:
-            more = f" ({len(misplaced) - 1} more rows down to A{misplaced[-1][0]} are out of place too)"
+            more = (
+                f" ({len(misplaced) - 1} more rows down to A{misplaced[-1][0]} "
+                "are out of place too)"
+            )
         problems.append(
             TemplateProblem(
-                data_sheet, f"A{row}",
+                data_sheet,
+                f"A{row}",
                 f"rows were moved: expected {item.code!r} here, found {found!r}{where}{more}; "
-                "rows cannot be inserted, deleted or sorted, export a new template if you need other rows",
+                "rows cannot be inserted, deleted or sorted, export a new template if you need "
+                "other rows",
             )
         )
         return
@@ -303,8 +347,10 @@ def _check_structure(
             if cell.value not in (None, ""):
                 problems.append(
                     TemplateProblem(
-                        data_sheet, cell.coordinate,
-                        "a value outside the input cells: figures belong in the yellow cells of item rows",
+                        data_sheet,
+                        cell.coordinate,
+                        "a value outside the input cells: figures belong in the yellow cells "
+                        "of item rows",
                     )
                 )
 
@@ -319,7 +365,8 @@ def _cell_number(formula_cell: Any, value_cell: Any) -> tuple[float | None, str 
     if is_formula:
         if shown is None:
             return None, (
-                f"formula {raw} has no calculated value: open and save the file in Excel or LibreOffice, "
+                f"formula {raw} has no calculated value: open and save the file in Excel or "
+                "LibreOffice, "
                 "or type the number"
             )
         if isinstance(shown, str) and shown.strip() in ERROR_VALUES:
@@ -330,9 +377,15 @@ def _cell_number(formula_cell: Any, value_cell: Any) -> tuple[float | None, str 
     if isinstance(raw, bool):
         return None, f"{raw} is not a number: type a number or leave the cell empty"
     if isinstance(raw, datetime | date):
-        return None, f"a date ({raw:%Y-%m-%d}) is not a figure: type a number or leave the cell empty"
+        return (
+            None,
+            f"a date ({raw:%Y-%m-%d}) is not a figure: type a number or leave the cell empty",
+        )
     if isinstance(raw, str):
-        return None, f"text {raw.strip()[:40]!r} in a numeric cell: type a number or leave the cell empty"
+        return (
+            None,
+            f"text {raw.strip()[:40]!r} in a numeric cell: type a number or leave the cell empty",
+        )
     if not isinstance(raw, int | float | Decimal):
         return None, f"{raw!r} is not a number"
     number = float(raw)
@@ -342,8 +395,12 @@ def _cell_number(formula_cell: Any, value_cell: Any) -> tuple[float | None, str 
 
 
 def _read_values(
-    formulas: Workbook, values: Workbook, meta: Mapping[str, Any], periods: list[tuple[int, date]],
-    rows: list[tuple[int, layout.TemplateItem]], contents: TemplateContents,
+    formulas: Workbook,
+    values: Workbook,
+    meta: Mapping[str, Any],
+    periods: list[tuple[int, date]],
+    rows: list[tuple[int, layout.TemplateItem]],
+    contents: TemplateContents,
 ) -> None:
     data_sheet = str(meta["data_sheet"])
     ws_formulas = formulas[data_sheet]
@@ -355,17 +412,26 @@ def _read_values(
             formula_cell = ws_formulas.cell(row=row, column=column)
             number, problem = _cell_number(formula_cell, ws_values.cell(row=row, column=column))
             if problem is not None:
-                contents.problems.append(TemplateProblem(data_sheet, formula_cell.coordinate, f"{item.code}: {problem}"))
+                contents.problems.append(
+                    TemplateProblem(data_sheet, formula_cell.coordinate, f"{item.code}: {problem}")
+                )
                 continue
             if number is None:
                 continue
             reason = layout.implausibility(_labelled(item), number)
             if reason is not None:
                 contents.problems.append(
-                    TemplateProblem(data_sheet, formula_cell.coordinate, f"{reason}; flagged for review, not stored", "implausible")
+                    TemplateProblem(
+                        data_sheet,
+                        formula_cell.coordinate,
+                        f"{reason}; flagged for review, not stored",
+                        "implausible",
+                    )
                 )
             contents.values.append(
-                TemplateValue(item.kind, item.code, item.unit, period_end, number, formula_cell.coordinate)
+                TemplateValue(
+                    item.kind, item.code, item.unit, period_end, number, formula_cell.coordinate
+                )
             )
 
 
@@ -379,31 +445,41 @@ def _labelled(item: layout.TemplateItem) -> layout.TemplateItem:
 
 
 def _check_meaning(
-    session: Session, meta: Mapping[str, Any], periods: list[tuple[int, date]],
-    rows: list[tuple[int, layout.TemplateItem]], contents: TemplateContents,
+    session: Session,
+    meta: Mapping[str, Any],
+    periods: list[tuple[int, date]],
+    rows: list[tuple[int, layout.TemplateItem]],
+    contents: TemplateContents,
 ) -> None:
     company = session.get(PortfolioCompany, int(meta["company_id"]))
     if company is None:
         contents.problems.append(
             TemplateProblem(
-                None, None,
-                f"the template is for company #{meta['company_id']} ({meta.get('company_name')!r}), "
+                None,
+                None,
+                f"the template is for company #{meta['company_id']} "
+                f"({meta.get('company_name')!r}), "
                 "which no longer exists",
             )
         )
     elif company.currency != meta.get("currency"):
         contents.problems.append(
             TemplateProblem(
-                None, None,
-                f"the template was issued in {meta.get('currency')} but {company.name} now reports in "
+                None,
+                None,
+                f"the template was issued in {meta.get('currency')} but {company.name} now "
+                "reports in "
                 f"{company.currency}; export a new template",
             )
         )
     for column, period_end in periods:
         if not is_period_end(period_end):
             contents.problems.append(
-                TemplateProblem(str(meta["data_sheet"]), f"{get_column_letter(column)}{meta['header_row']}",
-                                f"{period_end} is not a period end")
+                TemplateProblem(
+                    str(meta["data_sheet"]),
+                    f"{get_column_letter(column)}{meta['header_row']}",
+                    f"{period_end} is not a period end",
+                )
             )
     for row, item in rows:
         known = item.code in LINE_ITEMS if item.kind == layout.METRIC else item.unit in KPI_UNITS
@@ -411,7 +487,11 @@ def _check_meaning(
             known = False
         if not known:
             contents.problems.append(
-                TemplateProblem(str(meta["data_sheet"]), f"A{row}", f"{item.code!r} is not a known line item or KPI")
+                TemplateProblem(
+                    str(meta["data_sheet"]),
+                    f"A{row}",
+                    f"{item.code!r} is not a known line item or KPI",
+                )
             )
     contents.company_id = int(meta["company_id"])
     contents.currency = str(meta.get("currency"))
@@ -444,7 +524,8 @@ def _check(session: Session, data: bytes) -> TemplateContents:
     if meta is None:
         contents.problems.append(
             TemplateProblem(
-                None, None,
+                None,
+                None,
                 "not a portfolio_kit KPI template (its hidden layout sheet is missing); "
                 "fill a template exported with `portfolio-kit template export`",
             )
@@ -452,13 +533,22 @@ def _check(session: Session, data: bytes) -> TemplateContents:
         return contents
     if meta.get("kind") != layout.TEMPLATE_KIND:
         contents.problems.append(
-            TemplateProblem(None, None, f"this workbook is a portfolio_kit {meta.get('kind')!r}, not a KPI template")
+            TemplateProblem(
+                None,
+                None,
+                f"this workbook is a portfolio_kit {meta.get('kind')!r}, not a KPI template",
+            )
         )
         return contents
     version = meta.get("template_version")
     if not isinstance(version, int) or version > layout.TEMPLATE_VERSION or version < 1:
         contents.problems.append(
-            TemplateProblem(None, None, f"template version {version!r} is not supported (this release reads 1 to {layout.TEMPLATE_VERSION})")
+            TemplateProblem(
+                None,
+                None,
+                f"template version {version!r} is not supported (this release reads 1 to "
+                f"{layout.TEMPLATE_VERSION})",
+            )
         )
         return contents
     parsed = _read_layout(meta, contents.problems)
@@ -471,7 +561,9 @@ def _check(session: Session, data: bytes) -> TemplateContents:
         _read_values(formulas, values, meta, periods, rows, contents)
         if not contents.values and not contents.errors:
             contents.problems.append(
-                TemplateProblem(str(meta["data_sheet"]), None, "no figure was entered: the template is empty")
+                TemplateProblem(
+                    str(meta["data_sheet"]), None, "no figure was entered: the template is empty"
+                )
             )
     return contents
 
@@ -520,7 +612,9 @@ def import_kpi_template(
     """
     actor = actor_of(session)
     if not actor.can_write:
-        raise PermissionDeniedError(f"{actor.email} is a {actor.role.value} and cannot import templates")
+        raise PermissionDeniedError(
+            f"{actor.email} is a {actor.role.value} and cannot import templates"
+        )
     data, default_name = _read_bytes(source)
     name = file_name or default_name
     contents = _check(session, data)
@@ -561,7 +655,9 @@ def import_kpi_template(
     updates: list[tuple[FinancialMetric | CompanyKPI, TemplateValue]] = []
     unchanged = 0
     for value in contents.values:
-        stored = (existing_metrics if value.kind == layout.METRIC else existing_kpis).get((value.code, value.period_end))
+        stored = (existing_metrics if value.kind == layout.METRIC else existing_kpis).get(
+            (value.code, value.period_end)
+        )
         if stored is not None:
             if _same(stored.value, value.value):
                 unchanged += 1
@@ -581,8 +677,12 @@ def import_kpi_template(
             new_metrics.append({**common, "line_item": value.code, "currency": company.currency})
         else:
             new_kpis.append(
-                {**common, "kpi": value.code, "unit": value.unit,
-                 "currency": company.currency if value.unit == "currency" else None}
+                {
+                    **common,
+                    "kpi": value.code,
+                    "unit": value.unit,
+                    "currency": company.currency if value.unit == "currency" else None,
+                }
             )
 
     digest = content_hash(data)
@@ -590,20 +690,28 @@ def import_kpi_template(
         known = session.scalar(select(Document.id).where(Document.content_hash == digest))
         return TemplateImportResult(company.id, known, 0, 0, unchanged)
 
-    document = store_document(session, data, name, kind=DocumentKind.KPI_TEMPLATE, company_id=company.id)
+    document = store_document(
+        session, data, name, kind=DocumentKind.KPI_TEMPLATE, company_id=company.id
+    )
     metric_rows = validate_metric_rows([{**row, "document_id": document.id} for row in new_metrics])
     kpi_rows = validate_kpi_rows([{**row, "document_id": document.id} for row in new_kpis])
     now = utcnow()
     for rows, table in ((metric_rows, FinancialMetric.__table__), (kpi_rows, CompanyKPI.__table__)):
         if rows:
             session.connection().execute(
-                insert(table), [{**row, "version": 1, "created_at": now, "updated_at": now} for row in rows]
+                insert(table),
+                [{**row, "version": 1, "created_at": now, "updated_at": now} for row in rows],
             )
     changes = []
     for stored, value in updates:
         changes.append(
-            {"item": value.code, "period_end": value.period_end.isoformat(), "old": str(stored.value),
-             "new": str(_decimal(value.value)), "cell": value.cell}
+            {
+                "item": value.code,
+                "period_end": value.period_end.isoformat(),
+                "old": str(stored.value),
+                "new": str(_decimal(value.value)),
+                "cell": value.cell,
+            }
         )
         stored.value = _decimal(value.value)
         stored.source = MetricSource.EXCEL
@@ -637,12 +745,18 @@ def import_kpi_template(
                     "inserted_metrics": len(metric_rows),
                     "inserted_kpis": len(kpi_rows),
                     "updated": changes,
-                    "accepted_flags": [str(problem) for problem in contents.flagged] if accept_implausible else [],
+                    "accepted_flags": [str(problem) for problem in contents.flagged]
+                    if accept_implausible
+                    else [],
                 },
             }
         ],
     )
     return TemplateImportResult(
-        company.id, document.id, inserted, len(updates), unchanged,
+        company.id,
+        document.id,
+        inserted,
+        len(updates),
+        unchanged,
         tuple(contents.flagged) if accept_implausible else (),
     )

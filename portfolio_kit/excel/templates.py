@@ -43,12 +43,16 @@ def normalise_periods(period_ends: date | Sequence[date]) -> list[date]:
     if not values:
         raise ValidationError("period_ends", "name at least one period end")
     if len(values) > layout.MAX_PERIODS:
-        raise ValidationError("period_ends", f"at most {layout.MAX_PERIODS} periods fit a template, got {len(values)}")
+        raise ValidationError(
+            "period_ends", f"at most {layout.MAX_PERIODS} periods fit a template, got {len(values)}"
+        )
     for value in values:
         if isinstance(value, datetime) or not isinstance(value, date):
             raise ValidationError("period_ends", f"{value!r} is not a date")
         if not is_period_end(value):
-            raise ValidationError("period_ends", f"{value} is not a period end (use the month's last day)")
+            raise ValidationError(
+                "period_ends", f"{value} is not a period end (use the month's last day)"
+            )
     duplicates = sorted({value for value in values if values.count(value) > 1})
     if duplicates:
         raise ValidationError("period_ends", f"{duplicates[0]} is listed twice")
@@ -59,7 +63,9 @@ def company_kpis(session: Session, company_id: int) -> list[layout.TemplateItem]
     """The KPIs the company has reported, in vocabulary order, then other names."""
     stored = dict(
         session.execute(
-            select(CompanyKPI.kpi, CompanyKPI.unit).where(CompanyKPI.company_id == company_id).distinct()
+            select(CompanyKPI.kpi, CompanyKPI.unit)
+            .where(CompanyKPI.company_id == company_id)
+            .distinct()
         ).all()
     )
     known = [name for name in KPIS if name in stored]
@@ -67,7 +73,9 @@ def company_kpis(session: Session, company_id: int) -> list[layout.TemplateItem]
     return [layout.kpi_item(name, stored[name]) for name in (*known, *custom)]
 
 
-def _resolve_kpis(session: Session, company: PortfolioCompany, kpis: Sequence[str] | None) -> list[layout.TemplateItem]:
+def _resolve_kpis(
+    session: Session, company: PortfolioCompany, kpis: Sequence[str] | None
+) -> list[layout.TemplateItem]:
     if kpis is None:
         items = company_kpis(session, company.id)
         return items or [layout.kpi_item(name) for name in KPIS]
@@ -114,17 +122,28 @@ def _validation_for(item: layout.TemplateItem) -> DataValidation:
     }
     if item.unit == "count":
         return DataValidation(
-            type="decimal", operator="greaterThanOrEqual", formula1="0",
-            error="Enter a count (a whole number of at least 0), or leave the cell empty.", **common,
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            error="Enter a count (a whole number of at least 0), or leave the cell empty.",
+            **common,
         )
     if item.unit == "percent":
         return DataValidation(
-            type="decimal", operator="between", formula1="-10", formula2="10",
-            error="Enter a percentage such as 12% (or 0.12), or leave the cell empty.", **common,
+            type="decimal",
+            operator="between",
+            formula1="-10",
+            formula2="10",
+            error="Enter a percentage such as 12% (or 0.12), or leave the cell empty.",
+            **common,
         )
     return DataValidation(
-        type="decimal", operator="between", formula1=f"-{_VALIDATION_LIMIT}", formula2=_VALIDATION_LIMIT,
-        error="Enter a number in full units (no text, no thousands suffix), or leave the cell empty.", **common,
+        type="decimal",
+        operator="between",
+        formula1=f"-{_VALIDATION_LIMIT}",
+        formula2=_VALIDATION_LIMIT,
+        error="Enter a number in full units (no text, no thousands suffix), or leave it empty.",
+        **common,
     )
 
 
@@ -141,13 +160,19 @@ def _write_data_sheet(
     ws["A1"] = f"{company.name}: financials and KPIs"
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = (
-        f"Amounts in {company.currency}, full units (not thousands). Period type: {period_type.value}; "
-        f"scenario: {scenario.value}. Fill the yellow cells; leave a cell empty if the figure is not reported."
+        f"Amounts in {company.currency}, full units (not thousands). Period type: "
+        f"{period_type.value}; "
+        f"scenario: {scenario.value}. Fill the yellow cells; leave a cell empty if the figure "
+        "is not reported."
     )
     ws["A2"].font = st.SUBTITLE_FONT
     for offset, period_end in enumerate(periods):
         column = layout.FIRST_PERIOD_COLUMN + offset
-        ws.cell(row=layout.LABEL_ROW, column=column, value=layout.period_label(period_end, period_type.value))
+        ws.cell(
+            row=layout.LABEL_ROW,
+            column=column,
+            value=layout.period_label(period_end, period_type.value),
+        )
         ws.cell(row=layout.LABEL_ROW, column=column).font = st.TOTAL_FONT
         ws.cell(row=layout.LABEL_ROW, column=column).alignment = Alignment(horizontal="center")
         header = ws.cell(row=layout.HEADER_ROW, column=column, value=period_end)
@@ -168,7 +193,11 @@ def _write_data_sheet(
         for item in items:
             ws.cell(row=row, column=layout.CODE_COLUMN, value=item.code).font = code_font
             ws.cell(row=row, column=layout.LABEL_COLUMN, value=item.label)
-            ws.cell(row=row, column=layout.UNIT_COLUMN, value=layout.unit_caption(item, company.currency))
+            ws.cell(
+                row=row,
+                column=layout.UNIT_COLUMN,
+                value=layout.unit_caption(item, company.currency),
+            )
             number_format = layout.number_format(item)
             for offset, period_end in enumerate(periods):
                 cell = ws.cell(row=row, column=layout.FIRST_PERIOD_COLUMN + offset)
@@ -189,7 +218,11 @@ def _write_data_sheet(
     st.set_range_width(ws, range(layout.FIRST_PERIOD_COLUMN, last_column + 1), 16)
     ws.column_dimensions["A"].hidden = False
     ws.freeze_panes = ws.cell(row=layout.FIRST_ITEM_ROW, column=layout.FIRST_PERIOD_COLUMN)
-    print_setup(ws, f"A1:{get_column_letter(last_column)}{row - 1}", title_rows=f"{layout.LABEL_ROW}:{layout.HEADER_ROW}")
+    print_setup(
+        ws,
+        f"A1:{get_column_letter(last_column)}{row - 1}",
+        title_rows=f"{layout.LABEL_ROW}:{layout.HEADER_ROW}",
+    )
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -198,30 +231,46 @@ def _write_data_sheet(
 
 _INSTRUCTIONS = [
     "How to fill this template",
-    "1. Enter figures only in the yellow cells of the sheet 'Data'. Leave a cell empty when the figure is not reported; "
+    "1. Enter figures only in the yellow cells of the sheet 'Data'. Leave a cell empty when "
+    "the figure is not reported; "
     "an empty cell never erases a figure already on file.",
-    "2. Amounts are in {currency}, in full units: type 1250000 for 1.25 million, not 1,250 or 1.25.",
-    "3. Signs as printed in the statements: revenue and expenses positive; cash outflows in the cash-flow statement "
+    "2. Amounts are in {currency}, in full units: type 1250000 for 1.25 million, not 1,250 or "
+    "1.25.",
+    "3. Signs as printed in the statements: revenue and expenses positive; cash outflows in "
+    "the cash-flow statement "
     "negative (capital expenditure of -120 means 120 was spent).",
-    "4. Percentages as percentages or fractions: 12% and 0.12 are the same; counts as whole numbers.",
-    "5. Do not insert, delete, move or rename rows, columns or sheets, and do not change the period headers: "
+    "4. Percentages as percentages or fractions: 12% and 0.12 are the same; counts as whole "
+    "numbers.",
+    "5. Do not insert, delete, move or rename rows, columns or sheets, and do not change the "
+    "period headers: "
     "the import checks the layout and names every cell it cannot read.",
-    "6. Formulas are fine if they produce a number once the file is saved in Excel or LibreOffice; error values such "
+    "6. Formulas are fine if they produce a number once the file is saved in Excel or "
+    "LibreOffice; error values such "
     "as #DIV/0! are refused.",
-    "7. Return the saved .xlsx file. The import checks every cell first and stores nothing unless all of them are "
+    "7. Return the saved .xlsx file. The import checks every cell first and stores nothing "
+    "unless all of them are "
     "valid; values outside a plausible range are flagged for review rather than stored.",
 ]
 
 
 def _write_instructions(
-    ws: Worksheet, company: PortfolioCompany, periods: list[date], period_type: PeriodType, scenario: Scenario
+    ws: Worksheet,
+    company: PortfolioCompany,
+    periods: list[date],
+    period_type: PeriodType,
+    scenario: Scenario,
 ) -> None:
     ws["A1"] = f"KPI collection template: {company.name}"
     ws["A1"].font = st.TITLE_FONT
     facts = [
         ("Company", company.name),
         ("Currency", company.currency),
-        ("Periods", ", ".join(f"{layout.period_label(p, period_type.value)} ({p.isoformat()})" for p in periods)),
+        (
+            "Periods",
+            ", ".join(
+                f"{layout.period_label(p, period_type.value)} ({p.isoformat()})" for p in periods
+            ),
+        ),
         ("Period type", period_type.value),
         ("Scenario", scenario.value),
         ("Template version", layout.TEMPLATE_VERSION),
@@ -261,11 +310,15 @@ def build_kpi_template(
     try:
         period_type = PeriodType(period_type)
     except ValueError:
-        raise ValidationError("period_type", f"must be one of {[p.value for p in PeriodType]} (got {period_type!r})") from None
+        raise ValidationError(
+            "period_type", f"must be one of {[p.value for p in PeriodType]} (got {period_type!r})"
+        ) from None
     try:
         scenario = Scenario(scenario)
     except ValueError:
-        raise ValidationError("scenario", f"must be one of {[s.value for s in Scenario]} (got {scenario!r})") from None
+        raise ValidationError(
+            "scenario", f"must be one of {[s.value for s in Scenario]} (got {scenario!r})"
+        ) from None
     sections: list[tuple[str, list[layout.TemplateItem]]] = [
         (layout.SECTION_TITLES[statement], items) for statement, items in layout.line_item_rows()
     ]
@@ -293,7 +346,8 @@ def build_kpi_template(
             "data_sheet": layout.DATA_SHEET,
             "header_row": layout.HEADER_ROW,
             "periods": [
-                [layout.FIRST_PERIOD_COLUMN + offset, period_end] for offset, period_end in enumerate(periods)
+                [layout.FIRST_PERIOD_COLUMN + offset, period_end]
+                for offset, period_end in enumerate(periods)
             ],
             "rows": rows,
         },
@@ -348,6 +402,12 @@ def export_kpi_template(
         When a period end, period type, scenario or KPI name is not valid.
     """
     wb = build_kpi_template(
-        session, company, period_ends, period_type=period_type, scenario=scenario, kpis=kpis, prefill=prefill
+        session,
+        company,
+        period_ends,
+        period_type=period_type,
+        scenario=scenario,
+        kpis=kpis,
+        prefill=prefill,
     )
     return save(wb, path)

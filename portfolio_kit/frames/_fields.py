@@ -34,7 +34,9 @@ def as_float(expression: ColumnElement[Any]) -> ColumnElement[float]:
     return cast(expression, Float)
 
 
-def signed(amount: ColumnElement[Any], kind: ColumnElement[Any], negative_kinds: Collection[Any]) -> ColumnElement[float]:
+def signed(
+    amount: ColumnElement[Any], kind: ColumnElement[Any], negative_kinds: Collection[Any]
+) -> ColumnElement[float]:
     """A positive stored magnitude with the direction its kind gives it:
     negative for ``negative_kinds``, positive otherwise."""
     magnitude = as_float(amount)

@@ -48,12 +48,16 @@ def id_list(name: str, values: Ids) -> list[int] | None:
     ids = []
     for position, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise ValidationError(name, f"must hold integer ids, got {value!r} at position {position}")
+            raise ValidationError(
+                name, f"must hold integer ids, got {value!r} at position {position}"
+            )
         ids.append(int(value))
     return ids
 
 
-def name_list(name: str, values: str | Iterable[str] | None, allowed: Iterable[str] | None = None) -> list[str] | None:
+def name_list(
+    name: str, values: str | Iterable[str] | None, allowed: Iterable[str] | None = None
+) -> list[str] | None:
     """``values`` as a list of strings, checked against ``allowed`` when given.
 
     Raises
@@ -74,7 +78,9 @@ def name_list(name: str, values: str | Iterable[str] | None, allowed: Iterable[s
             raise ValidationError(name, f"must hold names, got {value!r} at position {position}")
         text = str(value)
         if permitted is not None and text not in permitted:
-            raise ValidationError(name, f"unknown value {text!r} at position {position}; expected one of {permitted}")
+            raise ValidationError(
+                name, f"unknown value {text!r} at position {position}; expected one of {permitted}"
+            )
         names.append(text)
     return names
 
@@ -103,7 +109,9 @@ def as_date(name: str, value: DateLike) -> date | None:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(name, f"{value!r} is not an ISO date such as '2025-12-31'") from None
+            raise ValidationError(
+                name, f"{value!r} is not an ISO date such as '2025-12-31'"
+            ) from None
     raise ValidationError(name, f"must be a date such as date(2025, 12, 31) (got {value!r})")
 
 
@@ -129,7 +137,9 @@ def as_bound(name: str, value: date | datetime | str | None) -> tuple[datetime, 
             raise ValidationError(name, f"{value!r} is not an ISO date or timestamp") from None
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValidationError(name, f"{value!r} has no time zone: pass e.g. datetime(..., tzinfo=UTC)")
+            raise ValidationError(
+                name, f"{value!r} has no time zone: pass e.g. datetime(..., tzinfo=UTC)"
+            )
         return value.astimezone(UTC), False
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=UTC), True

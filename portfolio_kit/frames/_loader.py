@@ -8,7 +8,9 @@ SQLAlchemy Core ``Select``, compiled here for the ADBC driver's parameter style
 (``?`` for SQLite, ``$1`` for PostgreSQL) with every filter value bound as a
 parameter, so the same statement also runs unchanged on the fallback.
 
-The fallback, SQLAlchemy plus ``pandas.read_sql``, is used only when
+The fallback, SQLAlchemy plus ``pandas.read_sql_query`` (what ``read_sql``
+calls for a query, without first asking the database whether the statement
+names a table, which is a second query on PostgreSQL), is used only when
 
 - the ADBC driver is not installed (``adbc-driver-postgresql`` comes with the
   ``postgres`` extra; ``adbc-driver-sqlite`` is a core dependency), or
@@ -51,8 +53,19 @@ result is fetched anyway."""
 
 READ_ONLY_OPTION = "-c default_transaction_read_only=on"
 
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+"""As ``portfolio_kit.db`` sets for the engine's SQLite connections."""
+
 _PYSQLITE_URL_KEYS = frozenset(
-    {"uri", "timeout", "check_same_thread", "isolation_level", "detect_types", "cached_statements", "factory"}
+    {
+        "uri",
+        "timeout",
+        "check_same_thread",
+        "isolation_level",
+        "detect_types",
+        "cached_statements",
+        "factory",
+    }
 )
 """Query keys of a SQLAlchemy SQLite URL that configure pysqlite, not SQLite;
 the rest of a ``file:`` URI's query (``mode=ro``) is SQLite's own."""
@@ -96,19 +109,23 @@ def _read_with_sqlalchemy(db: Database, statement: Select[Any]) -> pa.Table:
 
 
 def _read_with_adbc(db: Database, target: _AdbcTarget, statement: Select[Any]) -> pa.Table:
-    compiled = statement.compile(dialect=target.dialect, compile_kwargs={"render_postcompile": True})
+    compiled = statement.compile(
+        dialect=target.dialect, compile_kwargs={"render_postcompile": True}
+    )
     sql = str(compiled)
-    parameters = [_adbc_parameter(compiled.params[name], target.driver) for name in compiled.positiontup or ()]
+    parameters = [
+        _adbc_parameter(compiled.params[name], target.driver) for name in compiled.positiontup or ()
+    ]
     pool = _pool_for(db, target)
     connection, reused = pool.take()
     try:
         table = _fetch(target, connection, sql, parameters)
-    except Exception as exc:
+    except BaseException as exc:
         _close_quietly(connection)
         import adbc_driver_manager
 
-        # A reused connection may have been closed by the server since (a restart,
-        # an idle timeout): the query never ran, so it is safe to run it once more.
+        # The server may have closed an idle pooled connection (a restart, an idle
+        # timeout); a SELECT is safe to send again on a fresh one.
         if not (reused and isinstance(exc, adbc_driver_manager.OperationalError)):
             raise
         connection = pool.open()
@@ -124,7 +141,9 @@ def _read_with_adbc(db: Database, target: _AdbcTarget, statement: Select[Any]) -
 def _fetch(target: _AdbcTarget, connection: Any, sql: str, parameters: list[Any]) -> pa.Table:
     with connection.cursor() as cursor:
         if target.driver == "sqlite":
-            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(SQLITE_BATCH_ROWS)})
+            cursor.adbc_statement.set_options(
+                **{"adbc.sqlite.query.batch_rows": str(SQLITE_BATCH_ROWS)}
+            )
         cursor.execute(sql, parameters or None)
         return cursor.fetch_arrow_table()
 
@@ -149,7 +168,11 @@ class _ConnectionPool:
         if self.target.driver == "sqlite":
             import adbc_driver_sqlite.dbapi as adbc_sqlite
 
-            return adbc_sqlite.connect(self.target.uri, autocommit=True)
+            connection = adbc_sqlite.connect(self.target.uri, autocommit=True)
+            # Wait for a writer's lock as the engine's own connections do, instead of failing.
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            return connection
         import adbc_driver_postgresql.dbapi as adbc_postgresql
 
         return adbc_postgresql.connect(self.target.uri, autocommit=True)
@@ -258,7 +281,11 @@ def _adbc_target(db: Database) -> _AdbcTarget | None:
             return None
         return _AdbcTarget("sqlite", uri, db.engine.dialect)
     if backend == "postgresql" and _driver_installed("adbc_driver_postgresql"):
-        return _AdbcTarget("postgresql", libpq_uri(url, read_only=db.read_only), _numeric_dollar_dialect(type(db.engine.dialect)))
+        return _AdbcTarget(
+            "postgresql",
+            libpq_uri(url, read_only=db.read_only),
+            _numeric_dollar_dialect(type(db.engine.dialect)),
+        )
     return None
 
 

@@ -39,7 +39,9 @@ import pyarrow.compute as pc
 
 Kind = Literal["int", "nullint", "float", "bool", "date", "timestamp", "str", "category", "json"]
 
-_KINDS = frozenset({"int", "nullint", "float", "bool", "date", "timestamp", "str", "category", "json"})
+_KINDS = frozenset(
+    {"int", "nullint", "float", "bool", "date", "timestamp", "str", "category", "json"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,9 @@ def _to_arrow_kind(column: Column, array: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_dictionary(array.type):
         array = array.cast(array.type.value_type)
     if isinstance(array.type, pa.BaseExtensionType):
-        array = pa.chunked_array([chunk.storage for chunk in array.chunks], type=array.type.storage_type)
+        array = pa.chunked_array(
+            [chunk.storage for chunk in array.chunks], type=array.type.storage_type
+        )
     try:
         if kind in ("int", "nullint"):
             if kind == "int" and array.null_count:
@@ -176,8 +180,7 @@ def _fix_categories(column: Column, values: pd.Series) -> pd.Series:
     else:
         unknown = sorted(set(present) - set(column.categories))
         if unknown and column.closed:
-            raise ValueError(
-                f"{column.name}: unexpected value(s) {unknown}; expected one of {list(column.categories)}"
-            )
+            expected = list(column.categories)
+            raise ValueError(f"{column.name}: unexpected value(s) {unknown}; expected {expected}")
         order = [*column.categories, *unknown]
     return values.cat.set_categories(order, ordered=column.ordered)

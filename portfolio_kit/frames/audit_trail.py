@@ -78,7 +78,9 @@ def audit_log(
         statement = statement.where(AuditLog.at >= start[0])
     if end is not None:
         instant, whole_day = end
-        statement = statement.where(AuditLog.at < instant + timedelta(days=1) if whole_day else AuditLog.at <= instant)
+        statement = statement.where(
+            AuditLog.at < instant + timedelta(days=1) if whole_day else AuditLog.at <= instant
+        )
     statement = statement.order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if limit is not None:
         statement = statement.limit(limit)

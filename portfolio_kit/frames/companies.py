@@ -11,7 +11,14 @@ import pandas as pd
 
 from portfolio_kit.db import Database
 from portfolio_kit.frames._fields import as_float, select_fields
-from portfolio_kit.frames._filters import DateLike, Ids, as_date, company_conditions, fund_company_ids, id_list
+from portfolio_kit.frames._filters import (
+    DateLike,
+    Ids,
+    as_date,
+    company_conditions,
+    fund_company_ids,
+    id_list,
+)
 from portfolio_kit.frames._loader import load_frame
 from portfolio_kit.frames._schema import Column, enum_values
 from portfolio_kit.models import (
@@ -149,7 +156,10 @@ def diligence_items(db: Database, company_ids: Ids = None, fund_ids: Ids = None)
             (Column("item_id", "int"), DueDiligenceItem.id),
             (Column("company_id", "int"), DueDiligenceItem.company_id),
             (Column("company_name", "str"), PortfolioCompany.name),
-            (Column("category", "category", enum_values(DiligenceCategory)), DueDiligenceItem.category),
+            (
+                Column("category", "category", enum_values(DiligenceCategory)),
+                DueDiligenceItem.category,
+            ),
             (Column("status", "category", enum_values(DiligenceStatus)), DueDiligenceItem.status),
             (
                 Column("risk_level", "category", enum_values(RiskLevel), ordered=True),
@@ -164,7 +174,9 @@ def diligence_items(db: Database, company_ids: Ids = None, fund_ids: Ids = None)
     statement = statement.join_from(
         DueDiligenceItem, PortfolioCompany, DueDiligenceItem.company_id == PortfolioCompany.id
     ).where(*company_conditions(DueDiligenceItem.company_id, company_list, fund_list))
-    statement = statement.order_by(DueDiligenceItem.company_id, DueDiligenceItem.category, DueDiligenceItem.id)
+    statement = statement.order_by(
+        DueDiligenceItem.company_id, DueDiligenceItem.category, DueDiligenceItem.id
+    )
     return load_frame(db, statement, columns)
 
 

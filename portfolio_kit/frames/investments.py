@@ -64,7 +64,10 @@ def investments(db: Database, fund_ids: Ids = None, as_of: DateLike = None) -> p
         exit_date = case((exited, Investment.exit_date), else_=null())
         exit_proceeds = case((exited, exit_proceeds), else_=null())
         status = case(
-            (and_(Investment.exit_date.is_not(None), Investment.exit_date > cutoff), literal(CompanyStatus.INVESTED.value)),
+            (
+                and_(Investment.exit_date.is_not(None), Investment.exit_date > cutoff),
+                literal(CompanyStatus.INVESTED.value),
+            ),
             else_=PortfolioCompany.status,
         )
     statement, columns = select_fields(
@@ -82,7 +85,10 @@ def investments(db: Database, fund_ids: Ids = None, as_of: DateLike = None) -> p
             (Column("exit_date", "date"), exit_date),
             (Column("currency", "str"), Investment.currency),
             (Column("ownership", "float"), as_float(Investment.ownership)),
-            (Column("entry_enterprise_value", "float"), as_float(Investment.entry_enterprise_value)),
+            (
+                Column("entry_enterprise_value", "float"),
+                as_float(Investment.entry_enterprise_value),
+            ),
             (Column("entry_ebitda", "float"), as_float(Investment.entry_ebitda)),
             (Column("entry_revenue", "float"), as_float(Investment.entry_revenue)),
             (Column("entry_net_debt", "float"), as_float(Investment.entry_net_debt)),
@@ -103,7 +109,9 @@ def investments(db: Database, fund_ids: Ids = None, as_of: DateLike = None) -> p
     return load_frame(db, statement, columns)
 
 
-def investment_cash_flows(db: Database, fund_ids: Ids = None, as_of: DateLike = None) -> pd.DataFrame:
+def investment_cash_flows(
+    db: Database, fund_ids: Ids = None, as_of: DateLike = None
+) -> pd.DataFrame:
     """Deal cash flows, ordered by investment and date.
 
     Columns: ``investment_id``, ``fund_id``, ``company_id``, ``date``

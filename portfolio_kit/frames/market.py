@@ -36,7 +36,9 @@ def index_levels(db: Database, index_name: str | None = None, as_of: DateLike = 
         ``as_of`` is not a date.
     """
     if index_name is not None and not isinstance(index_name, str):
-        raise ValidationError("index_name", f"must be an index name such as 'MSCI World Net TR' (got {index_name!r})")
+        raise ValidationError(
+            "index_name", f"must be an index name such as 'MSCI World Net TR' (got {index_name!r})"
+        )
     cutoff = as_date("as_of", as_of)
     statement, columns = select_fields(
         [
@@ -47,17 +49,18 @@ def index_levels(db: Database, index_name: str | None = None, as_of: DateLike = 
     )
     statement = statement.join_from(IndexLevel, MarketIndex, IndexLevel.index_id == MarketIndex.id)
     if index_name is None:
-        statement = statement.where(IndexLevel.index_id == select(func.min(MarketIndex.id)).scalar_subquery())
+        statement = statement.where(
+            IndexLevel.index_id == select(func.min(MarketIndex.id)).scalar_subquery()
+        )
     else:
         statement = statement.where(MarketIndex.name == index_name)
     if cutoff is not None:
         statement = statement.where(IndexLevel.date <= cutoff)
     frame = load_frame(db, statement.order_by(IndexLevel.date), columns)
-    if frame.empty:
-        name = _check_index_exists(db, index_name)
-    else:
-        name = str(frame["name"].iloc[0])
-    return pd.Series(frame["level"].to_numpy(), index=pd.DatetimeIndex(frame["date"], name="date"), name=name)
+    name = _check_index_exists(db, index_name) if frame.empty else str(frame["name"].iloc[0])
+    return pd.Series(
+        frame["level"].to_numpy(), index=pd.DatetimeIndex(frame["date"], name="date"), name=name
+    )
 
 
 def _check_index_exists(db: Database, index_name: str | None) -> str:
@@ -67,11 +70,17 @@ def _check_index_exists(db: Database, index_name: str | None) -> str:
     from "an index with no levels (yet)".
     """
     with db.engine.connect() as connection:
-        names = list(connection.execute(select(MarketIndex.name).order_by(MarketIndex.id)).scalars())
+        names = list(
+            connection.execute(select(MarketIndex.name).order_by(MarketIndex.id)).scalars()
+        )
     if not names:
-        raise ValidationError("index_name", "the database holds no market index: add one (and its levels) first")
+        raise ValidationError(
+            "index_name", "the database holds no market index: add one (and its levels) first"
+        )
     if index_name is None:
         return names[0]
     if index_name not in names:
-        raise ValidationError("index_name", f"no market index named {index_name!r}; stored indices: {names}")
+        raise ValidationError(
+            "index_name", f"no market index named {index_name!r}; stored indices: {names}"
+        )
     return index_name

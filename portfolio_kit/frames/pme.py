@@ -11,7 +11,9 @@ from portfolio_kit.frames.funds import fund_cash_flows, fund_navs
 from portfolio_kit.frames.market import index_levels
 
 
-def fund_pme(db: Database, fund_id: int, as_of: DateLike = None, index_name: str | None = None) -> pd.Series:
+def fund_pme(
+    db: Database, fund_id: int, as_of: DateLike = None, index_name: str | None = None
+) -> pd.Series:
     """KS-PME, LN-PME, PME+, direct alpha and the fund's IRR against a stored index.
 
     Loads the fund's LP cash flows (contributions negative, distributions
@@ -50,7 +52,9 @@ def fund_pme(db: Database, fund_id: int, as_of: DateLike = None, index_name: str
     navs = fund_navs(db, fund_id, cutoff)
     when = cutoff.isoformat() if cutoff else "today"
     if flows.empty:
-        raise ValidationError("fund_id", f"fund #{fund_id} has no cash flow on or before {when} (or does not exist)")
+        raise ValidationError(
+            "fund_id", f"fund #{fund_id} has no cash flow on or before {when} (or does not exist)"
+        )
     if navs.empty:
         raise ValidationError("fund_id", f"fund #{fund_id} has no NAV reported on or before {when}")
     comparison_date = pd.Timestamp(cutoff) if cutoff else navs["as_of"].max()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
@@ -139,8 +139,10 @@ def resolve_fiscal_year(
     Returns
     -------
     (date, bool)
-        The end date and whether it was found printed (``False`` means it
-        was estimated as the anchor's month and day in the right year).
+        The end date and whether it was found printed. ``False`` means it
+        was estimated: the same month end in the right year when the anchor
+        is a month end, else 52 weeks back per year (a 52/53-week calendar,
+        off by a week across a 53-week year).
     """
     years_back = anchor_year - label_year
     target = anchor.toordinal() - round(years_back * 365.2425)
@@ -151,6 +153,10 @@ def resolve_fiscal_year(
             best = (count, -distance, candidate)
     if best is not None:
         return best[2], True
+    if (anchor + timedelta(days=1)).day != 1:
+        # A 52/53-week year ends on the same weekday each year: 52 weeks back is
+        # right except across a 53-week year.
+        return anchor - timedelta(weeks=52 * years_back), False
     year = anchor.year - years_back
     day = anchor.day
     while True:

@@ -144,7 +144,8 @@ def resolve_periods(
     column's year with a month and day printed once for all columns ("Year
     Ended December 31,") or shared by the columns that print full dates; the
     column's year resolved against the cover page's fiscal year end and the
-    dates printed in the filing (52/53-week years).
+    dates printed in the filing (52/53-week years), latest year first, each
+    from the nearest later period end.
     """
     headers = page.headers
     count = len(headers)
@@ -158,22 +159,31 @@ def resolve_periods(
     ):
         periods = [p or s for p, s in zip(periods, sentence, strict=True)]
     shared = page.spanning_month_day or _shared_month_day(periods)
-    for column, header in enumerate(headers):
-        if periods[column] is not None or header.year is None:
+    fiscal = [c for c, h in enumerate(headers) if periods[c] is None and h.year is not None]
+    if shared is not None:
+        for column in fiscal:
+            year = headers[column].year
+            assert year is not None
+            periods[column] = _safe_date(year, *shared)
+        return periods, estimated
+    if context.fiscal_year_end is None or not fiscal:
+        return periods, estimated
+    # Latest year first, each resolved from the nearest later period end already
+    # known, so a 52/53-week calendar steps from a printed date, not from afar.
+    anchors = {h.year: p for h, p in zip(headers, periods, strict=True) if h.year and p}
+    anchors.setdefault(max(h.year for h in headers if h.year is not None), context.fiscal_year_end)
+    for column in sorted(fiscal, key=lambda c: -(headers[c].year or 0)):
+        year = headers[column].year
+        assert year is not None
+        anchor_year = min((y for y in anchors if y >= year), default=None)
+        if anchor_year is None:
             continue
-        if shared is not None:
-            periods[column] = _safe_date(header.year, *shared)
-            continue
-        if context.fiscal_year_end is not None:
-            anchor_year = max(h.year for h in headers if h.year is not None)
-            end, found = resolve_fiscal_year(
-                header.year, context.fiscal_year_end, anchor_year, context.known_dates
-            )
-            if not found:
-                end, found = resolve_fiscal_year(
-                    header.year, context.fiscal_year_end, anchor_year, context.all_known_dates()
-                )
-            periods[column], estimated[column] = end, not found
+        anchor = anchors[anchor_year]
+        end, found = resolve_fiscal_year(year, anchor, anchor_year, context.known_dates)
+        if not found:
+            end, found = resolve_fiscal_year(year, anchor, anchor_year, context.all_known_dates())
+        periods[column], estimated[column] = end, not found
+        anchors[year] = end
     return periods, estimated
 
 

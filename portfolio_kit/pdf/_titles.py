@@ -97,10 +97,15 @@ CLOSING_ROWS: dict[Statement, re.Pattern[str]] = {
 
 
 def normalise_text(text: str) -> str:
-    """Lower-case with typographic quotes and dashes made plain, spaces collapsed."""
+    """Lower-case with typographic quotes and dashes made plain, spaces collapsed.
+
+    Line breaks are kept (as single newlines), so that a pattern such as
+    "total liabilities ... equity" cannot match across two rows of a page.
+    """
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"[^\S\n]+", " ", text)
+    return re.sub(r" ?\n[\s]*", "\n", text).strip()
 
 
 def title_kind(line: str) -> Statement | None:

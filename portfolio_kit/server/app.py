@@ -43,7 +43,7 @@ class DashboardServer(Voila):
             (
                 url_path_join(base, rf"/voila/query/{_kernel_id_regex}"),
                 VerifiedRequestInfoHandler,
-                {"secret": provider.secret},
+                {"secret": provider.secret, "log": self.log},
             ),
         ]
         return ours + list(super().init_handlers())

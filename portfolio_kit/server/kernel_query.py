@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from typing import Any
 
 from tornado import web
@@ -31,8 +32,9 @@ class VerifiedRequestInfoHandler(RequestInfoSocketHandler):
 
     secret: bytes = b""
 
-    def initialize(self, secret: bytes) -> None:
+    def initialize(self, secret: bytes, log: logging.Logger | None = None) -> None:
         self.secret = secret
+        self.server_log = log or logging.getLogger(__name__)
 
     def prepare(self) -> None:
         kernel_id = self.path_kwargs.get("kernel_id", "")
@@ -41,6 +43,7 @@ class VerifiedRequestInfoHandler(RequestInfoSocketHandler):
             raise web.HTTPError(403)
 
     def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.server_log.info("kernel %s is ready and waiting for its request", kernel_id)
         super().open(kernel_id)
         if kernel_id in RequestInfoSocketHandler._cache:
             del RequestInfoSocketHandler._cache[kernel_id]

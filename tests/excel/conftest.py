@@ -63,7 +63,10 @@ class Built:
     inputs: Any
 
 
-REPORTS = [("Alder Ridge Capital III", date(2025, 12, 31)), ("Alder Ridge Capital II", date(2016, 12, 31))]
+REPORTS = [
+    ("Alder Ridge Capital III", date(2025, 12, 31)),
+    ("Alder Ridge Capital II", date(2016, 12, 31)),
+]
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +79,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def recalculated(recalc: Recalculate, demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+def recalculated(
+    recalc: Recalculate, demo_db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Built]:
     """Every model case and report, generated and recalculated in one LibreOffice run."""
     source = tmp_path_factory.mktemp("generated")
     planned: dict[str, tuple[Path, Any]] = {}
@@ -88,14 +93,20 @@ def recalculated(recalc: Recalculate, demo_db: Database, tmp_path_factory: pytes
         if "steps" in options:
             options["steps"] = SensitivitySteps(**options["steps"])
         workbook = build_dcf(
-            assumptions, wacc_inputs=case.wacc_inputs, history=case.history, company=f"DCF {case.name}",
-            as_of=date(2025, 12, 31), **options,
+            assumptions,
+            wacc_inputs=case.wacc_inputs,
+            history=case.history,
+            company=f"DCF {case.name}",
+            as_of=date(2025, 12, 31),
+            **options,
         )
         path = source / f"dcf_{case.name}.xlsx"
         workbook.save(path)
         planned[f"dcf:{case.name}"] = (path, (assumptions, case))
     for case in LBO_CASES:
-        workbook = build_lbo(case.assumptions, existing_net_debt=case.existing_net_debt, company=f"LBO {case.name}")
+        workbook = build_lbo(
+            case.assumptions, existing_net_debt=case.existing_net_debt, company=f"LBO {case.name}"
+        )
         path = source / f"lbo_{case.name}.xlsx"
         workbook.save(path)
         planned[f"lbo:{case.name}"] = (path, case)
@@ -103,7 +114,9 @@ def recalculated(recalc: Recalculate, demo_db: Database, tmp_path_factory: pytes
         path = source / f"report_{fund.replace(' ', '_')}_{as_of}.xlsx"
         build_portfolio_report(demo_db, fund, as_of).save(path)
         planned[f"report:{fund}:{as_of}"] = (path, (fund, as_of))
-    outputs = recalc([path for path, _ in planned.values()], tmp_path_factory.mktemp("recalculated"))
+    outputs = recalc(
+        [path for path, _ in planned.values()], tmp_path_factory.mktemp("recalculated")
+    )
     return {
         key: Built(path, output, inputs)
         for (key, (path, inputs)), output in zip(planned.items(), outputs, strict=True)
@@ -119,7 +132,7 @@ def computed(path: Path) -> openpyxl.Workbook:
 def named_values(path: Path, name: str) -> list[Any]:
     """The values of a defined name's cells, row by row (cached: do not modify the workbook)."""
     wb = computed(path)
-    (sheet, coordinate), = wb.defined_names[name].destinations
+    ((sheet, coordinate),) = wb.defined_names[name].destinations
     block = wb[sheet][coordinate.replace("$", "")]
     if not isinstance(block, tuple):
         return [block.value]

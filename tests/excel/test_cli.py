@@ -36,10 +36,25 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 def test_model_dcf_with_an_assumptions_file_overrides_history(db_url, tmp_path, capsys):
     assumptions = tmp_path / "fjord.json"
-    assumptions.write_text(json.dumps({"wacc": 0.105, "terminal_growth": 0.03, "shares_outstanding": 1000000}))
+    assumptions.write_text(
+        json.dumps({"wacc": 0.105, "terminal_growth": 0.03, "shares_outstanding": 1000000})
+    )
     out = tmp_path / "fjord_dcf.xlsx"
-    code, stdout, stderr = run(capsys, "--database-url", db_url, "model", "dcf", "--company", "Fjord Analytics",
-                               "--assumptions", str(assumptions), "--as-of", "2025-12-31", "--out", str(out))
+    code, stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "model",
+        "dcf",
+        "--company",
+        "Fjord Analytics",
+        "--assumptions",
+        str(assumptions),
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        str(out),
+    )
     assert code == 0, stderr
     assert "wrote the DCF model of Fjord Analytics" in stdout
     reading = read_model(out)
@@ -47,7 +62,7 @@ def test_model_dcf_with_an_assumptions_file_overrides_history(db_url, tmp_path, 
     assert reading.metadata["company_name"] == "Fjord Analytics"
     wb = openpyxl.load_workbook(out)
     assert "History" in wb.sheetnames
-    assert "Fjord Analytics" == wb["Cover"]["B3"].value
+    assert wb["Cover"]["B3"].value == "Fjord Analytics"
 
 
 @pytest.mark.parametrize(
@@ -61,8 +76,19 @@ def test_model_dcf_with_an_assumptions_file_overrides_history(db_url, tmp_path, 
 def test_a_bad_assumptions_file_names_the_field(db_url, tmp_path, capsys, content, message):
     bad = tmp_path / "bad.json"
     bad.write_text(content if isinstance(content, str) else json.dumps(content))
-    code, _stdout, stderr = run(capsys, "--database-url", db_url, "model", "dcf", "--company", "Fjord Analytics",
-                                "--assumptions", str(bad), "--out", str(tmp_path / "x.xlsx"))
+    code, _stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "model",
+        "dcf",
+        "--company",
+        "Fjord Analytics",
+        "--assumptions",
+        str(bad),
+        "--out",
+        str(tmp_path / "x.xlsx"),
+    )
     assert code == 1
     assert message in stderr
     assert "Traceback" not in stderr
@@ -71,8 +97,19 @@ def test_a_bad_assumptions_file_names_the_field(db_url, tmp_path, capsys, conten
 
 def test_model_lbo_from_history_and_the_fund_entry_terms(db_url, tmp_path, capsys):
     out = tmp_path / "lbo.xlsx"
-    code, _stdout, stderr = run(capsys, "--database-url", db_url, "model", "lbo", "--company", "Fjord Analytics",
-                                "--as-of", "2025-12-31", "--out", str(out))
+    code, _stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "model",
+        "lbo",
+        "--company",
+        "Fjord Analytics",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        str(out),
+    )
     assert code == 0, stderr
     reading = read_model(out)
     assert reading.kind == "lbo" and len(reading.assumptions.tranches) == 1
@@ -80,19 +117,58 @@ def test_model_lbo_from_history_and_the_fund_entry_terms(db_url, tmp_path, capsy
 
 def test_report_and_its_errors(db_url, tmp_path, capsys):
     out = tmp_path / "report.xlsx"
-    code, stdout, stderr = run(capsys, "--database-url", db_url, "report", "--fund", "Alder Ridge Capital III",
-                               "--as-of", "2025-12-31", "--out", str(out))
+    code, _stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "report",
+        "--fund",
+        "Alder Ridge Capital III",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        str(out),
+    )
     assert code == 0, stderr
-    assert openpyxl.load_workbook(out).sheetnames[:3] == ["Cover", "Summary", "Schedule of investments"]
-    code, _stdout, stderr = run(capsys, "--database-url", db_url, "report", "--fund", "Alder Ridge Capital III",
-                                "--as-of", "2025-12-30", "--out", str(out))
-    assert code == 1 and "as_of: 2025-12-30 is not a quarter end" in stderr and "Traceback" not in stderr
+    assert openpyxl.load_workbook(out).sheetnames[:3] == [
+        "Cover",
+        "Summary",
+        "Schedule of investments",
+    ]
+    code, _stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "report",
+        "--fund",
+        "Alder Ridge Capital III",
+        "--as-of",
+        "2025-12-30",
+        "--out",
+        str(out),
+    )
+    assert (
+        code == 1
+        and "as_of: 2025-12-30 is not a quarter end" in stderr
+        and "Traceback" not in stderr
+    )
 
 
 def test_template_round_trip_through_the_cli(db_url, tmp_path, capsys):
     template = tmp_path / "t.xlsx"
-    code, _stdout, stderr = run(capsys, "--database-url", db_url, "template", "export", "--company", "Quill Legal Tech",
-                                "--period", "2026-03-31", "--out", str(template))
+    code, _stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "template",
+        "export",
+        "--company",
+        "Quill Legal Tech",
+        "--period",
+        "2026-03-31",
+        "--out",
+        str(template),
+    )
     assert code == 0, stderr
     wb = openpyxl.load_workbook(template)
     ws = wb["Data"]
@@ -104,30 +180,78 @@ def test_template_round_trip_through_the_cli(db_url, tmp_path, capsys):
 
     code, _stdout, stderr = run(capsys, "--database-url", db_url, "template", "import", str(filled))
     assert code == 1 and "--user" in stderr
-    code, stdout, stderr = run(capsys, "--database-url", db_url, "template", "import", str(filled),
-                               "--user", "analyst@example.com")
+    code, stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "template",
+        "import",
+        str(filled),
+        "--user",
+        "analyst@example.com",
+    )
     assert code == 0, stderr
     assert "1 new, 0 updated" in stdout
-    code, stdout, _stderr = run(capsys, "--database-url", db_url, "template", "import", str(filled),
-                                "--user", "analyst@example.com")
+    code, stdout, _stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "template",
+        "import",
+        str(filled),
+        "--user",
+        "analyst@example.com",
+    )
     assert code == 0 and "nothing changed" in stdout
 
     ws[f"{column}{revenue_row}"] = "about 7m"
     broken = tmp_path / "broken.xlsx"
     wb.save(broken)
-    code, stdout, _stderr = run(capsys, "--database-url", db_url, "template", "import", str(broken), "--check")
+    code, stdout, _stderr = run(
+        capsys, "--database-url", db_url, "template", "import", str(broken), "--check"
+    )
     assert code == 1
     assert f"Data!{column}{revenue_row}: revenue: text 'about 7m'" in stdout
 
 
 def test_model_import_stores_a_valuation(db_url, tmp_path, capsys):
     out = tmp_path / "dcf.xlsx"
-    assert run(capsys, "--database-url", db_url, "model", "dcf", "--company", "Helix Compliance", "--as-of",
-               "2025-12-31", "--out", str(out))[0] == 0
-    code, stdout, stderr = run(capsys, "--database-url", db_url, "model", "import", str(out),
-                               "--user", "analyst@example.com")
+    assert (
+        run(
+            capsys,
+            "--database-url",
+            db_url,
+            "model",
+            "dcf",
+            "--company",
+            "Helix Compliance",
+            "--as-of",
+            "2025-12-31",
+            "--out",
+            str(out),
+        )[0]
+        == 0
+    )
+    code, stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "model",
+        "import",
+        str(out),
+        "--user",
+        "analyst@example.com",
+    )
     assert code == 0, stderr
     assert "stored dcf valuation" in stdout and "Helix Compliance on 2025-12-31" in stdout
-    code, _stdout, stderr = run(capsys, "--database-url", db_url, "model", "import", str(out),
-                                "--user", "partner@example.com")
+    code, _stdout, stderr = run(
+        capsys,
+        "--database-url",
+        db_url,
+        "model",
+        "import",
+        str(out),
+        "--user",
+        "partner@example.com",
+    )
     assert code == 1 and "partner" in stderr and "Traceback" not in stderr

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from portfolio_kit.analytics import dcf, dcf_sensitivity
-from portfolio_kit.excel.dcf import OUTPUT_NAMES, build_dcf
+from portfolio_kit.excel.dcf import OUTPUT_NAMES
 from portfolio_kit.excel.readback import read_model
 from tests.excel.cases import DCF_CASES
 from tests.excel.conftest import named_value, named_values
@@ -30,7 +30,9 @@ NA = "#N/A"
 def close(actual: object, expected: float | None, rel: float = 1e-9) -> bool:
     if expected is None or (isinstance(expected, float) and math.isnan(expected)):
         return actual == NA
-    return isinstance(actual, int | float) and math.isclose(actual, expected, rel_tol=rel, abs_tol=1e-9)
+    return isinstance(actual, int | float) and math.isclose(
+        actual, expected, rel_tol=rel, abs_tol=1e-9
+    )
 
 
 def _built(recalculated, name):
@@ -48,7 +50,9 @@ def test_headline_outputs_equal_analytics(recalculated, name):
     assert close(named_value(path, "EquityValue"), expected.equity_value)
     assert close(named_value(path, "ImpliedSharePrice"), expected.value_per_share)
     assert close(named_value(path, "SumOfPresentValues"), expected.sum_of_present_values)
-    assert close(named_value(path, "PresentValueOfTerminalValue"), expected.present_value_of_terminal_value)
+    assert close(
+        named_value(path, "PresentValueOfTerminalValue"), expected.present_value_of_terminal_value
+    )
     assert close(named_value(path, "TerminalValueShare"), expected.terminal_value_share)
     assert close(named_value(path, "ImpliedExitMultiple"), expected.implied_exit_multiple)
     assert close(named_value(path, "ImpliedTerminalGrowth"), expected.implied_terminal_growth)
@@ -73,12 +77,20 @@ def test_both_terminal_values_are_shown(recalculated, name):
 def test_sensitivity_grids_equal_analytics(recalculated, name):
     built, assumptions, case = _built(recalculated, name)
     path = built.recalculated
-    steps = case.options.get("steps", {"wacc_step": 0.01, "growth_step": 0.005, "multiple_step": 1.0})
+    steps = case.options.get(
+        "steps", {"wacc_step": 0.01, "growth_step": 0.005, "multiple_step": 1.0}
+    )
     offsets = [-2, -1, 0, 1, 2]
     waccs = [assumptions.wacc + k * steps["wacc_step"] for k in offsets]
     growths = [assumptions.terminal_growth + k * steps["growth_step"] for k in offsets]
-    assert all(close(a, e) for a, e in zip(named_values(path, "SensitivityEvGrowthRows"), waccs, strict=True))
-    assert all(close(a, e) for a, e in zip(named_values(path, "SensitivityEvGrowthColumns"), growths, strict=True))
+    assert all(
+        close(a, e)
+        for a, e in zip(named_values(path, "SensitivityEvGrowthRows"), waccs, strict=True)
+    )
+    assert all(
+        close(a, e)
+        for a, e in zip(named_values(path, "SensitivityEvGrowthColumns"), growths, strict=True)
+    )
     expected = dcf_sensitivity(assumptions.replace(terminal_method="gordon"), waccs, growths)
     grid = named_values(path, "SensitivityEvGrowth")
     assert all(close(a, e) for a, e in zip(grid, expected.to_numpy().ravel(), strict=True))
@@ -87,7 +99,9 @@ def test_sensitivity_grids_equal_analytics(recalculated, name):
     multiples = [multiple + k * steps["multiple_step"] for k in offsets]
     positive = [m for m in multiples if m > 0]
     expected = dcf_sensitivity(
-        assumptions.replace(terminal_method="exit_multiple", exit_multiple=multiple), waccs, exit_multiples=positive
+        assumptions.replace(terminal_method="exit_multiple", exit_multiple=multiple),
+        waccs,
+        exit_multiples=positive,
     )
     grid = named_values(path, "SensitivityEvMultiple")
     for row, rate in enumerate(waccs):
@@ -99,10 +113,14 @@ def test_sensitivity_grids_equal_analytics(recalculated, name):
                 assert cell == NA
 
     if assumptions.shares_outstanding is not None:
-        per_share = dcf_sensitivity(assumptions.replace(terminal_method="gordon"), waccs, growths, output="value_per_share")
+        per_share = dcf_sensitivity(
+            assumptions.replace(terminal_method="gordon"), waccs, growths, output="value_per_share"
+        )
         grid = named_values(path, "SensitivitySharePriceGrowth")
     else:
-        per_share = dcf_sensitivity(assumptions.replace(terminal_method="gordon"), waccs, growths, output="equity_value")
+        per_share = dcf_sensitivity(
+            assumptions.replace(terminal_method="gordon"), waccs, growths, output="equity_value"
+        )
         grid = named_values(path, "SensitivityEquityGrowth")
     assert all(close(a, e) for a, e in zip(grid, per_share.to_numpy().ravel(), strict=True))
 
@@ -121,7 +139,11 @@ def test_the_capm_wacc_is_a_formula_over_its_inputs(recalculated):
 def test_history_sheet_shows_stored_figures_and_derived_formulas(recalculated):
     built, _assumptions, _case = _built(recalculated, "capm_wacc_with_history_exit_mid_year")
     ws = openpyxl.load_workbook(built.recalculated, data_only=True)["History"]
-    rows = {row[0].value: [cell.value for cell in row[2:5]] for row in ws.iter_rows(min_row=5) if row[0].value}
+    rows = {
+        row[0].value: [cell.value for cell in row[2:5]]
+        for row in ws.iter_rows(min_row=5)
+        if row[0].value
+    }
     assert rows["Revenue"] == [800, 900, 1000]
     # By hand: growth 900/800 - 1 = 12.5%, 1000/900 - 1 = 11.11%; EBITDA 90 + 30 = 120 ...
     assert rows["Revenue growth"][1:] == pytest.approx([0.125, 1000 / 900 - 1], rel=1e-12)
@@ -147,7 +169,9 @@ def test_every_computed_cell_is_a_formula(recalculated, name):
                 value = cell.value
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     # The only typed numbers are the year indices 0..N of the DCF sheet.
-                    assert sheet == "DCF" and ws.cell(row=cell.row, column=1).value == "Year index t", cell.coordinate
+                    assert (
+                        sheet == "DCF" and ws.cell(row=cell.row, column=1).value == "Year index t"
+                    ), cell.coordinate
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -159,7 +183,7 @@ def test_workbook_furniture(recalculated, name):
     for name_ in OUTPUT_NAMES:
         assert name_ in wb.defined_names, name_
     inputs = wb["Inputs"]
-    (sheet, coordinate), = wb.defined_names["TaxRate"].destinations
+    ((sheet, coordinate),) = wb.defined_names["TaxRate"].destinations
     cell = inputs[coordinate.replace("$", "")]
     assert sheet == "Inputs" and cell.value == assumptions.tax_rate
     assert cell.fill.fgColor.rgb.endswith("FFF2CC") and cell.protection.locked is False

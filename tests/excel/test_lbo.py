@@ -25,7 +25,9 @@ CASES = [case.name for case in LBO_CASES]
 
 
 def close(actual: object, expected: float, rel: float = 1e-9) -> bool:
-    return isinstance(actual, int | float) and math.isclose(actual, expected, rel_tol=rel, abs_tol=1e-9)
+    return isinstance(actual, int | float) and math.isclose(
+        actual, expected, rel_tol=rel, abs_tol=1e-9
+    )
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -67,7 +69,10 @@ def test_every_year_of_the_debt_schedule_equals_analytics(recalculated, name):
             ("Closing", tranche.closing_balance),
         ):
             values = named_values(path, f"Tranche{index}{suffix}ByYear")
-            assert all(close(a, e) for a, e in zip(values, line, strict=True)), (tranche.name, suffix)
+            assert all(close(a, e) for a, e in zip(values, line, strict=True)), (
+                tranche.name,
+                suffix,
+            )
 
 
 def test_the_wiped_out_case_shows_a_total_loss_and_the_shortfall(recalculated):
@@ -76,7 +81,11 @@ def test_the_wiped_out_case_shows_a_total_loss_and_the_shortfall(recalculated):
     assert expected.moic == 0.0 and expected.cash_shortfall
     assert named_value(built.recalculated, "EquityIRR") == -1
     ws = computed_sheet(built.recalculated)
-    flagged = [row[2].value for row in ws.iter_rows() if row[0].value == "Cash below the minimum in some year?"]
+    flagged = [
+        row[2].value
+        for row in ws.iter_rows()
+        if row[0].value == "Cash below the minimum in some year?"
+    ]
     assert flagged == ["yes: no revolver is modelled"]
 
 

@@ -25,13 +25,27 @@ from tests.support.portfolio import seed_small_portfolio
 from tests.support.snapshot import table_snapshot
 
 BASE = DcfAssumptions(
-    base_revenue=500.0, revenue_growth=[0.06, 0.05, 0.04], ebitda_margin=0.2, depreciation_pct_revenue=0.03,
-    capex_pct_revenue=0.035, nwc_pct_revenue=0.08, tax_rate=0.25, wacc=0.095, terminal_growth=0.02,
-    exit_multiple=8.0, net_debt=120.0, shares_outstanding=10.0,
+    base_revenue=500.0,
+    revenue_growth=[0.06, 0.05, 0.04],
+    ebitda_margin=0.2,
+    depreciation_pct_revenue=0.03,
+    capex_pct_revenue=0.035,
+    nwc_pct_revenue=0.08,
+    tax_rate=0.25,
+    wacc=0.095,
+    terminal_growth=0.02,
+    exit_multiple=8.0,
+    net_debt=120.0,
+    shares_outstanding=10.0,
 )
 LBO = LboAssumptions(
-    entry_ebitda=60.0, entry_multiple=9.0, exit_multiple=9.0, ebitda_growth=[0.05, 0.05, 0.05, 0.05],
-    tranches=[DebtTranche("Senior", 240.0, 0.075, 0.05, True)], transaction_fees=8.0, minimum_cash=5.0,
+    entry_ebitda=60.0,
+    entry_multiple=9.0,
+    exit_multiple=9.0,
+    ebitda_growth=[0.05, 0.05, 0.05, 0.05],
+    tranches=[DebtTranche("Senior", 240.0, 0.075, 0.05, True)],
+    transaction_fees=8.0,
+    minimum_cash=5.0,
 )
 
 
@@ -41,7 +55,7 @@ def portfolio(sqlite_db):
 
 
 def _cell(wb, name):
-    (sheet, coordinate), = wb.defined_names[name].destinations
+    ((sheet, coordinate),) = wb.defined_names[name].destinations
     return wb[sheet][coordinate.replace("$", "").split(":")[0]]
 
 
@@ -62,11 +76,26 @@ def _edited(workbook, edits) -> bytes:
 
 
 def test_an_edited_dcf_becomes_a_valuation_of_the_edited_assumptions(sqlite_db, portfolio):
-    workbook = build_dcf(BASE, company="Acme Software", company_id=portfolio.company_id, as_of=date(2025, 12, 31))
-    data = _edited(workbook, {"TaxRate": 0.21, "RevenueGrowth": [0.08, 0.07, 0.05], "TerminalMethod": "exit_multiple",
-                              "ExitMultiple": 9.5, "MidYear": True})
-    edited = BASE.replace(tax_rate=0.21, revenue_growth=[0.08, 0.07, 0.05], terminal_method="exit_multiple",
-                          exit_multiple=9.5, mid_year=True)
+    workbook = build_dcf(
+        BASE, company="Acme Software", company_id=portfolio.company_id, as_of=date(2025, 12, 31)
+    )
+    data = _edited(
+        workbook,
+        {
+            "TaxRate": 0.21,
+            "RevenueGrowth": [0.08, 0.07, 0.05],
+            "TerminalMethod": "exit_multiple",
+            "ExitMultiple": 9.5,
+            "MidYear": True,
+        },
+    )
+    edited = BASE.replace(
+        tax_rate=0.21,
+        revenue_growth=[0.08, 0.07, 0.05],
+        terminal_method="exit_multiple",
+        exit_multiple=9.5,
+        mid_year=True,
+    )
     expected = dcf(edited)
     with sqlite_db.session(portfolio.analyst) as session:
         valuation = import_model(session, data, file_name="acme_dcf.xlsx")
@@ -75,24 +104,40 @@ def test_an_edited_dcf_becomes_a_valuation_of_the_edited_assumptions(sqlite_db, 
         stored = session.get(Valuation, valuation_id)
         assert stored.method.value == "dcf" and stored.company_id == portfolio.company_id
         assert stored.valuation_date == date(2025, 12, 31)
-        assert stored.enterprise_value == Decimal(repr(expected.enterprise_value)).quantize(Decimal("0.01"))
+        assert stored.enterprise_value == Decimal(repr(expected.enterprise_value)).quantize(
+            Decimal("0.01")
+        )
         assert stored.equity_value == Decimal(repr(expected.equity_value)).quantize(Decimal("0.01"))
         assert stored.is_mark is False
         assert stored.assumptions["assumptions"]["tax_rate"] == 0.21
         assert stored.assumptions["assumptions"]["revenue_growth"] == [0.08, 0.07, 0.05]
-        assert stored.assumptions["outputs"]["value_per_share"] == pytest.approx(expected.value_per_share, rel=1e-12)
+        assert stored.assumptions["outputs"]["value_per_share"] == pytest.approx(
+            expected.value_per_share, rel=1e-12
+        )
         assert stored.assumptions["sha256"] == hashlib.sha256(data).hexdigest()
         document = session.get(Document, stored.document_id)
-        assert document.kind.value == "model" and document.content_hash == hashlib.sha256(data).hexdigest()
+        assert (
+            document.kind.value == "model"
+            and document.content_hash == hashlib.sha256(data).hexdigest()
+        )
         audit = session.scalars(select(AuditLog).where(AuditLog.entity_type == "Valuation")).all()
         assert [row.actor for row in audit] == ["ann.analyst@example.com"]
 
 
 def test_an_edited_lbo_becomes_a_valuation(sqlite_db, portfolio):
-    workbook = build_lbo(LBO, existing_net_debt=100.0, company="Acme Software", company_id=portfolio.company_id,
-                         as_of=date(2025, 6, 30))
-    data = _edited(workbook, {"Tranche1Amount": 300.0, "ExitMultiple": 10.0, "Tranche1Sweep": False})
-    edited = LBO.replace(exit_multiple=10.0, tranches=[DebtTranche("Senior", 300.0, 0.075, 0.05, False)])
+    workbook = build_lbo(
+        LBO,
+        existing_net_debt=100.0,
+        company="Acme Software",
+        company_id=portfolio.company_id,
+        as_of=date(2025, 6, 30),
+    )
+    data = _edited(
+        workbook, {"Tranche1Amount": 300.0, "ExitMultiple": 10.0, "Tranche1Sweep": False}
+    )
+    edited = LBO.replace(
+        exit_multiple=10.0, tranches=[DebtTranche("Senior", 300.0, 0.075, 0.05, False)]
+    )
     expected = lbo_returns(edited)
     with sqlite_db.session(portfolio.analyst) as session:
         valuation = import_model(session, data, is_mark=True)
@@ -111,15 +156,23 @@ def test_an_edited_lbo_becomes_a_valuation(sqlite_db, portfolio):
         ({"TaxRate": "twenty"}, "(TaxRate): 'twenty' is not a number"),
         ({"TaxRate": 1.5}, "(TaxRate): tax_rate: must be between 0.0 and 1.0, got 1.5"),
         ({"WACC": "=0.1"}, "(WACC): holds the formula =0.1"),
-        ({"TerminalMethod": "dividend"}, "(TerminalMethod): 'dividend' is not one of gordon, exit_multiple"),
+        (
+            {"TerminalMethod": "dividend"},
+            "(TerminalMethod): 'dividend' is not one of gordon, exit_multiple",
+        ),
         ({"MidYear": "maybe"}, "(MidYear): 'maybe' is not TRUE or FALSE"),
         ({"BaseRevenue": None}, "(BaseRevenue): is empty"),
         ({"RevenueGrowth": [0.05, "#REF!", 0.04]}, "(RevenueGrowth): holds the error value #REF!"),
-        ({"RevenueGrowth": [0.05, -1.5, 0.04]}, "(RevenueGrowth): revenue_growth[1]: must be greater than -1"),
+        (
+            {"RevenueGrowth": [0.05, -1.5, 0.04]},
+            "(RevenueGrowth): revenue_growth[1]: must be greater than -1",
+        ),
     ],
 )
 def test_broken_inputs_are_refused_naming_sheet_and_cell(sqlite_db, portfolio, edits, fragment):
-    workbook = build_dcf(BASE, company="Acme Software", company_id=portfolio.company_id, as_of=date(2025, 12, 31))
+    workbook = build_dcf(
+        BASE, company="Acme Software", company_id=portfolio.company_id, as_of=date(2025, 12, 31)
+    )
     data = _edited(workbook, edits)
     wb = openpyxl.load_workbook(io.BytesIO(data))
     name = next(iter(edits))

@@ -32,7 +32,9 @@ IDS = [f"{fund}-{as_of}" for fund, as_of in REPORTS]
 def close(actual: object, expected: float, rel: float = 1e-9) -> bool:
     if isinstance(expected, float) and math.isnan(expected):
         return actual == "#N/A"
-    return isinstance(actual, int | float) and math.isclose(actual, expected, rel_tol=rel, abs_tol=1e-6)
+    return isinstance(actual, int | float) and math.isclose(
+        actual, expected, rel_tol=rel, abs_tol=1e-6
+    )
 
 
 def _inputs(demo_db, fund: str, as_of: date):
@@ -54,7 +56,10 @@ def test_fund_summary_equals_analytics(report, demo_db):
     path, fund, as_of = report
     _fund_id, flows, nav = _inputs(demo_db, fund, as_of)
     amounts = flows["amount"].to_numpy()
-    contributions, distributions = float(-amounts[amounts < 0].sum()), float(amounts[amounts > 0].sum())
+    contributions, distributions = (
+        float(-amounts[amounts < 0].sum()),
+        float(amounts[amounts > 0].sum()),
+    )
     assert close(named_value(path, "PaidIn"), contributions)
     assert close(named_value(path, "Distributions"), distributions)
     assert close(named_value(path, "NAV"), nav)
@@ -73,7 +78,9 @@ def test_schedule_of_investments_equals_investment_summary(report, demo_db):
     marks = frames.valuations(demo_db, fund_ids=fund_id, as_of=as_of, marks_only=True)
     summary = analytics.investment_summary(investments, deal_flows, marks, as_of)
     ws = computed(path)["Schedule of investments"]
-    rows = {row[0].value: row for row in ws.iter_rows(min_row=5) if row[0].value not in (None, "Total")}
+    rows = {
+        row[0].value: row for row in ws.iter_rows(min_row=5) if row[0].value not in (None, "Total")
+    }
     assert len(rows) == len(summary) > 0
     for _, expected in summary.iterrows():
         row = rows[expected["company_name"]]
@@ -104,12 +111,19 @@ def test_public_market_equivalents_equal_analytics(report, demo_db):
     amounts = np.r_[flows["amount"].to_numpy(), 0.0]
     index = analytics.align_index(levels, dates)
     assert close(named_value(path, "KsPme"), analytics.x_ks_pme(dates, amounts, index, nav))
-    assert close(named_value(path, "DirectAlpha"), analytics.x_direct_alpha(dates, amounts, index, nav), rel=1e-6)
-    assert close(named_value(path, "LnPme"), analytics.x_ln_pme(dates, amounts, index, nav), rel=1e-6)
+    assert close(
+        named_value(path, "DirectAlpha"),
+        analytics.x_direct_alpha(dates, amounts, index, nav),
+        rel=1e-6,
+    )
+    assert close(
+        named_value(path, "LnPme"), analytics.x_ln_pme(dates, amounts, index, nav), rel=1e-6
+    )
     try:
         pme_plus = analytics.x_pme_plus(dates, amounts, index, nav)
     except ValueError:
-        # Before the first distribution PME+ has nothing to scale: analytics refuses, the workbook shows #N/A.
+        # Before the first distribution PME+ has nothing to scale: analytics refuses,
+        # the workbook shows #N/A.
         assert (amounts <= 0).all()
         pme_plus = math.nan
     assert close(named_value(path, "PmePlus"), pme_plus, rel=1e-6)
@@ -145,9 +159,15 @@ def test_totals_and_multiples_are_formulas_over_the_rows(recalculated):
     assert total[12].value == f"=IF(I{total[0].row}>0,L{total[0].row}/I{total[0].row},NA())"
     assert all(str(cell.value).startswith("=") for cell in total[8:14])
     summary = wb["Summary"]
-    labels = {summary.cell(row=r, column=1).value: summary.cell(row=r, column=3).value for r in range(4, 16)}
+    labels = {
+        summary.cell(row=r, column=1).value: summary.cell(row=r, column=3).value
+        for r in range(4, 16)
+    }
     stored = [label for label, value in labels.items() if not str(value).startswith("=")]
-    assert stored == ["Commitments", next(label for label in labels if label.startswith("Net asset value"))]
+    assert stored == [
+        "Commitments",
+        next(label for label in labels if label.startswith("Net asset value")),
+    ]
     assert wb.sheetnames[:4] == ["Cover", "Summary", "Schedule of investments", "Performance"]
 
 

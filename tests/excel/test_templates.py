@@ -57,7 +57,9 @@ def _locate(ws, code: str, period: date) -> str:
         row for row in range(1, 20) if any(isinstance(c.value, datetime) for c in ws[row])
     )
     column = next(
-        c.column_letter for c in ws[header_row] if isinstance(c.value, datetime) and c.value.date() == period
+        c.column_letter
+        for c in ws[header_row]
+        if isinstance(c.value, datetime) and c.value.date() == period
     )
     row = next(c.row for c in ws["A"] if c.value == code)
     return f"{column}{row}"
@@ -114,8 +116,13 @@ def test_export_prefills_figures_on_file(sqlite_db, portfolio):
     with sqlite_db.session() as session:
         session.add(
             FinancialMetric(
-                company_id=portfolio.company_id, period_end=Q3, period_type="quarter", scenario="actual",
-                line_item="revenue", value=Decimal("9876543.21"), currency="USD",
+                company_id=portfolio.company_id,
+                period_end=Q3,
+                period_type="quarter",
+                scenario="actual",
+                line_item="revenue",
+                value=Decimal("9876543.21"),
+                currency="USD",
             )
         )
     ws = openpyxl.load_workbook(io.BytesIO(_export(sqlite_db, portfolio)))["Data"]
@@ -126,11 +133,16 @@ def test_export_prefills_figures_on_file(sqlite_db, portfolio):
 
 
 def test_export_refuses_a_date_that_is_not_a_period_end(sqlite_db, portfolio):
-    with sqlite_db.session() as session, pytest.raises(ValidationError, match="period_ends: 2025-12-15"):
+    with (
+        sqlite_db.session() as session,
+        pytest.raises(ValidationError, match="period_ends: 2025-12-15"),
+    ):
         export_kpi_template(session, "Acme Software", [date(2025, 12, 15)])
 
 
-def test_import_writes_every_figure_as_excel_sourced_and_logs_one_import(any_db: Database, tmp_path: Path):
+def test_import_writes_every_figure_as_excel_sourced_and_logs_one_import(
+    any_db: Database, tmp_path: Path
+):
     portfolio = seed_small_portfolio(any_db)
     filled = _fill(_export(any_db, portfolio), FIGURES)
     path = tmp_path / "acme_q4.xlsx"
@@ -143,7 +155,9 @@ def test_import_writes_every_figure_as_excel_sourced_and_logs_one_import(any_db:
     with any_db.session() as session:
         metrics = {
             (m.line_item, m.period_end): m
-            for m in session.scalars(select(FinancialMetric).where(FinancialMetric.company_id == portfolio.company_id))
+            for m in session.scalars(
+                select(FinancialMetric).where(FinancialMetric.company_id == portfolio.company_id)
+            )
         }
         kpis = {(k.kpi, k.period_end): k for k in session.scalars(select(CompanyKPI))}
         for (code, period), typed in FIGURES.items():
@@ -161,7 +175,9 @@ def test_import_writes_every_figure_as_excel_sourced_and_logs_one_import(any_db:
         assert document.company_id == portfolio.company_id
         assert {row.document_id for row in [*metrics.values(), *kpis.values()]} == {document.id}
 
-        imports = session.scalars(select(AuditLog).where(AuditLog.action == AuditAction.IMPORT)).all()
+        imports = session.scalars(
+            select(AuditLog).where(AuditLog.action == AuditAction.IMPORT)
+        ).all()
         assert len(imports) == 1
         assert imports[0].actor == ANALYST_EMAIL
         assert imports[0].user_id == portfolio.analyst_id
@@ -186,23 +202,35 @@ def test_a_changed_figure_updates_the_stored_one_with_an_audit_row(sqlite_db, po
     with sqlite_db.session() as session:
         session.add(
             FinancialMetric(
-                company_id=portfolio.company_id, period_end=Q4, period_type="quarter", scenario="actual",
-                line_item="revenue", value=Decimal("13000000"), currency="USD", source="manual",
+                company_id=portfolio.company_id,
+                period_end=Q4,
+                period_type="quarter",
+                scenario="actual",
+                line_item="revenue",
+                value=Decimal("13000000"),
+                currency="USD",
+                source="manual",
             )
         )
-    filled = _fill(_export(sqlite_db, portfolio), {("revenue", Q4): 13_100_000, ("revenue", Q3): 12_500_000})
+    filled = _fill(
+        _export(sqlite_db, portfolio), {("revenue", Q4): 13_100_000, ("revenue", Q3): 12_500_000}
+    )
     with sqlite_db.session(portfolio.analyst) as session:
         result = import_kpi_template(session, filled)
     assert (result.inserted, result.updated) == (1, 1)
     with sqlite_db.session() as session:
         metric = session.scalar(
-            select(FinancialMetric).where(FinancialMetric.line_item == "revenue", FinancialMetric.period_end == Q4)
+            select(FinancialMetric).where(
+                FinancialMetric.line_item == "revenue", FinancialMetric.period_end == Q4
+            )
         )
         assert metric.value == Decimal("13100000")
         assert metric.source is MetricSource.EXCEL
         assert metric.version == 2
         update = session.scalar(
-            select(AuditLog).where(AuditLog.action == AuditAction.UPDATE, AuditLog.entity_type == "FinancialMetric")
+            select(AuditLog).where(
+                AuditLog.action == AuditAction.UPDATE, AuditLog.entity_type == "FinancialMetric"
+            )
         )
         assert update.actor == ANALYST_EMAIL
         assert update.changes["value"] == ["13000000.000000", "13100000.000000"]
@@ -212,8 +240,13 @@ def test_an_empty_cell_never_erases_a_stored_figure(sqlite_db, portfolio):
     with sqlite_db.session() as session:
         session.add(
             FinancialMetric(
-                company_id=portfolio.company_id, period_end=Q3, period_type="quarter", scenario="actual",
-                line_item="net_income", value=Decimal("555"), currency="USD",
+                company_id=portfolio.company_id,
+                period_end=Q3,
+                period_type="quarter",
+                scenario="actual",
+                line_item="net_income",
+                value=Decimal("555"),
+                currency="USD",
             )
         )
     template = _export(sqlite_db, portfolio, prefill=False)
@@ -221,7 +254,9 @@ def test_an_empty_cell_never_erases_a_stored_figure(sqlite_db, portfolio):
     with sqlite_db.session(portfolio.analyst) as session:
         import_kpi_template(session, filled)
     with sqlite_db.session() as session:
-        kept = session.scalar(select(FinancialMetric.value).where(FinancialMetric.line_item == "net_income"))
+        kept = session.scalar(
+            select(FinancialMetric.value).where(FinancialMetric.line_item == "net_income")
+        )
     assert kept == Decimal("555")
 
 
@@ -238,8 +273,12 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(sqlite_db, por
             ("churn", "logo_churn", Q4),
         ]
     }
-    q3_header = next(c.coordinate for c in clean[5] if isinstance(c.value, datetime) and c.value.date() == Q3)
-    q4_header = next(c.coordinate for c in clean[5] if isinstance(c.value, datetime) and c.value.date() == Q4)
+    q3_header = next(
+        c.coordinate for c in clean[5] if isinstance(c.value, datetime) and c.value.date() == Q3
+    )
+    q4_header = next(
+        c.coordinate for c in clean[5] if isinstance(c.value, datetime) and c.value.date() == Q4
+    )
 
     def vandalise(wb):
         ws = wb["Data"]
@@ -253,7 +292,10 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(sqlite_db, por
 
     filled = _fill(template, {("revenue", Q4): 5_000_000}, edit=vandalise)
     before = table_snapshot(sqlite_db)
-    with sqlite_db.session(portfolio.analyst) as session, pytest.raises(TemplateImportError) as caught:
+    with (
+        sqlite_db.session(portfolio.analyst) as session,
+        pytest.raises(TemplateImportError) as caught,
+    ):
         import_kpi_template(session, filled, file_name="vandalised.xlsx")
     assert table_snapshot(sqlite_db) == before
 
@@ -268,15 +310,24 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(sqlite_db, por
     assert headcount.kind == "implausible" and "cannot be negative" in headcount.message
     churn = problems[("Data", at["churn"])]
     assert churn.kind == "implausible" and "fraction" in churn.message
-    assert all(p.kind == "error" for key, p in problems.items() if key[1] not in (at["headcount"], at["churn"]))
+    assert all(
+        p.kind == "error"
+        for key, p in problems.items()
+        if key[1] not in (at["headcount"], at["churn"])
+    )
     assert "vandalised.xlsx" in str(caught.value) and "nothing was imported" in str(caught.value)
 
 
 def test_moved_rows_are_refused(sqlite_db, portfolio):
     filled = _fill(
-        _export(sqlite_db, portfolio), {("revenue", Q4): 5_000_000}, edit=lambda wb: wb["Data"].insert_rows(10)
+        _export(sqlite_db, portfolio),
+        {("revenue", Q4): 5_000_000},
+        edit=lambda wb: wb["Data"].insert_rows(10),
     )
-    with sqlite_db.session(portfolio.analyst) as session, pytest.raises(TemplateImportError) as caught:
+    with (
+        sqlite_db.session(portfolio.analyst) as session,
+        pytest.raises(TemplateImportError) as caught,
+    ):
         import_kpi_template(session, filled)
     moved = [p for p in caught.value.problems if "rows were moved" in p.message]
     assert len(moved) == 1 and moved[0].sheet == "Data" and moved[0].cell == "A10"
@@ -297,7 +348,10 @@ def test_a_duplicated_row_is_refused(sqlite_db, portfolio):
 
 def test_implausible_values_are_stored_only_when_accepted(sqlite_db, portfolio):
     filled = _fill(_export(sqlite_db, portfolio), {("revenue", Q4): -5_000_000})
-    with sqlite_db.session(portfolio.analyst) as session, pytest.raises(TemplateImportError, match="positive"):
+    with (
+        sqlite_db.session(portfolio.analyst) as session,
+        pytest.raises(TemplateImportError, match="positive"),
+    ):
         import_kpi_template(session, filled)
     with sqlite_db.session(portfolio.analyst) as session:
         result = import_kpi_template(session, filled, accept_implausible=True)
@@ -327,7 +381,9 @@ def test_a_partner_cannot_import(sqlite_db, portfolio):
 
 
 @pytest.mark.libreoffice
-def test_formulas_saved_by_a_spreadsheet_program_import_by_their_values(sqlite_db, portfolio, recalc, tmp_path):
+def test_formulas_saved_by_a_spreadsheet_program_import_by_their_values(
+    sqlite_db, portfolio, recalc, tmp_path
+):
     """A company that types =A+B into a cell and saves: the saved result is imported,
     and a formula that saved an error value is refused naming the cell."""
 

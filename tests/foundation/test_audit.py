@@ -12,6 +12,7 @@ read back from the database before a delete prints the same.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -323,12 +324,6 @@ def test_insert_update_delete_each_write_one_audit_row(any_db: Database, case: A
         session.flush()
         record_id = record.id
     rows = _rows_for(any_db, case.model.__name__, str(record_id))
-    if len(rows) != 1:
-        with any_db.engine.connect() as c:
-            from sqlalchemy import text
-            print("DEBUG ALL", c.execute(text("select id, action, entity_type, entity_id, actor from audit_log")).all())
-            print("DEBUG REC", c.execute(text(f"select * from {case.model.__tablename__}")).all())
-        print("DEBUG pool", any_db.engine.pool.status())
     assert len(rows) == 1
     _check_attribution(rows[0], "insert", case, record_id, actor)
     expected_fields = {field: [None, shown] for field, (_value, shown) in spec.items()}
@@ -446,3 +441,21 @@ def test_import_metrics_writes_one_import_row_with_the_count(any_db: Database) -
         "import", "FinancialMetric", ANALYST_EMAIL, "Q1-Q2 2023 pack",
     )
     assert row.changes == {"rows": 6, "file": "pack.xlsx"}
+
+
+def test_every_database_object_installs_its_listeners(sqlite_db: Database) -> None:
+    """Regression: installation was once skipped when a new session factory
+    reused the address of a garbage-collected one, leaving a Database with no
+    validation, permission check or audit trail. Twenty short-lived Database
+    objects on one engine must each write their audit row."""
+    for attempt in range(20):
+        database = Database(sqlite_db.engine)
+        with database.session() as session:
+            session.add(MarketIndex(name=f"Index {attempt}", currency="USD"))
+        del database
+        gc.collect()
+    with sqlite_db.session() as session:
+        audited = session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.entity_type == "MarketIndex")
+        )
+    assert audited == 20

@@ -32,7 +32,9 @@ class Seeded:
         pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
     ],
 )
-def hand_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+def hand_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Seeded]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("frames") / "hand.db"
         url = f"sqlite:///{path}"

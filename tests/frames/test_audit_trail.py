@@ -11,8 +11,14 @@ from portfolio_kit.errors import ValidationError
 from tests.frames.dtypes import dtype_names
 
 AUDIT_COLUMNS = {
-    "audit_id": "int64", "at": "datetime64[ns, UTC]", "user_id": "Int64", "actor": "str",
-    "action": "category", "entity_type": "category", "entity_id": "str", "summary": "str",
+    "audit_id": "int64",
+    "at": "datetime64[ns, UTC]",
+    "user_id": "Int64",
+    "actor": "str",
+    "action": "category",
+    "entity_type": "category",
+    "entity_id": "str",
+    "summary": "str",
     "changes": "object",
 }
 
@@ -27,7 +33,9 @@ def test_inserts_and_the_soft_delete_are_in_the_trail(hand_db):
     assert len(funds) == 2
     assert set(funds["action"]) == {"insert"}
     assert {row["name"][1] for row in funds["changes"]} == {"Test Fund I", "Test Fund II"}
-    company = frames.audit_log(hand_db.db, entity_type="PortfolioCompany", entity_id=hand_db.ids.deleted)
+    company = frames.audit_log(
+        hand_db.db, entity_type="PortfolioCompany", entity_id=hand_db.ids.deleted
+    )
     assert company["action"].tolist() == ["update", "insert"]
     old, new = company["changes"].iloc[0]["deleted_at"]
     assert old is None and new is not None
@@ -42,7 +50,10 @@ def test_time_bounds_limit_and_order(hand_db):
     assert len(frames.audit_log(hand_db.db, since=first)) == len(everything)
     assert frames.audit_log(hand_db.db, until=first - timedelta(microseconds=1)).empty
     assert frames.audit_log(hand_db.db, until=(first - timedelta(days=1)).date()).empty
-    assert len(frames.audit_log(hand_db.db, until=first.date())) == (everything["at"].dt.date == first.date()).sum()
+    assert (
+        len(frames.audit_log(hand_db.db, until=first.date()))
+        == (everything["at"].dt.date == first.date()).sum()
+    )
     assert frames.audit_log(hand_db.db, since=datetime.now(UTC) + timedelta(hours=1)).empty
     newest = frames.audit_log(hand_db.db, limit=3)
     assert newest["audit_id"].tolist() == everything["audit_id"].head(3).tolist()

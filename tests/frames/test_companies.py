@@ -9,25 +9,53 @@ from portfolio_kit import frames
 from tests.frames.dtypes import dtype_names
 
 COMPANY_COLUMNS = {
-    "company_id": "int64", "name": "str", "sector": "category", "geography": "category",
-    "currency": "str", "status": "category", "fiscal_year_end_month": "int64", "description": "str",
+    "company_id": "int64",
+    "name": "str",
+    "sector": "category",
+    "geography": "category",
+    "currency": "str",
+    "status": "category",
+    "fiscal_year_end_month": "int64",
+    "description": "str",
     "deleted_at": "datetime64[ns, UTC]",
 }
 VALUATION_COLUMNS = {
-    "valuation_id": "int64", "company_id": "int64", "valuation_date": "datetime64[ns]",
-    "method": "category", "enterprise_value": "float64", "equity_value": "float64",
-    "implied_multiple": "float64", "is_mark": "bool", "currency": "str",
+    "valuation_id": "int64",
+    "company_id": "int64",
+    "valuation_date": "datetime64[ns]",
+    "method": "category",
+    "enterprise_value": "float64",
+    "equity_value": "float64",
+    "implied_multiple": "float64",
+    "is_mark": "bool",
+    "currency": "str",
 }
 DILIGENCE_COLUMNS = {
-    "item_id": "int64", "company_id": "int64", "company_name": "str", "category": "category",
-    "status": "category", "risk_level": "category", "title": "str", "owner": "str",
-    "due_date": "datetime64[ns]", "notes": "str",
+    "item_id": "int64",
+    "company_id": "int64",
+    "company_name": "str",
+    "category": "category",
+    "status": "category",
+    "risk_level": "category",
+    "title": "str",
+    "owner": "str",
+    "due_date": "datetime64[ns]",
+    "notes": "str",
 }
 INITIATIVE_COLUMNS = {
-    "initiative_id": "int64", "company_id": "int64", "company_name": "str", "lever": "category",
-    "status": "category", "title": "str", "target_impact": "float64", "currency": "str",
-    "progress": "float64", "owner": "str", "start_date": "datetime64[ns]",
-    "target_date": "datetime64[ns]", "notes": "str",
+    "initiative_id": "int64",
+    "company_id": "int64",
+    "company_name": "str",
+    "lever": "category",
+    "status": "category",
+    "title": "str",
+    "target_impact": "float64",
+    "currency": "str",
+    "progress": "float64",
+    "owner": "str",
+    "start_date": "datetime64[ns]",
+    "target_date": "datetime64[ns]",
+    "notes": "str",
 }
 
 
@@ -43,13 +71,20 @@ def test_columns_and_dtypes_hold_for_full_and_empty_frames(hand_db, fund_ids):
 def test_companies_belong_to_funds_through_investments(hand_db):
     ids = hand_db.ids
     everyone = frames.companies(hand_db.db)
-    assert list(everyone["name"]) == ["Acme Software", "Borealis Logistics", "Cobalt Robotics", "Pipeline Partners"]
+    assert list(everyone["name"]) == [
+        "Acme Software",
+        "Borealis Logistics",
+        "Cobalt Robotics",
+        "Pipeline Partners",
+    ]
     fund_ii = frames.companies(hand_db.db, fund_ids=ids.fund_ii)
     assert set(fund_ii["company_id"]) == {ids.borealis, ids.cobalt}
     fund_i = frames.companies(hand_db.db, fund_ids=[ids.fund_i])
     assert set(fund_i["company_id"]) == {ids.acme, ids.borealis}
     assert frames.companies(hand_db.db, fund_ids=[]).empty
-    assert set(frames.companies(hand_db.db, company_ids=[ids.acme, ids.deleted])["company_id"]) == {ids.acme}
+    assert set(frames.companies(hand_db.db, company_ids=[ids.acme, ids.deleted])["company_id"]) == {
+        ids.acme
+    }
 
 
 def test_deleted_companies_appear_only_when_asked_for(hand_db):
@@ -86,7 +121,9 @@ def test_diligence_and_initiatives_leave_out_deleted_companies(hand_db):
     assert set(items["company_name"]) == {"Acme Software", "Pipeline Partners"}
     assert items["risk_level"].cat.ordered
     assert (items.loc[items["company_id"] == ids.acme, "risk_level"] > "medium").all()
-    assert frames.diligence_items(hand_db.db, fund_ids=[ids.fund_i])["company_id"].tolist() == [ids.acme]
+    assert frames.diligence_items(hand_db.db, fund_ids=[ids.fund_i])["company_id"].tolist() == [
+        ids.acme
+    ]
     plans = frames.initiatives(hand_db.db)
     assert plans["title"].tolist() == ["Procurement"]
     assert plans["progress"].tolist() == [pytest.approx(0.4)]

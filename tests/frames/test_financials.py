@@ -10,14 +10,25 @@ from portfolio_kit.errors import ValidationError
 from tests.frames.dtypes import dtype_names
 
 METRIC_COLUMNS = {
-    "company_id": "int64", "period_end": "datetime64[ns]", "period_type": "category",
-    "scenario": "category", "line_item": "category", "value": "float64", "currency": "str",
+    "company_id": "int64",
+    "period_end": "datetime64[ns]",
+    "period_type": "category",
+    "scenario": "category",
+    "line_item": "category",
+    "value": "float64",
+    "currency": "str",
     "source": "category",
 }
 KPI_COLUMNS = {
-    "company_id": "int64", "period_end": "datetime64[ns]", "period_type": "category",
-    "scenario": "category", "kpi": "category", "value": "float64", "unit": "category",
-    "currency": "str", "source": "category",
+    "company_id": "int64",
+    "period_end": "datetime64[ns]",
+    "period_type": "category",
+    "scenario": "category",
+    "kpi": "category",
+    "value": "float64",
+    "unit": "category",
+    "currency": "str",
+    "source": "category",
 }
 
 
@@ -34,10 +45,14 @@ def test_metrics_hold_the_stored_values_without_deleted_companies(hand_db):
     assert len(table) == 7
     acme = table[(table["company_id"] == ids.acme) & (table["scenario"] == "actual")]
     by_key = acme.set_index(["period_end", "line_item"])["value"]
-    # 100 is stored by SQLite's NUMERIC affinity as an integer, 1000000.5 as a real: both come back float.
+    # SQLite's NUMERIC affinity stores 100 as an integer, 1000000.5 as a real: both load as float.
     assert by_key[(pd.Timestamp("2021-12-31"), "net_income")] == 100.0
     assert by_key[(pd.Timestamp("2021-12-31"), "revenue")] == 1_000_000.5
-    assert list(table["line_item"].cat.categories[:3]) == ["revenue", "cost_of_revenue", "gross_profit"]
+    assert list(table["line_item"].cat.categories[:3]) == [
+        "revenue",
+        "cost_of_revenue",
+        "gross_profit",
+    ]
 
 
 def test_metric_filters_combine(hand_db):

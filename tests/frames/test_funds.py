@@ -11,15 +11,27 @@ from tests.frames.dtypes import dtype_names
 from tests.frames.hand_portfolio import FUND_I_SIGNED
 
 FUND_COLUMNS = {
-    "fund_id": "int64", "name": "str", "vintage_year": "int64", "currency": "str",
-    "strategy": "category", "status": "category", "target_size": "float64",
-    "total_commitments": "float64", "first_close_date": "datetime64[ns]",
-    "final_close_date": "datetime64[ns]", "management_fee_rate": "float64",
-    "carried_interest_rate": "float64", "hurdle_rate": "float64",
+    "fund_id": "int64",
+    "name": "str",
+    "vintage_year": "int64",
+    "currency": "str",
+    "strategy": "category",
+    "status": "category",
+    "target_size": "float64",
+    "total_commitments": "float64",
+    "first_close_date": "datetime64[ns]",
+    "final_close_date": "datetime64[ns]",
+    "management_fee_rate": "float64",
+    "carried_interest_rate": "float64",
+    "hurdle_rate": "float64",
 }
 CASH_FLOW_COLUMNS = {
-    "fund_id": "int64", "fund_name": "str", "date": "datetime64[ns]", "kind": "category",
-    "amount": "float64", "currency": "str",
+    "fund_id": "int64",
+    "fund_name": "str",
+    "date": "datetime64[ns]",
+    "kind": "category",
+    "amount": "float64",
+    "currency": "str",
 }
 NAV_COLUMNS = {"fund_id": "int64", "as_of": "datetime64[ns]", "nav": "float64", "currency": "str"}
 
@@ -45,9 +57,14 @@ def test_lp_cash_flows_are_signed_from_the_lps_side(hand_db):
     flows = frames.fund_cash_flows(hand_db.db, hand_db.ids.fund_i)
     assert flows["amount"].tolist() == FUND_I_SIGNED
     assert flows["kind"].tolist() == [
-        "capital_call", "management_fee", "expense", "distribution", "recallable_distribution", "capital_call",
+        "capital_call",
+        "management_fee",
+        "expense",
+        "distribution",
+        "recallable_distribution",
+        "capital_call",
     ]
-    # Paid in by hand: 10,000,000 + 500,000 + 100,000 + 2,500,000.50; distributed: 4,000,000 + 1,000,000.
+    # By hand: paid in 10,000,000 + 500,000 + 100,000 + 2,500,000.50; out 4,000,000 + 1,000,000.
     assert -flows.loc[flows["amount"] < 0, "amount"].sum() == 13_100_000.50
     assert flows.loc[flows["amount"] > 0, "amount"].sum() == 5_000_000.0
     assert set(flows["fund_name"]) == {"Test Fund I"}
@@ -56,7 +73,9 @@ def test_lp_cash_flows_are_signed_from_the_lps_side(hand_db):
 
 def test_fund_filter_takes_one_id_a_list_none_or_nothing(hand_db):
     ids = hand_db.ids
-    assert sorted(set(frames.fund_cash_flows(hand_db.db)["fund_id"])) == sorted([ids.fund_i, ids.fund_ii])
+    assert sorted(set(frames.fund_cash_flows(hand_db.db)["fund_id"])) == sorted(
+        [ids.fund_i, ids.fund_ii]
+    )
     assert set(frames.fund_cash_flows(hand_db.db, [ids.fund_ii])["fund_id"]) == {ids.fund_ii}
     assert len(frames.fund_cash_flows(hand_db.db, [ids.fund_i, ids.fund_ii])) == 7
     assert frames.fund_cash_flows(hand_db.db, []).empty

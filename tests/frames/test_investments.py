@@ -9,16 +9,34 @@ from portfolio_kit import frames
 from tests.frames.dtypes import dtype_names
 
 INVESTMENT_COLUMNS = {
-    "investment_id": "int64", "fund_id": "int64", "fund_name": "str", "vintage_year": "int64",
-    "company_id": "int64", "company_name": "str", "sector": "category", "geography": "category",
-    "status": "category", "entry_date": "datetime64[ns]", "exit_date": "datetime64[ns]",
-    "currency": "str", "ownership": "float64", "entry_enterprise_value": "float64",
-    "entry_ebitda": "float64", "entry_revenue": "float64", "entry_net_debt": "float64",
-    "equity_invested": "float64", "exit_proceeds": "float64",
+    "investment_id": "int64",
+    "fund_id": "int64",
+    "fund_name": "str",
+    "vintage_year": "int64",
+    "company_id": "int64",
+    "company_name": "str",
+    "sector": "category",
+    "geography": "category",
+    "status": "category",
+    "entry_date": "datetime64[ns]",
+    "exit_date": "datetime64[ns]",
+    "currency": "str",
+    "ownership": "float64",
+    "entry_enterprise_value": "float64",
+    "entry_ebitda": "float64",
+    "entry_revenue": "float64",
+    "entry_net_debt": "float64",
+    "equity_invested": "float64",
+    "exit_proceeds": "float64",
 }
 DEAL_FLOW_COLUMNS = {
-    "investment_id": "int64", "fund_id": "int64", "company_id": "int64", "date": "datetime64[ns]",
-    "kind": "category", "amount": "float64", "currency": "str",
+    "investment_id": "int64",
+    "fund_id": "int64",
+    "company_id": "int64",
+    "date": "datetime64[ns]",
+    "kind": "category",
+    "amount": "float64",
+    "currency": "str",
 }
 
 

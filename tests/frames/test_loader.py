@@ -1,4 +1,4 @@
-"""The loading machinery: one query per frame, the ADBC fast path and its fallback, read-only use."""
+"""The loading machinery: one query per frame, the ADBC path and its fallback, read-only use."""
 
 from __future__ import annotations
 
@@ -23,10 +23,14 @@ LOADERS: dict[str, Callable[[Seeded], object]] = {
     "fund_cash_flows": lambda s: frames.fund_cash_flows(s.db, [s.ids.fund_i], as_of="2022-12-31"),
     "fund_navs": lambda s: frames.fund_navs(s.db, s.ids.fund_i),
     "investments": lambda s: frames.investments(s.db, as_of="2022-12-31"),
-    "investment_cash_flows": lambda s: frames.investment_cash_flows(s.db, [s.ids.fund_i, s.ids.fund_ii]),
+    "investment_cash_flows": lambda s: frames.investment_cash_flows(
+        s.db, [s.ids.fund_i, s.ids.fund_ii]
+    ),
     "companies": lambda s: frames.companies(s.db, include_deleted=True),
     "valuations": lambda s: frames.valuations(s.db, fund_ids=[s.ids.fund_i], marks_only=True),
-    "metrics": lambda s: frames.metrics(s.db, line_items=["revenue"], scenarios="actual", as_of="2022-06-30"),
+    "metrics": lambda s: frames.metrics(
+        s.db, line_items=["revenue"], scenarios="actual", as_of="2022-06-30"
+    ),
     "metrics_wide": lambda s: frames.metrics_wide(s.db),
     "kpis": lambda s: frames.kpis(s.db, company_ids=[s.ids.acme]),
     "index_levels": lambda s: frames.index_levels(s.db, "Test Equity TR"),
@@ -41,18 +45,26 @@ def test_file_databases_take_the_adbc_path(hand_db):
     assert frames.loader_for(hand_db.db) == "adbc"
 
 
-@pytest.mark.parametrize("name", list(LOADERS))
-def test_adbc_path_runs_one_query_per_frame(hand_db, name, monkeypatch):
-    queries: list[str] = []
+@pytest.fixture
+def adbc_queries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
+    """Every statement sent through an ADBC cursor, with its parameters, except
+    the ``PRAGMA`` that sets up a new SQLite connection."""
+    sent: list[tuple[str, object]] = []
     original = adbc_driver_manager.dbapi.Cursor.execute
 
-    def counting(cursor, operation, parameters=None):
-        queries.append(operation)
+    def recording(cursor, operation, parameters=None):
+        if not operation.startswith("PRAGMA"):
+            sent.append((operation, parameters))
         return original(cursor, operation, parameters)
 
-    monkeypatch.setattr(adbc_driver_manager.dbapi.Cursor, "execute", counting)
+    monkeypatch.setattr(adbc_driver_manager.dbapi.Cursor, "execute", recording)
+    return sent
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_adbc_path_runs_one_query_per_frame(hand_db, name, adbc_queries):
     LOADERS[name](hand_db)
-    assert len(queries) == 1, queries
+    assert len(adbc_queries) == 1, adbc_queries
 
 
 @pytest.mark.parametrize("name", list(LOADERS))
@@ -77,30 +89,16 @@ def test_fallback_runs_one_statement_and_gives_the_same_frame(hand_db, name, mon
         pd.testing.assert_frame_equal(slow, fast)
 
 
-def test_fund_pme_takes_three_queries(hand_db, monkeypatch):
-    queries: list[str] = []
-    original = adbc_driver_manager.dbapi.Cursor.execute
-
-    def counting(cursor, operation, parameters=None):
-        queries.append(operation)
-        return original(cursor, operation, parameters)
-
-    monkeypatch.setattr(adbc_driver_manager.dbapi.Cursor, "execute", counting)
+def test_fund_pme_takes_three_queries(hand_db, adbc_queries):
     frames.fund_pme(hand_db.db, hand_db.ids.fund_ii)
-    assert len(queries) == 3
+    assert len(adbc_queries) == 3
 
 
-def test_filter_values_are_bound_not_written_into_the_sql(hand_db, monkeypatch):
-    seen: list[tuple[str, object]] = []
-    original = adbc_driver_manager.dbapi.Cursor.execute
-
-    def spying(cursor, operation, parameters=None):
-        seen.append((operation, parameters))
-        return original(cursor, operation, parameters)
-
-    monkeypatch.setattr(adbc_driver_manager.dbapi.Cursor, "execute", spying)
-    frames.metrics(hand_db.db, company_ids=[hand_db.ids.acme], line_items="net_income", as_of="2022-03-31")
-    (sql, parameters), = seen
+def test_filter_values_are_bound_not_written_into_the_sql(hand_db, adbc_queries):
+    frames.metrics(
+        hand_db.db, company_ids=[hand_db.ids.acme], line_items="net_income", as_of="2022-03-31"
+    )
+    ((sql, parameters),) = adbc_queries
     assert "net_income" not in sql and "2022-03-31" not in sql
     assert "net_income" in [str(p) for p in parameters]
 
@@ -109,10 +107,15 @@ def test_read_only_database_loads_and_cannot_write(hand_db):
     reader = connect(hand_db.url, read_only=True, migrate=False)
     try:
         assert frames.loader_for(reader) == "adbc"
-        assert frames.fund_cash_flows(reader, hand_db.ids.fund_i)["amount"].tolist() == FUND_I_SIGNED
+        assert (
+            frames.fund_cash_flows(reader, hand_db.ids.fund_i)["amount"].tolist() == FUND_I_SIGNED
+        )
         connection = _loader._ConnectionPool(_loader._adbc_target(reader)).open()
         try:
-            with connection.cursor() as cursor, pytest.raises(adbc_driver_manager.dbapi.Error, match="(?i)read.?only"):
+            with (
+                connection.cursor() as cursor,
+                pytest.raises(adbc_driver_manager.dbapi.Error, match=r"(?i)read.?only"),
+            ):
                 cursor.execute("UPDATE funds SET name = name")
         finally:
             connection.close()
@@ -135,14 +138,26 @@ def test_sqlite_column_null_for_its_first_thousands_of_rows(sqlite_db: Database)
     """The ADBC SQLite driver guesses a column's type from its first batch; a
     column empty there must still load when a later row holds a value."""
     with sqlite_db.session() as session:
-        company = PortfolioCompany(name="Late Value", sector="Software", geography="Europe",
-                                   currency="USD", status="invested")
+        company = PortfolioCompany(
+            name="Late Value",
+            sector="Software",
+            geography="Europe",
+            currency="USD",
+            status="invested",
+        )
         session.add(company)
         session.flush()
         rows = [
-            {"company_id": company.id, "valuation_date": date(2020, 1, 1), "method": "dcf",
-             "enterprise_value": None, "equity_value": Decimal(1), "currency": "USD", "is_mark": False,
-             "version": 1}
+            {
+                "company_id": company.id,
+                "valuation_date": date(2020, 1, 1),
+                "method": "dcf",
+                "enterprise_value": None,
+                "equity_value": Decimal(1),
+                "currency": "USD",
+                "is_mark": False,
+                "version": 1,
+            }
             for _ in range(3000)
         ]
         rows[-1]["enterprise_value"] = Decimal("1234.5")
@@ -154,15 +169,22 @@ def test_sqlite_column_null_for_its_first_thousands_of_rows(sqlite_db: Database)
 
 
 def test_libpq_uri_keeps_credentials_options_and_read_only():
-    url = make_url("postgresql+psycopg://ann:p%40ss%2Fword@db.example.com:6543/port folio?sslmode=require")
-    assert _loader.libpq_uri(url) == "postgresql://ann:p%40ss%2Fword@db.example.com:6543/port%20folio?sslmode=require"
+    url = make_url(
+        "postgresql+psycopg://ann:p%40ss%2Fword@db.example.com:6543/port folio?sslmode=require"
+    )
+    assert (
+        _loader.libpq_uri(url)
+        == "postgresql://ann:p%40ss%2Fword@db.example.com:6543/port%20folio?sslmode=require"
+    )
     read_only = _loader.libpq_uri(url, read_only=True)
     assert read_only == (
         "postgresql://ann:p%40ss%2Fword@db.example.com:6543/port%20folio"
         "?sslmode=require&options=-c%20default_transaction_read_only%3Don"
     )
     socket = make_url("postgresql+psycopg://pkit@/analytics?host=/var/run/postgresql")
-    assert _loader.libpq_uri(socket) == "postgresql://pkit@/analytics?host=%2Fvar%2Frun%2Fpostgresql"
+    assert (
+        _loader.libpq_uri(socket) == "postgresql://pkit@/analytics?host=%2Fvar%2Frun%2Fpostgresql"
+    )
 
 
 @pytest.mark.postgres

@@ -18,8 +18,14 @@ def test_sqlite_text_dates_and_timestamps_become_datetimes():
             "flag": [1, 0],
         }
     )
-    frame = to_frame(table, [Column("day", "date"), Column("at", "timestamp"), Column("flag", "bool")])
-    assert dtype_names(frame) == {"day": "datetime64[ns]", "at": "datetime64[ns, UTC]", "flag": "bool"}
+    frame = to_frame(
+        table, [Column("day", "date"), Column("at", "timestamp"), Column("flag", "bool")]
+    )
+    assert dtype_names(frame) == {
+        "day": "datetime64[ns]",
+        "at": "datetime64[ns, UTC]",
+        "flag": "bool",
+    }
     assert frame["day"].iloc[0] == pd.Timestamp("2024-02-29")
     assert pd.isna(frame["day"].iloc[1])
     assert frame["at"].iloc[0] == pd.Timestamp("2025-01-31 09:30:00.25", tz="UTC")
@@ -39,11 +45,16 @@ def test_a_date_that_is_not_iso_is_refused_naming_the_column(text):
 
 def test_closed_categories_refuse_strangers_and_open_ones_append_them():
     closed = Column("kind", "category", ("capital_call", "distribution"))
-    with pytest.raises(ValueError, match="kind: unexpected value.*'dividend'"):
+    with pytest.raises(ValueError, match=r"kind: unexpected value.*'dividend'"):
         to_frame(pa.table({"kind": ["dividend"]}), [closed])
     open_column = Column("item", "category", ("revenue", "net_income"), closed=False)
     frame = to_frame(pa.table({"item": ["zeta_item", "net_income", "alpha_item"]}), [open_column])
-    assert list(frame["item"].cat.categories) == ["revenue", "net_income", "alpha_item", "zeta_item"]
+    assert list(frame["item"].cat.categories) == [
+        "revenue",
+        "net_income",
+        "alpha_item",
+        "zeta_item",
+    ]
     assert frame["item"].tolist() == ["zeta_item", "net_income", "alpha_item"]
 
 
@@ -60,7 +71,9 @@ def test_nullable_ints_numbers_and_json():
             "changes": ['{"rows": 2}', None],
         }
     )
-    frame = to_frame(table, [Column("user_id", "nullint"), Column("value", "float"), Column("changes", "json")])
+    frame = to_frame(
+        table, [Column("user_id", "nullint"), Column("value", "float"), Column("changes", "json")]
+    )
     assert dtype_names(frame) == {"user_id": "Int64", "value": "float64", "changes": "object"}
     assert frame["user_id"].tolist() == [3, pd.NA]
     assert frame["value"].iloc[0] == 100.0 and pd.isna(frame["value"].iloc[1])
@@ -69,15 +82,28 @@ def test_nullable_ints_numbers_and_json():
 
 def test_empty_frame_has_every_dtype():
     columns = [
-        Column("id", "int"), Column("maybe", "nullint"), Column("x", "float"), Column("ok", "bool"),
-        Column("d", "date"), Column("t", "timestamp"), Column("s", "str"),
-        Column("c", "category", ("a", "b")), Column("j", "json"),
+        Column("id", "int"),
+        Column("maybe", "nullint"),
+        Column("x", "float"),
+        Column("ok", "bool"),
+        Column("d", "date"),
+        Column("t", "timestamp"),
+        Column("s", "str"),
+        Column("c", "category", ("a", "b")),
+        Column("j", "json"),
     ]
     frame = empty_frame(columns)
     assert frame.empty
     assert dtype_names(frame) == {
-        "id": "int64", "maybe": "Int64", "x": "float64", "ok": "bool", "d": "datetime64[ns]",
-        "t": "datetime64[ns, UTC]", "s": "str", "c": "category", "j": "object",
+        "id": "int64",
+        "maybe": "Int64",
+        "x": "float64",
+        "ok": "bool",
+        "d": "datetime64[ns]",
+        "t": "datetime64[ns, UTC]",
+        "s": "str",
+        "c": "category",
+        "j": "object",
     }
     assert list(frame["c"].cat.categories) == ["a", "b"]
 

@@ -70,8 +70,48 @@ def test_fiscal_years_labelled_by_start_year_resolve_to_printed_dates() -> None:
 
 
 def test_fiscal_year_without_a_printed_date_is_estimated_and_says_so() -> None:
-    end, found = resolve_fiscal_year(2018, date(2021, 1, 3), 2020, Counter())
-    assert (end, found) == (date(2019, 1, 3), False)
+    # Month-end years: the same month end.
+    assert resolve_fiscal_year(2021, date(2023, 12, 31), 2023, Counter()) == (
+        date(2021, 12, 31),
+        False,
+    )
+    assert resolve_fiscal_year(2019, date(2020, 2, 29), 2020, Counter()) == (
+        date(2019, 2, 28),
+        False,
+    )
+    # 52/53-week years step back 52 weeks: Apple's fiscal 2017 ended on September 30,
+    # 2017, as its income statement header prints (page index 31).
+    assert resolve_fiscal_year(2017, date(2019, 9, 28), 2019, Counter()) == (
+        date(2017, 9, 30),
+        False,
+    )
+
+
+def test_years_are_resolved_from_the_nearest_later_period_end() -> None:
+    # J&J: fiscal 2020 ended January 3, 2021 (cover), 2019 on December 29, 2019 (printed
+    # in the balance-sheet heading); 2018 is then 52 weeks before: December 30, 2018,
+    # as a note prints it ("fiscal years ended January 3, 2021, December 29, 2019 and
+    # December 30, 2018", page index 58), a page this context has not seen.
+    page = _page([ColumnHeader(year=2020), ColumnHeader(year=2019), ColumnHeader(year=2018)])
+    known = Counter({date(2021, 1, 3): 2, date(2019, 12, 29): 3})
+    context = DocumentContext(fiscal_year_end=date(2021, 1, 3), known_dates=known)
+    periods, estimated = resolve_periods(page, context)
+    assert periods == [date(2021, 1, 3), date(2019, 12, 29), date(2018, 12, 30)]
+    assert estimated == [False, False, True]
+
+
+def test_the_rest_of_the_filing_is_read_only_when_a_date_is_missing() -> None:
+    page = _page([ColumnHeader(year=2021), ColumnHeader(year=2020)])
+    calls = []
+
+    def more() -> Counter[date]:
+        calls.append(1)
+        return Counter({date(2022, 1, 29): 1, date(2021, 1, 30): 1})
+
+    context = DocumentContext(fiscal_year_end=date(2022, 1, 29), more_dates=more)
+    periods, estimated = resolve_periods(page, context)
+    assert periods == [date(2022, 1, 29), date(2021, 1, 30)] and estimated == [False, False]
+    assert calls == [1]
 
 
 def test_most_frequent_nearby_date_wins() -> None:
