@@ -85,8 +85,13 @@ def seed_fund(database: Database, companies: int, seed: int = 7) -> str:
     quarters = quarter_ends_between(first_close, AS_OF)
     with database.session(BENCH_ACTOR) as session:
         fund = Fund(
-            name=FUND_NAME, vintage_year=2015, currency="USD", strategy="buyout", status="harvesting",
-            total_commitments=_money(companies * 60e6), first_close_date=first_close,
+            name=FUND_NAME,
+            vintage_year=2015,
+            currency="USD",
+            strategy="buyout",
+            status="harvesting",
+            total_commitments=_money(companies * 60e6),
+            first_close_date=first_close,
         )
         session.add(fund)
         session.flush()
@@ -97,24 +102,50 @@ def seed_fund(database: Database, companies: int, seed: int = 7) -> str:
             fee = companies * 60e6 * 0.02 / 4
             distribution = companies * 1.5e6 * max(0.0, (index - 12) / 20) * rng.uniform(0.3, 1.7)
             when = quarter - timedelta(days=int(rng.integers(5, 60)))
-            for kind, amount in (("capital_call", call), ("management_fee", fee), ("distribution", distribution)):
+            for kind, amount in (
+                ("capital_call", call),
+                ("management_fee", fee),
+                ("distribution", distribution),
+            ):
                 if amount > 0:
                     lp_rows.append(
-                        {"fund_id": fund.id, "date": when, "kind": kind, "amount": _money(amount),
-                         "currency": "USD", "version": 1}
+                        {
+                            "fund_id": fund.id,
+                            "date": when,
+                            "kind": kind,
+                            "amount": _money(amount),
+                            "currency": "USD",
+                            "version": 1,
+                        }
                     )
             nav = max(nav * 1.025 + call - distribution, companies * 1e6)
-            nav_rows.append({"fund_id": fund.id, "as_of": quarter, "nav": _money(nav), "currency": "USD", "version": 1})
+            nav_rows.append(
+                {
+                    "fund_id": fund.id,
+                    "as_of": quarter,
+                    "nav": _money(nav),
+                    "currency": "USD",
+                    "version": 1,
+                }
+            )
         session.execute(insert(FundCashFlow), lp_rows)
         session.execute(insert(FundNav), nav_rows)
 
         company_rows = [
-            {"name": f"Benchmark Company {i:03d}", "sector": ["Software", "Industrials", "Healthcare"][i % 3],
-             "geography": "North America", "currency": "USD", "status": "invested", "fiscal_year_end_month": 12,
-             "version": 1}
+            {
+                "name": f"Benchmark Company {i:03d}",
+                "sector": ["Software", "Industrials", "Healthcare"][i % 3],
+                "geography": "North America",
+                "currency": "USD",
+                "status": "invested",
+                "fiscal_year_end_month": 12,
+                "version": 1,
+            }
             for i in range(companies)
         ]
-        ids = list(session.scalars(insert(PortfolioCompany).returning(PortfolioCompany.id), company_rows))
+        ids = list(
+            session.scalars(insert(PortfolioCompany).returning(PortfolioCompany.id), company_rows)
+        )
         investment_rows, metric_rows, valuation_rows = [], [], []
         for company_id in ids:
             entry = first_close + timedelta(days=int(rng.integers(30, 2200)))
@@ -124,50 +155,110 @@ def seed_fund(database: Database, companies: int, seed: int = 7) -> str:
                 exit_day = None
             equity = float(rng.uniform(20e6, 120e6))
             investment_rows.append(
-                {"fund_id": fund.id, "company_id": company_id, "entry_date": entry,
-                 "entry_enterprise_value": _money(equity * 2.5), "entry_ebitda": _money(equity * 2.5 / 10),
-                 "entry_net_debt": _money(equity * 1.5), "equity_invested": _money(equity),
-                 "ownership": Decimal(str(round(float(rng.uniform(0.3, 0.9)), 4))), "exit_date": exit_day,
-                 "exit_proceeds": _money(equity * rng.uniform(0.5, 4.0)) if exit_day else None, "currency": "USD",
-                 "version": 1}
+                {
+                    "fund_id": fund.id,
+                    "company_id": company_id,
+                    "entry_date": entry,
+                    "entry_enterprise_value": _money(equity * 2.5),
+                    "entry_ebitda": _money(equity * 2.5 / 10),
+                    "entry_net_debt": _money(equity * 1.5),
+                    "equity_invested": _money(equity),
+                    "ownership": Decimal(str(round(float(rng.uniform(0.3, 0.9)), 4))),
+                    "exit_date": exit_day,
+                    "exit_proceeds": _money(equity * rng.uniform(0.5, 4.0)) if exit_day else None,
+                    "currency": "USD",
+                    "version": 1,
+                }
             )
             valuation_rows.append(
-                {"company_id": company_id, "valuation_date": AS_OF, "method": "trading_comparables",
-                 "enterprise_value": _money(equity * 4), "equity_value": _money(equity * rng.uniform(1.0, 3.5)),
-                 "currency": "USD", "is_mark": True, "version": 1}
+                {
+                    "company_id": company_id,
+                    "valuation_date": AS_OF,
+                    "method": "trading_comparables",
+                    "enterprise_value": _money(equity * 4),
+                    "equity_value": _money(equity * rng.uniform(1.0, 3.5)),
+                    "currency": "USD",
+                    "is_mark": True,
+                    "version": 1,
+                }
             )
             revenue = float(rng.uniform(50e6, 400e6)) / 4
             for quarter in quarter_ends_between(date(2021, 1, 1), AS_OF):
                 revenue *= 1 + rng.normal(0.02, 0.02)
                 values = {
-                    "revenue": revenue, "operating_income": revenue * 0.15,
-                    "depreciation_and_amortization": revenue * 0.04, "capital_expenditure": -revenue * 0.05,
-                    "accounts_receivable": revenue * 0.5, "accounts_payable": revenue * 0.3,
-                    "cash_and_equivalents": revenue * 0.2, "long_term_debt": revenue * 1.2,
+                    "revenue": revenue,
+                    "operating_income": revenue * 0.15,
+                    "depreciation_and_amortization": revenue * 0.04,
+                    "capital_expenditure": -revenue * 0.05,
+                    "accounts_receivable": revenue * 0.5,
+                    "accounts_payable": revenue * 0.3,
+                    "cash_and_equivalents": revenue * 0.2,
+                    "long_term_debt": revenue * 1.2,
                 }
                 metric_rows.extend(
-                    {"company_id": company_id, "period_end": quarter, "period_type": "quarter",
-                     "scenario": "actual", "line_item": item, "value": Decimal(str(round(value, 2))),
-                     "currency": "USD", "source": "manual", "version": 1}
+                    {
+                        "company_id": company_id,
+                        "period_end": quarter,
+                        "period_type": "quarter",
+                        "scenario": "actual",
+                        "line_item": item,
+                        "value": Decimal(str(round(value, 2))),
+                        "currency": "USD",
+                        "source": "manual",
+                        "version": 1,
+                    }
                     for item, value in values.items()
                 )
-        investment_ids = list(session.scalars(insert(Investment).returning(Investment.id), investment_rows))
+        investment_ids = list(
+            session.scalars(insert(Investment).returning(Investment.id), investment_rows)
+        )
         flow_rows = []
         for investment_id, row in zip(investment_ids, investment_rows, strict=True):
             entry, equity = row["entry_date"], float(row["equity_invested"])
-            flow_rows.append({"investment_id": investment_id, "date": entry, "kind": "investment",
-                              "amount": row["equity_invested"], "currency": "USD", "version": 1})
+            flow_rows.append(
+                {
+                    "investment_id": investment_id,
+                    "date": entry,
+                    "kind": "investment",
+                    "amount": row["equity_invested"],
+                    "currency": "USD",
+                    "version": 1,
+                }
+            )
             for year in range(1, 4):
                 when = entry + timedelta(days=365 * year)
                 if when <= AS_OF and (row["exit_date"] is None or when < row["exit_date"]):
-                    flow_rows.append({"investment_id": investment_id, "date": when, "kind": "follow_on",
-                                      "amount": _money(equity * 0.1), "currency": "USD", "version": 1})
-                    flow_rows.append({"investment_id": investment_id, "date": when + timedelta(days=30),
-                                      "kind": "dividend", "amount": _money(equity * 0.03), "currency": "USD",
-                                      "version": 1})
+                    flow_rows.append(
+                        {
+                            "investment_id": investment_id,
+                            "date": when,
+                            "kind": "follow_on",
+                            "amount": _money(equity * 0.1),
+                            "currency": "USD",
+                            "version": 1,
+                        }
+                    )
+                    flow_rows.append(
+                        {
+                            "investment_id": investment_id,
+                            "date": when + timedelta(days=30),
+                            "kind": "dividend",
+                            "amount": _money(equity * 0.03),
+                            "currency": "USD",
+                            "version": 1,
+                        }
+                    )
             if row["exit_date"] is not None:
-                flow_rows.append({"investment_id": investment_id, "date": row["exit_date"], "kind": "exit_proceeds",
-                                  "amount": row["exit_proceeds"], "currency": "USD", "version": 1})
+                flow_rows.append(
+                    {
+                        "investment_id": investment_id,
+                        "date": row["exit_date"],
+                        "kind": "exit_proceeds",
+                        "amount": row["exit_proceeds"],
+                        "currency": "USD",
+                        "version": 1,
+                    }
+                )
         session.execute(insert(InvestmentCashFlow), flow_rows)
         session.execute(insert(Valuation), valuation_rows)
         session.execute(insert(FinancialMetric), metric_rows)
@@ -177,7 +268,9 @@ def seed_fund(database: Database, companies: int, seed: int = 7) -> str:
         level, levels = 100.0, []
         day = date(2015, 1, 31)
         while day <= AS_OF:
-            levels.append({"index_id": index.id, "date": day, "level": Decimal(str(round(level, 4)))})
+            levels.append(
+                {"index_id": index.id, "date": day, "level": Decimal(str(round(level, 4)))}
+            )
             level *= 1 + rng.normal(0.007, 0.04)
             day = month_end(day + timedelta(days=1))
         session.execute(insert(IndexLevel), levels)
@@ -245,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         outputs = {name: job() for name, job in jobs.items()}
         sizes = {name: count_cells(data) for name, data in outputs.items()}
         floors = {name: (lambda v=v, f=f: write_only_floor(v, f)) for name, (v, f) in sizes.items()}
-        samples: dict[str, list[float]] = {name: [] for name in [*jobs, *(f"floor:{n}" for n in jobs)]}
+        samples: dict[str, list[float]] = {
+            name: [] for name in [*jobs, *(f"floor:{n}" for n in jobs)]
+        }
         for _round in range(args.repeats):
             for name, job in jobs.items():
                 tick = time.perf_counter()
@@ -256,13 +351,22 @@ def main(argv: list[str] | None = None) -> int:
                 samples[f"floor:{name}"].append(time.perf_counter() - tick)
 
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"\nmedians of {args.repeats} rounds (load average {load:.1f} on {os.cpu_count()} cores)\n")
-        print(f"{'workbook':<10} {'values':>8} {'formulas':>9} {'ours (s)':>9} {'floor (s)':>10} {'ratio':>6}")
+        print(
+            f"\nmedians of {args.repeats} rounds (load average {load:.1f} on {os.cpu_count()} "
+            "cores)\n"
+        )
+        print(
+            f"{'workbook':<10} {'values':>8} {'formulas':>9} {'ours (s)':>9} {'floor (s)':>10} "
+            f"{'ratio':>6}"
+        )
         for name in jobs:
             ours = median_seconds(samples[name])
             floor = median_seconds(samples[f"floor:{name}"])
             values, formulas = sizes[name]
-            print(f"{name:<10} {values:>8,} {formulas:>9,} {ours:>9.3f} {floor:>10.3f} {ours / floor:>6.1f}")
+            print(
+                f"{name:<10} {values:>8,} {formulas:>9,} {ours:>9.3f} {floor:>10.3f} "
+                f"{ours / floor:>6.1f}"
+            )
         report_seconds = median_seconds(samples["report"])
         verdict = "PASS" if report_seconds < TARGET_REPORT_SECONDS else "FAIL"
         print(
@@ -277,7 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             source.write_bytes(outputs["report"])
             tick = time.perf_counter()
             recalculate(source, Path(folder) / "out", soffice=soffice)
-            print(f"LibreOffice recalculation of the report (new profile): {time.perf_counter() - tick:.1f} s")
+            print(
+                "LibreOffice recalculation of the report (new profile): "
+                f"{time.perf_counter() - tick:.1f} s"
+            )
         database.dispose()
     return 0
 

@@ -24,7 +24,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 DASHBOARD_USER = "partner@example.com"
-"""Whose view the stored outputs show (keep in step with ``tests/dashboards/refresh_outputs.py``)."""
+"""Whose view the stored outputs show (``tests/dashboards/refresh_outputs.py`` uses it too)."""
 
 _SERVED_MARKERS = (
     "PORTFOLIO_KIT_DASHBOARD_SERVER",
@@ -61,10 +61,15 @@ def demo_environment(folder: Path) -> dict[str, str]:
 
 
 def _collected_here(items: list[pytest.Item]) -> bool:
-    return any(Path(str(item.fspath)).resolve().parent == HERE and str(item.fspath).endswith(".ipynb") for item in items)
+    return any(
+        Path(str(item.fspath)).resolve().parent == HERE and str(item.fspath).endswith(".ipynb")
+        for item in items
+    )
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     if not _collected_here(items) or getattr(config, "_pk_dashboard_env", None):
         return
     folder = Path(tempfile.mkdtemp(prefix="pk_dashboards_nbval_"))

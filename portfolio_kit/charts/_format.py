@@ -15,10 +15,18 @@ from decimal import Decimal
 from numbers import Real
 from typing import Any, Literal
 
-NOT_AVAILABLE = "–"
+NOT_AVAILABLE = "\u2013"
 """Shown in place of a figure that cannot be computed (an en dash, as in printed reports)."""
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "CAD": "C$", "AUD": "A$"}
+CURRENCY_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CHF": "CHF ",
+    "CAD": "C$",
+    "AUD": "A$",
+}
 """Symbols written before an amount; other ISO codes are written as ``SEK 12.3m``."""
 
 Scale = Literal["auto", "units", "k", "m", "bn"]
@@ -75,7 +83,8 @@ def format_money(
     Parameters
     ----------
     value
-        The amount in currency units (not millions); None/NaN gives ``–``.
+        The amount in currency units (not millions); None/NaN gives
+        :data:`NOT_AVAILABLE`.
     currency
         ISO 4217 code; ``USD`` becomes ``$``; None writes no symbol.
     scale

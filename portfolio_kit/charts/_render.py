@@ -68,7 +68,9 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     register_theme()
     with alt.theme.enable(THEME_NAME):
         spec = chart.to_dict()
-    return str(vl_convert.vegalite_to_svg(spec, vl_version=_vl_convert_version(), format_locale="en-US"))
+    return str(
+        vl_convert.vegalite_to_svg(spec, vl_version=_vl_convert_version(), format_locale="en-US")
+    )
 
 
 def _vl_convert_version() -> str:

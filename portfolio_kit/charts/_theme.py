@@ -59,7 +59,11 @@ DATE_AXIS_FORMAT = "%Y"
 def colour_scale(labels: list[str]) -> alt.Scale:
     """A colour scale that gives each known series its fixed colour and the
     rest the palette, in order, so colours do not shift when a series is absent."""
-    spare = iter(colour for colour in PALETTE if colour not in {SERIES_COLOURS.get(label) for label in labels})
+    spare = iter(
+        colour
+        for colour in PALETTE
+        if colour not in {SERIES_COLOURS.get(label) for label in labels}
+    )
     colours = [SERIES_COLOURS.get(label) or next(spare, SLATE) for label in labels]
     return alt.Scale(domain=labels, range=colours)
 
@@ -104,7 +108,12 @@ def theme_config() -> dict[str, Any]:
                 "title": None,
                 "symbolType": "square",
             },
-            "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "labelColor": INK},
+            "header": {
+                "labelFont": FONT,
+                "titleFont": FONT,
+                "labelFontSize": 12,
+                "labelColor": INK,
+            },
             "bar": {"cornerRadiusEnd": 1},
             "line": {"strokeWidth": 2.25},
             "point": {"size": 36, "filled": True},

@@ -50,7 +50,9 @@ def waterfall_layout(steps: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"steps: kind must be 'total' or 'delta' (got {', '.join(unknown)})")
     if kinds[0] != "total":
-        raise ValueError("steps: the first bar must be a 'total' (the figure the bridge starts from)")
+        raise ValueError(
+            "steps: the first bar must be a 'total' (the figure the bridge starts from)"
+        )
     amounts = pd.to_numeric(steps["amount"], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(amounts).all():
         position = int(np.flatnonzero(~np.isfinite(amounts))[0])
@@ -143,4 +145,3 @@ def waterfall(
     )
     values = base.mark_text(dy=-7, fontSize=11).encode(y="high:Q", text="text:N")
     return alt.layer(bars, values).properties(width=width, height=height)
-

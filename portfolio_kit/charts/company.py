@@ -65,7 +65,13 @@ def financial_trends(
     )
 
 
-_UNIT_FORMATS = {"currency": ",.1f", "percent": ".0%", "count": ",.0f", "months": ",.1f", "ratio": ",.2f"}
+_UNIT_FORMATS = {
+    "currency": ",.1f",
+    "percent": ".0%",
+    "count": ",.0f",
+    "months": ",.1f",
+    "ratio": ",.2f",
+}
 
 
 def kpi_lines(
@@ -111,7 +117,12 @@ def kpi_lines(
             alt.Chart(rows.assign(value=values), title=alt.Title(str(label), fontSize=12))
             .mark_line(color=NAVY, point=alt.OverlayMarkDef(size=12, color=NAVY))
             .encode(
-                x=alt.X("date:T", title=None, scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y", tickCount=3)),
+                x=alt.X(
+                    "date:T",
+                    title=None,
+                    scale=alt.Scale(type="utc"),
+                    axis=alt.Axis(format="%Y", tickCount=3),
+                ),
                 y=alt.Y(
                     "value:Q",
                     title=axis_title,
@@ -149,7 +160,15 @@ def valuation_history(
     """
     require_columns("marks", marks, ["valuation_date", "equity_value"])
     dates = iso_dates(marks["valuation_date"], "marks.valuation_date")
-    parts = [pd.DataFrame({"date": dates, "series": "Equity value", "value": millions(marks["equity_value"], "marks.equity_value")})]
+    parts = [
+        pd.DataFrame(
+            {
+                "date": dates,
+                "series": "Equity value",
+                "value": millions(marks["equity_value"], "marks.equity_value"),
+            }
+        )
+    ]
     if "enterprise_value" in marks.columns:
         parts.append(
             pd.DataFrame(
@@ -172,4 +191,3 @@ def valuation_history(
         )
         .properties(width=width, height=height)
     )
-

@@ -34,7 +34,10 @@ def moic_by_company(
     """
     require_columns("holdings", holdings, ["company", "moic"])
     data = pd.DataFrame(
-        {"company": holdings["company"].astype(str), "moic": pd.to_numeric(holdings["moic"], errors="coerce")}
+        {
+            "company": holdings["company"].astype(str),
+            "moic": pd.to_numeric(holdings["moic"], errors="coerce"),
+        }
     ).dropna(subset=["moic"])
     if data.empty:
         raise ValueError("holdings: no company has a MOIC to chart")
@@ -48,7 +51,11 @@ def moic_by_company(
         .mark_bar(height=max(8, bar_height - 5))
         .encode(
             y=y,
-            x=alt.X("moic:Q", title="gross MOIC", axis=alt.Axis(format=".1f", labelExpr="datum.label + 'x'")),
+            x=alt.X(
+                "moic:Q",
+                title="gross MOIC",
+                axis=alt.Axis(format=".1f", labelExpr="datum.label + 'x'"),
+            ),
             color=alt.Color(
                 "band:N",
                 scale=alt.Scale(domain=["At or above cost", "Below cost"], range=[TEAL, BRICK]),
@@ -57,5 +64,11 @@ def moic_by_company(
         )
     )
     values = alt.Chart(data).mark_text(align="left", dx=4).encode(y=y, x="moic:Q", text="text:N")
-    cost = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color=NAVY, strokeDash=[4, 3]).encode(x="one:Q")
-    return alt.layer(bars, values, cost, title=title or alt.Undefined).properties(width=width, height=bar_height * len(data))
+    cost = (
+        alt.Chart(pd.DataFrame({"one": [1.0]}))
+        .mark_rule(color=NAVY, strokeDash=[4, 3])
+        .encode(x="one:Q")
+    )
+    return alt.layer(bars, values, cost, title=title or alt.Undefined).properties(
+        width=width, height=bar_height * len(data)
+    )

@@ -20,7 +20,11 @@ from portfolio_kit.charts.bridge import waterfall
 
 
 def _with_quarter_column(frame: pd.DataFrame) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame) and "quarter_end" not in frame.columns and frame.index.name == "quarter_end":
+    if (
+        isinstance(frame, pd.DataFrame)
+        and "quarter_end" not in frame.columns
+        and frame.index.name == "quarter_end"
+    ):
         return frame.reset_index()
     return frame
 
@@ -82,7 +86,11 @@ def j_curve(
             color=alt.Color("series:N", scale=colour_scale(series), sort=series),
         )
     )
-    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#9aa5b1", strokeDash=[4, 3]).encode(y="zero:Q")
+    zero = (
+        alt.Chart(pd.DataFrame({"zero": [0.0]}))
+        .mark_rule(color="#9aa5b1", strokeDash=[4, 3])
+        .encode(y="zero:Q")
+    )
     return alt.layer(zero, lines).properties(width=width, height=height)
 
 
@@ -113,10 +121,18 @@ def cash_flows_by_quarter(
     long = pd.concat(
         [
             pd.DataFrame(
-                {"date": dates, "series": "Contributions", "value": -millions(quarters["contributions"], "quarters.contributions").abs()}
+                {
+                    "date": dates,
+                    "series": "Contributions",
+                    "value": -millions(quarters["contributions"], "quarters.contributions").abs(),
+                }
             ),
             pd.DataFrame(
-                {"date": dates, "series": "Distributions", "value": millions(quarters["distributions"], "quarters.distributions").abs()}
+                {
+                    "date": dates,
+                    "series": "Distributions",
+                    "value": millions(quarters["distributions"], "quarters.distributions").abs(),
+                }
             ),
         ],
         ignore_index=True,
@@ -185,12 +201,19 @@ def nav_bridge(
     if contributions < 0 or distributions < 0:
         raise ValueError(
             "contributions, distributions: pass positive magnitudes "
-            f"(got {format_money(contributions, currency)}, {format_money(distributions, currency)})"
+            f"(got {format_money(contributions, currency)}, "
+            f"{format_money(distributions, currency)})"
         )
     value_change = closing_nav - opening_nav - contributions + distributions
     steps = pd.DataFrame(
         {
-            "label": [opening_label, "Contributions", "Distributions", "Value change", closing_label],
+            "label": [
+                opening_label,
+                "Contributions",
+                "Distributions",
+                "Value change",
+                closing_label,
+            ],
             "amount": [opening_nav, contributions, -distributions, value_change, closing_nav],
             "kind": ["total", "delta", "delta", "delta", "total"],
         }

@@ -14,12 +14,20 @@ audit trail says who loaded the figures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from portfolio_kit.cli._context import open_database
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from portfolio_kit.audit import Actor
+    from portfolio_kit.db import Database
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -28,7 +36,7 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-def _acting_user(database, email: str | None):
+def _acting_user(database: Database, email: str | None) -> Actor:
     from portfolio_kit.security import actor_for, find_user
     from portfolio_kit.settings import get_settings
 
@@ -42,7 +50,7 @@ def _acting_user(database, email: str | None):
         return actor_for(find_user(session, address))
 
 
-def _save(workbook, out: Path) -> None:
+def _save(workbook: Workbook, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         workbook.save(out)
@@ -63,7 +71,7 @@ def model() -> None:
     """DCF and LBO models as Excel workbooks with live formulas."""
 
 
-def _model_options(function):
+def _model_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(
         [
             click.option("--company", required=True, help="Portfolio company name."),

@@ -10,8 +10,18 @@ from portfolio_kit.settings import get_settings
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: $PORTFOLIO_KIT_DASHBOARD_PORT, else 8866).")
-@click.option("--host", default="localhost", show_default=True, help="Interface to listen on; keep localhost behind a proxy.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port (default: $PORTFOLIO_KIT_DASHBOARD_PORT, else 8866).",
+)
+@click.option(
+    "--host",
+    default="localhost",
+    show_default=True,
+    help="Interface to listen on; keep localhost behind a proxy.",
+)
 @click.option(
     "--dashboards",
     "dashboards_dir",
@@ -19,16 +29,32 @@ from portfolio_kit.settings import get_settings
     default=None,
     help="Folder of dashboard notebooks (default: dashboards/ of this checkout).",
 )
-@click.option("--base-url", default="/", show_default=True, help="Path prefix when served under a sub-path.")
-@click.option("--pool-size", type=click.IntRange(0, 16), default=1, show_default=True, help="Preheated kernels kept ready per dashboard.")
-@click.option("--no-preheat", is_flag=True, help="Start a kernel per page view instead of keeping some ready.")
+@click.option(
+    "--base-url", default="/", show_default=True, help="Path prefix when served under a sub-path."
+)
+@click.option(
+    "--pool-size",
+    type=click.IntRange(0, 16),
+    default=1,
+    show_default=True,
+    help="Preheated kernels kept ready per dashboard.",
+)
+@click.option(
+    "--no-preheat", is_flag=True, help="Start a kernel per page view instead of keeping some ready."
+)
 @click.option(
     "--kernel-database-url",
     envvar="PORTFOLIO_KIT_DASHBOARD_DATABASE_URL",
     default=None,
-    help="What dashboard kernels open, read-only (e.g. a read-only PostgreSQL role); default: the main database.",
+    help="What dashboard kernels open, read-only (e.g. a read-only PostgreSQL role); "
+    "default: the main database.",
 )
-@click.option("--behind-https-proxy", is_flag=True, help="A TLS-terminating reverse proxy forwards to this server: secure cookies, client address from X-Real-IP.")
+@click.option(
+    "--behind-https-proxy",
+    is_flag=True,
+    help="A TLS-terminating reverse proxy forwards to this server: secure cookies, "
+    "client address from X-Real-IP.",
+)
 @click.option("--open-browser", is_flag=True, help="Open the home page in a browser once started.")
 @click.pass_context
 def serve(
@@ -45,18 +71,27 @@ def serve(
 ) -> None:
     """Serve the partner dashboards (Voila) with sign-in; stop with Ctrl-C."""
     from portfolio_kit.cli._context import open_database
-    from portfolio_kit.server.launch import ServeOptions, default_dashboards_dir, run, shareable_database_url
+    from portfolio_kit.server.launch import (
+        ServeOptions,
+        default_dashboards_dir,
+        run,
+        shareable_database_url,
+    )
 
     settings = get_settings()
     folder = dashboards_dir or default_dashboards_dir()
     if folder is None:
-        raise click.UsageError("no dashboards folder found next to the package: pass --dashboards DIR")
+        raise click.UsageError(
+            "no dashboards folder found next to the package: pass --dashboards DIR"
+        )
     database = open_database(ctx)
     database_url = shareable_database_url(database.url.render_as_string(hide_password=False))
     options = ServeOptions(
         dashboards_dir=folder.resolve(),
         database_url=database_url,
-        kernel_database_url=shareable_database_url(kernel_database_url) if kernel_database_url else database_url,
+        kernel_database_url=shareable_database_url(kernel_database_url)
+        if kernel_database_url
+        else database_url,
         data_dir=settings.data_dir.resolve(),
         host=host,
         port=port or settings.dashboard_port,
@@ -68,7 +103,9 @@ def serve(
         open_browser=open_browser,
     )
     click.echo(f"portfolio_kit dashboards: {options.url()}")
-    click.echo(f"  database:   {database.url.render_as_string(hide_password=True)} (kernels read-only)")
+    click.echo(
+        f"  database:   {database.url.render_as_string(hide_password=True)} (kernels read-only)"
+    )
     for line in _sign_in_hints(database):
         click.echo(f"  {line}")
     click.echo("  stop with Ctrl-C")
@@ -89,7 +126,8 @@ def _sign_in_hints(database) -> list[str]:  # type: ignore[no-untyped-def]
         if not session.scalar(select(func.count()).select_from(User)):
             return [
                 "no user accounts yet: create one with",
-                "  portfolio-kit user add --email you@example.com --name 'Your Name' --role partner",
+                "  portfolio-kit user add --email you@example.com --name 'Your Name' "
+                "--role partner",
                 "  portfolio-kit user grant --email you@example.com --fund 'Fund name'",
             ]
         hints = []
@@ -98,5 +136,8 @@ def _sign_in_hints(database) -> list[str]:  # type: ignore[no-untyped-def]
             if user is not None and user.active and verify_password(user.password_hash, password):
                 hints.append(f"demo {role:<8} {email:<24} password {password}")
     if hints:
-        return ["sign in with your account; on the demo database:", *[f"  {hint}" for hint in hints]]
+        return [
+            "sign in with your account; on the demo database:",
+            *[f"  {hint}" for hint in hints],
+        ]
     return ["sign in with your portfolio_kit account (portfolio-kit user add creates one)"]

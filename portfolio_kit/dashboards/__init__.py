@@ -3,9 +3,11 @@ from ``frames`` + ``analytics`` + ``charts``, so the notebooks in
 ``dashboards/`` stay a few short cells.
 
 * ``fund_overview``: headline figures, J-curve, cash flows, NAV bridge, schedule of investments
-* ``portfolio_monitor``: every company's latest figures and the flags an investment committee asks about
+* ``portfolio_monitor``: every company's latest figures and the flags an investment
+  committee asks about
 * ``company_tear_sheet``: one company's trends, KPIs, valuations, value-creation bridge, diligence
-* ``access``: who is looking (the signed session, checked in the kernel) and which funds they may see
+* ``access``: who is looking (the signed session, checked in the kernel) and which
+  funds they may see
 * ``catalog``: the list of dashboards (light: the server imports it)
 
 Submodules are imported on demand, so ``import portfolio_kit.dashboards``

@@ -31,7 +31,20 @@ from portfolio_kit.dashboards.catalog import DASHBOARDS
 READY_CLASS = "pk-ready"
 """CSS class of the element a page adds once it is completely drawn (tests wait for it)."""
 
-ColumnKind = Literal["text", "money", "multiple", "pct", "pct_signed", "date", "number", "flags", "progress", "badge"]
+ColumnKind = Literal[
+    "text",
+    "money",
+    "multiple",
+    "pct",
+    "pct_signed",
+    "date",
+    "number",
+    "flags",
+    "progress",
+    "badge",
+    "html",
+]
+"""``html`` cells hold markup the caller built and escaped (see :func:`name_with_detail`)."""
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +65,11 @@ def toolbar_html(*, current: str, viewer_name: str, served: bool, base_url: str 
         css = ' class="pk-current"' if page.key == current else ""
         links.append(f'<a{css} href="{escape(page.url(base))}">{escape(page.title)}</a>')
     sign_out = f'<a href="{escape(base)}logout">Sign out</a>' if served else ""
-    home = f'<a class="pk-brand" href="{escape(base)}">portfolio_kit</a>' if served else '<span class="pk-brand">portfolio_kit</span>'
+    home = (
+        f'<a class="pk-brand" href="{escape(base)}">portfolio_kit</a>'
+        if served
+        else '<span class="pk-brand">portfolio_kit</span>'
+    )
     return (
         '<nav class="pk-toolbar">'
         f"{home}{''.join(links)}"
@@ -68,7 +85,8 @@ def heading_html(title: str, *, as_of: date | None, meta: str = "") -> str:
     meta_html = f'<span class="pk-meta">{escape(meta)}</span>' if meta else ""
     return (
         '<div class="pk-heading">'
-        f'<h2>{escape(title)}</h2><span class="pk-asof" data-as-of="{as_of.isoformat() if as_of else ""}">'
+        f"<h2>{escape(title)}</h2>"
+        f'<span class="pk-asof" data-as-of="{as_of.isoformat() if as_of else ""}">'
         f"{escape(as_of_text)}</span>{meta_html}</div>"
     )
 
@@ -122,9 +140,16 @@ def _cell(value: Any, column: Column) -> str:
         if number is None:
             return NOT_AVAILABLE
         width = max(0.0, min(1.0, number)) * 100
-        return f'<span class="pk-progress"><span style="width:{width:.0f}%"></span></span>{format_pct(number, decimals=0)}'
+        bar = f'<span class="pk-progress"><span style="width:{width:.0f}%"></span></span>'
+        return bar + format_pct(number, decimals=0)
+    if column.kind == "html":
+        return "" if _missing(value) else str(value)
     if column.kind == "badge":
-        return NOT_AVAILABLE if _missing(value) else f'<span class="pk-badge">{escape(str(value))}</span>'
+        return (
+            NOT_AVAILABLE
+            if _missing(value)
+            else f'<span class="pk-badge">{escape(str(value))}</span>'
+        )
     formatters: dict[str, Callable[[Any], str]] = {
         "money": lambda v: format_money(v, column.currency),
         "multiple": format_multiple,
@@ -167,19 +192,26 @@ def humanise(value: Any) -> str:
     return text.replace("_", " ").capitalize()
 
 
-WRAPPED_KEYS = frozenset({"company_name", "title", "fund_name"})
+WRAPPED_KEYS = frozenset({"company_name", "company", "title", "fund_name"})
 """Columns whose text may wrap onto several lines."""
 
 
 def columns(spec: Iterable[tuple[str, str, str]], currency: str = "USD") -> list[Column]:
     """Columns from ``(key, label, kind)`` triples, in one currency."""
-    return [Column(key, label, kind, currency, wrap=key in WRAPPED_KEYS) for key, label, kind in spec]  # type: ignore[arg-type]
+    return [
+        Column(key, label, kind, currency, wrap=key in WRAPPED_KEYS) for key, label, kind in spec
+    ]  # type: ignore[arg-type]
 
 
 def _td(value: Any, column: Column) -> str:
     css = "pk-num" if column.numeric else ("pk-wrap" if column.wrap else "")
     attr = f' class="{css}"' if css else ""
     return f"<td{attr}>{_cell(value, column)}</td>"
+
+
+def name_with_detail(name: str, detail: str) -> str:
+    """A name with a small second line (sector, fund), escaped, for an ``html`` cell."""
+    return f'<span class="pk-name">{escape(name)}</span><div class="pk-sub">{escape(detail)}</div>'
 
 
 def table_html(
@@ -196,7 +228,8 @@ def table_html(
     names a column written to each row's ``data-key`` attribute.
     """
     head = "".join(
-        f'<th class="pk-num">{escape(c.label)}</th>' if c.numeric else f"<th>{escape(c.label)}</th>" for c in columns
+        f'<th class="pk-num">{escape(c.label)}</th>' if c.numeric else f"<th>{escape(c.label)}</th>"
+        for c in columns
     )
     body = []
     for record in rows.to_dict("records"):
@@ -214,7 +247,7 @@ def table_html(
     caption_html = f'<div class="pk-footnote">{escape(caption)}</div>' if caption else ""
     return (
         f'<div class="pk-table-wrap"><table class="pk-table"><thead><tr>{head}</tr></thead>'
-        f'<tbody>{"".join(body)}</tbody></table></div>{caption_html}'
+        f"<tbody>{''.join(body)}</tbody></table></div>{caption_html}"
     )
 
 
@@ -235,4 +268,7 @@ def message_html(text: str, *, kind: Literal["info", "warning"] = "info") -> str
 
 def ready_marker_html(key: str, *, state: str = "ok") -> str:
     """The element tests wait for: present once the page is completely drawn."""
-    return f'<span class="{READY_CLASS}" data-dashboard="{escape(key)}" data-state="{escape(state)}" hidden></span>'
+    return (
+        f'<span class="{READY_CLASS}" data-dashboard="{escape(key)}" '
+        f'data-state="{escape(state)}" hidden></span>'
+    )

@@ -16,7 +16,9 @@ import pandas as pd
 from portfolio_kit import frames
 from portfolio_kit.dashboards.access import DashboardContext, NotAvailable
 
-NO_FUNDS = "No fund has been shared with you yet. Ask an administrator to grant you access to a fund."
+NO_FUNDS = (
+    "No fund has been shared with you yet. Ask an administrator to grant you access to a fund."
+)
 
 
 def as_date(value: object) -> date | None:
@@ -36,7 +38,11 @@ def visible_funds(context: DashboardContext) -> pd.DataFrame:
 
 def reporting_date(context: DashboardContext, fund_ids: list[int] | None = None) -> date | None:
     """The latest quarter end any of the viewer's funds (or ``fund_ids``) reported a NAV for."""
-    ids = list(context.fund_ids) if fund_ids is None else [i for i in fund_ids if context.allows_fund(i)]
+    ids = (
+        list(context.fund_ids)
+        if fund_ids is None
+        else [i for i in fund_ids if context.allows_fund(i)]
+    )
     navs = frames.fund_navs(context.database, ids)
     return as_date(navs["as_of"].max()) if len(navs) else None
 

@@ -82,12 +82,17 @@ class Page:
         return self.summary
 
 
-def shell(key: str, context: DashboardContext | None, body: list[widgets.Widget], *, state: str = "ok") -> widgets.VBox:
+def shell(
+    key: str, context: DashboardContext | None, body: list[widgets.Widget], *, state: str = "ok"
+) -> widgets.VBox:
     """The page frame: styles, navigation bar, the body, and the ready marker last."""
     head = style_html()
     if context is not None:
         head += toolbar_html(
-            current=key, viewer_name=context.viewer.name, served=context.served, base_url=context.base_url
+            current=key,
+            viewer_name=context.viewer.name,
+            served=context.served,
+            base_url=context.base_url,
         )
     page = widgets.VBox(
         [widgets.HTML(head), *body, widgets.HTML(ready_marker_html(key, state=state))],
@@ -97,14 +102,21 @@ def shell(key: str, context: DashboardContext | None, body: list[widgets.Widget]
     return page
 
 
-def message_page(key: str, text: str, context: DashboardContext | None = None, *, state: str = "message") -> Page:
+def message_page(
+    key: str, text: str, context: DashboardContext | None = None, *, state: str = "message"
+) -> Page:
     """A page that is only a sentence (no access, nothing to show, an error)."""
     title = dashboard(key).title
     body = [widgets.HTML(message_html(text, kind="warning" if state != "empty" else "info"))]
     return Page(key, shell(key, context, body, state=state), f"{title}: {text}")
 
 
-def guarded(key: str, context: DashboardContext | None, action: Callable[[], Any], on_error: Callable[[str], None]) -> Any:
+def guarded(
+    key: str,
+    context: DashboardContext | None,
+    action: Callable[[], Any],
+    on_error: Callable[[str], None],
+) -> Any:
     """Run ``action``; turn what a person can cause into a sentence for
     ``on_error``, and in a served page anything else too (logged)."""
     try:
@@ -119,7 +131,9 @@ def guarded(key: str, context: DashboardContext | None, action: Callable[[], Any
     return None
 
 
-def render(key: str, build: Callable[[DashboardContext], Page], context: DashboardContext | None = None) -> Page:
+def render(
+    key: str, build: Callable[[DashboardContext], Page], context: DashboardContext | None = None
+) -> Page:
     """Open the context (unless given) and build the page, never letting an
     error reach a served page as a traceback."""
     served = is_served() if context is None else context.served

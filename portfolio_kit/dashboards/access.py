@@ -30,7 +30,13 @@ from portfolio_kit.settings import ENV_PREFIX, get_settings
 SERVED_ENV = f"{ENV_PREFIX}DASHBOARD_SERVER"
 """Set by ``portfolio-kit serve`` for its kernels (mirrors ``server.launch.SERVED_ENV``)."""
 
-_VOILA_MARKERS = ("VOILA_PREHEAT", "VOILA_BASE_URL", "VOILA_SERVER_URL", "VOILA_KERNEL_ID", "VOILA_REQUEST_URL")
+_VOILA_MARKERS = (
+    "VOILA_PREHEAT",
+    "VOILA_BASE_URL",
+    "VOILA_SERVER_URL",
+    "VOILA_KERNEL_ID",
+    "VOILA_REQUEST_URL",
+)
 
 
 class AccessDenied(PortfolioKitError):
@@ -88,7 +94,9 @@ class DashboardContext:
         try:
             return int(raw)
         except ValueError:
-            raise NotAvailable(f"The link asks for {name} {raw!r}, which is not available.") from None
+            raise NotAvailable(
+                f"The link asks for {name} {raw!r}, which is not available."
+            ) from None
 
     def allows_fund(self, fund_id: int) -> bool:
         return fund_id in self.fund_ids
@@ -132,9 +140,13 @@ def wait_for_request(environ: Mapping[str, str] | None = None, *, secret: bytes)
         ) as channel:
             message = channel.recv()
     except (OSError, TimeoutError) as exc:
-        raise AccessDenied("The dashboard server could not be reached; please reload the page.") from exc
+        raise AccessDenied(
+            "The dashboard server could not be reached; please reload the page."
+        ) from exc
     except Exception as exc:
-        raise AccessDenied("The dashboard server did not hand over this page's request; please reload.") from exc
+        raise AccessDenied(
+            "The dashboard server did not hand over this page's request; please reload."
+        ) from exc
     details = json.loads(message)
     os.environ.update({str(key): str(value) for key, value in details.items()})
 
@@ -144,7 +156,9 @@ def _query(environ: Mapping[str, str]) -> dict[str, str]:
     return {name: values[0] for name, values in parsed.items() if values}
 
 
-def _viewer(database: Database, *, user_id: int | None = None, email: str | None = None) -> tuple[Viewer, tuple[int, ...], User]:
+def _viewer(
+    database: Database, *, user_id: int | None = None, email: str | None = None
+) -> tuple[Viewer, tuple[int, ...], User]:
     from sqlalchemy import select
 
     with database.session() as session:
@@ -154,11 +168,15 @@ def _viewer(database: Database, *, user_id: int | None = None, email: str | None
             try:
                 normalised = normalise_email(email or "")
             except ValidationError:
-                raise AccessDenied(f"{ENV_PREFIX}USER={email!r} is not an e-mail address.") from None
+                raise AccessDenied(
+                    f"{ENV_PREFIX}USER={email!r} is not an e-mail address."
+                ) from None
             user = session.scalar(select(User).where(User.email == normalised))
         if user is None or not user.active:
             raise AccessDenied(
-                SIGN_IN_AGAIN if user_id is not None else f"{email} is not an active user of this database."
+                SIGN_IN_AGAIN
+                if user_id is not None
+                else f"{email} is not an active user of this database."
             )
         viewer = Viewer(user_id=user.id, email=user.email, name=user.name, role=user.role)
         fund_ids = tuple(visible_fund_ids(session, user))
@@ -166,7 +184,9 @@ def _viewer(database: Database, *, user_id: int | None = None, email: str | None
     return viewer, fund_ids, user
 
 
-def open_context(environ: Mapping[str, str] | None = None, *, database: Database | None = None) -> DashboardContext:
+def open_context(
+    environ: Mapping[str, str] | None = None, *, database: Database | None = None
+) -> DashboardContext:
     """The context of the page being drawn.
 
     Served by Voila: waits for the request if preheated, verifies the signed
@@ -207,7 +227,10 @@ def open_context(environ: Mapping[str, str] | None = None, *, database: Database
             raise AccessDenied(SIGN_IN_AGAIN)
         database = database or connect(settings.database_url, read_only=True)
         viewer, fund_ids, user = _viewer(database, user_id=claims.user_id)
-        if viewer.email != claims.email or password_fingerprint(user.password_hash) != claims.password_fingerprint:
+        if (
+            viewer.email != claims.email
+            or password_fingerprint(user.password_hash) != claims.password_fingerprint
+        ):
             raise AccessDenied(SIGN_IN_AGAIN)
         return DashboardContext(
             database=database,
@@ -226,4 +249,6 @@ def open_context(environ: Mapping[str, str] | None = None, *, database: Database
     database = database or connect(settings.database_url, read_only=True)
     viewer, fund_ids, _user = _viewer(database, email=settings.user)
     env = os.environ if environ is None else environ
-    return DashboardContext(database=database, viewer=viewer, fund_ids=fund_ids, query=_query(env), served=False)
+    return DashboardContext(
+        database=database, viewer=viewer, fund_ids=fund_ids, query=_query(env), served=False
+    )

@@ -133,15 +133,25 @@ def _bridge(
 ) -> tuple[analytics.ValueBridge | None, str]:
     """The value-creation bridge of the first holding, or why there is none."""
     if holdings.empty:
-        return None, "There is no investment in this company yet, so there is no value-creation bridge."
+        return (
+            None,
+            "There is no investment in this company yet, so there is no value-creation bridge.",
+        )
     if marks.empty or ltm.empty or "revenue" not in ltm:
-        return None, "The value-creation bridge needs a valuation and reported financials; one of them is missing."
+        return (
+            None,
+            "The value-creation bridge needs a valuation and reported financials; "
+            "one of them is missing.",
+        )
     holding = holdings.iloc[0]
     mark = marks.iloc[-1]
     mark_day = pd.Timestamp(mark["valuation_date"])
     known = ltm[(ltm.index <= mark_day) & ltm["revenue"].notna() & ltm["ebitda"].notna()]
     if known.empty:
-        return None, "No full year of figures precedes the latest valuation, so the bridge cannot be drawn."
+        return (
+            None,
+            "No full year of figures precedes the latest valuation, so the bridge cannot be drawn.",
+        )
     latest = known.iloc[-1]
     ownership = float(holding["ownership"])
     flows = deal_flows[deal_flows["investment_id"] == holding["investment_id"]]
@@ -165,11 +175,15 @@ def _bridge(
             entry, now, distributions=float(paid_out) / ownership, ownership=ownership
         )
     except (ValueError, TypeError):
-        return None, "The value-creation bridge needs positive revenue and EBITDA at entry and today."
+        return (
+            None,
+            "The value-creation bridge needs positive revenue and EBITDA at entry and today.",
+        )
     fund = str(holding["fund_name"])
     note = (
         f"{fund}'s {charts.format_pct(ownership, decimals=0)} share, from entry on "
-        f"{charts.format_date(holding['entry_date'])} to the mark of {charts.format_date(mark_day)}."
+        f"{charts.format_date(holding['entry_date'])} to the mark of "
+        f"{charts.format_date(mark_day)}."
     )
     return bridge, note
 
@@ -193,17 +207,26 @@ def load_company(context: DashboardContext, company_id: int) -> CompanyData:
     held = investments[investments["company_id"] == company_id]
     holdings = held
     deal_flows = frames.investment_cash_flows(db, list(context.fund_ids), as_of=cutoff)
-    marks = frames.valuations(db, company_ids=[company_id], fund_ids=scope, as_of=cutoff, marks_only=True)
+    marks = frames.valuations(
+        db, company_ids=[company_id], fund_ids=scope, as_of=cutoff, marks_only=True
+    )
     if len(held):
         summary = analytics.investment_summary(
             held, deal_flows[deal_flows["investment_id"].isin(held["investment_id"])], marks, cutoff
         ).reset_index()
         holdings = summary
     metrics = frames.metrics(
-        db, company_ids=[company_id], fund_ids=scope, period_types="quarter", scenarios="actual", as_of=cutoff
+        db,
+        company_ids=[company_id],
+        fund_ids=scope,
+        period_types="quarter",
+        scenarios="actual",
+        as_of=cutoff,
     )
     ltm = _ltm_history(metrics, company_id)
-    kpis = frames.kpis(db, company_ids=[company_id], fund_ids=scope, scenarios="actual", as_of=cutoff)
+    kpis = frames.kpis(
+        db, company_ids=[company_id], fund_ids=scope, scenarios="actual", as_of=cutoff
+    )
     bridge, note = _bridge(holdings, deal_flows, marks, ltm)
     return CompanyData(
         company=company.iloc[0],
@@ -222,7 +245,11 @@ def load_company(context: DashboardContext, company_id: int) -> CompanyData:
 def company_tiles(data: CompanyData) -> list[ui.Tile]:
     latest = data.latest_ltm()
     money = lambda value: charts.format_money(value, data.currency)  # noqa: E731
-    period = f"LTM to {charts.format_quarter(latest.name)}" if latest is not None else "no financials reported"
+    period = (
+        f"LTM to {charts.format_quarter(latest.name)}"
+        if latest is not None
+        else "no financials reported"
+    )
     value = lambda key: None if latest is None else latest.get(key)  # noqa: E731
     mark = data.marks.iloc[-1] if len(data.marks) else None
     holding = data.holdings.iloc[0] if len(data.holdings) else None
@@ -230,31 +257,59 @@ def company_tiles(data: CompanyData) -> list[ui.Tile]:
         ui.Tile("ltm_revenue", "LTM revenue", money(value("revenue")), period),
         ui.Tile("ltm_ebitda", "LTM EBITDA", money(value("ebitda")), period),
         ui.Tile("ebitda_margin", "EBITDA margin", charts.format_pct(value("ebitda_margin"))),
-        ui.Tile("revenue_growth", "Revenue growth", charts.format_pct(value("revenue_growth"), signed=True), "LTM, year on year"),
-        ui.Tile("leverage", "Leverage", charts.format_multiple(value("leverage"), decimals=1), "net debt / LTM EBITDA"),
+        ui.Tile(
+            "revenue_growth",
+            "Revenue growth",
+            charts.format_pct(value("revenue_growth"), signed=True),
+            "LTM, year on year",
+        ),
+        ui.Tile(
+            "leverage",
+            "Leverage",
+            charts.format_multiple(value("leverage"), decimals=1),
+            "net debt / LTM EBITDA",
+        ),
         ui.Tile(
             "equity_value",
             "Equity value",
             money(None if mark is None else mark["equity_value"]),
-            "100%, " + charts.format_date(mark["valuation_date"]) if mark is not None else "not valued yet",
+            "100%, " + charts.format_date(mark["valuation_date"])
+            if mark is not None
+            else "not valued yet",
         ),
-        ui.Tile("moic", "Gross MOIC", charts.format_multiple(None if holding is None else holding.get("moic"))),
-        ui.Tile("gross_irr", "Gross IRR", charts.format_pct(None if holding is None else holding.get("gross_irr"))),
+        ui.Tile(
+            "moic",
+            "Gross MOIC",
+            charts.format_multiple(None if holding is None else holding.get("moic")),
+        ),
+        ui.Tile(
+            "gross_irr",
+            "Gross IRR",
+            charts.format_pct(None if holding is None else holding.get("gross_irr")),
+        ),
     ]
 
 
 def _trends(data: CompanyData) -> str:
     if data.ltm.empty or "revenue" not in data.ltm or data.ltm["revenue"].notna().sum() == 0:
-        return ui.message_html(f"{data.name} has not reported a full year of financial statements yet.")
+        return ui.message_html(
+            f"{data.name} has not reported a full year of financial statements yet."
+        )
     ltm = data.ltm[data.ltm["revenue"].notna()]
     series = pd.concat(
         [
-            pd.DataFrame({"period_end": ltm.index, "series": "Revenue", "value": ltm["revenue"].to_numpy()}),
-            pd.DataFrame({"period_end": ltm.index, "series": "EBITDA", "value": ltm["ebitda"].to_numpy()}),
+            pd.DataFrame(
+                {"period_end": ltm.index, "series": "Revenue", "value": ltm["revenue"].to_numpy()}
+            ),
+            pd.DataFrame(
+                {"period_end": ltm.index, "series": "EBITDA", "value": ltm["ebitda"].to_numpy()}
+            ),
         ],
         ignore_index=True,
     )
-    chart = charts.financial_trends(series, currency=data.currency, width=520, title="LTM revenue and EBITDA")
+    chart = charts.financial_trends(
+        series, currency=data.currency, width=520, title="LTM revenue and EBITDA"
+    )
     return ui.chart_html(chart, name="financial_trends")
 
 
@@ -268,7 +323,9 @@ def _kpis(data: CompanyData) -> str:
     chosen = names[:MAX_KPI_PANELS]
     shown = kpis[kpis["kpi"].isin(chosen)]
     shown = shown.assign(
-        label=shown["kpi"].map(lambda name: KPIS[name].label if name in KPIS else name.replace("_", " ").capitalize()),
+        label=shown["kpi"].map(
+            lambda name: KPIS[name].label if name in KPIS else name.replace("_", " ").capitalize()
+        ),
         order=shown["kpi"].map({name: position for position, name in enumerate(chosen)}),
     ).sort_values(["order", "period_end"])
     chart = charts.kpi_lines(shown, currency=data.currency, columns=3, panel_width=300, title="")
@@ -282,7 +339,9 @@ def _valuations(data: CompanyData) -> str:
     recent = data.marks.sort_values("valuation_date", ascending=False).head(4).copy()
     recent["method"] = recent["method"].map(ui.humanise)
     columns = ui.columns(VALUATION_COLUMNS, data.currency)
-    return ui.chart_html(chart, name="valuation_history") + ui.table_html(recent, columns, caption="Latest marks, 100% of the company.")
+    return ui.chart_html(chart, name="valuation_history") + ui.table_html(
+        recent, columns, caption="Latest marks, 100% of the company."
+    )
 
 
 def _bridge_html(data: CompanyData) -> str:
@@ -291,7 +350,15 @@ def _bridge_html(data: CompanyData) -> str:
     bridge = data.bridge
     steps = pd.DataFrame(
         {
-            "label": ["Entry equity", "Revenue growth", "Margin", "Multiple", "Deleveraging", "Distributions", "Value today"],
+            "label": [
+                "Entry equity",
+                "Revenue growth",
+                "Margin",
+                "Multiple",
+                "Deleveraging",
+                "Distributions",
+                "Value today",
+            ],
             "amount": [
                 bridge.entry_equity_value,
                 bridge.revenue_growth,
@@ -304,8 +371,13 @@ def _bridge_html(data: CompanyData) -> str:
             "kind": ["total", "delta", "delta", "delta", "delta", "delta", "total"],
         }
     )
-    chart = charts.waterfall(steps, currency=data.currency, title="Fund's share of the equity gain", width=520)
-    return ui.chart_html(chart, name="value_bridge") + f'<div class="pk-footnote">{escape(data.bridge_note)}</div>'
+    chart = charts.waterfall(
+        steps, currency=data.currency, title="Fund's share of the equity gain", width=520
+    )
+    return (
+        ui.chart_html(chart, name="value_bridge")
+        + f'<div class="pk-footnote">{escape(data.bridge_note)}</div>'
+    )
 
 
 def _diligence(data: CompanyData) -> str:
@@ -314,13 +386,24 @@ def _diligence(data: CompanyData) -> str:
         return ui.message_html(f"No due-diligence items are recorded for {data.name}.")
     status = items["status"].astype(str)
     done = int(status.isin(["complete", "waived"]).sum())
-    open_high = int((~status.isin(["complete", "waived"]) & items["risk_level"].astype(str).isin(["high", "critical"])).sum())
+    open_high = int(
+        (
+            ~status.isin(["complete", "waived"])
+            & items["risk_level"].astype(str).isin(["high", "critical"])
+        ).sum()
+    )
     shown = items.copy()
     for column in ("category", "status", "risk_level"):
         shown[column] = shown[column].map(ui.humanise)
     columns = ui.columns(DILIGENCE_COLUMNS)
-    summary = f"{done} of {len(items)} items complete or waived; {open_high} open item(s) rated high or critical."
-    return f'<div class="pk-footnote" data-diligence="{done}/{len(items)}">{escape(summary)}</div>' + ui.table_html(shown, columns)
+    summary = (
+        f"{done} of {len(items)} items complete or waived; "
+        f"{open_high} open item(s) rated high or critical."
+    )
+    return (
+        f'<div class="pk-footnote" data-diligence="{done}/{len(items)}">{escape(summary)}</div>'
+        + ui.table_html(shown, columns)
+    )
 
 
 def _initiatives(data: CompanyData) -> str:
@@ -338,10 +421,18 @@ def company_html(data: CompanyData) -> str:
     """The page body for one company (everything below the company selector)."""
     company = data.company
     status = str(company["status"]).replace("_", " ")
-    funds = ", ".join(dict.fromkeys(data.holdings["fund_name"].astype(str))) if len(data.holdings) else "no investment yet"
+    funds = (
+        ", ".join(dict.fromkeys(data.holdings["fund_name"].astype(str)))
+        if len(data.holdings)
+        else "no investment yet"
+    )
     meta = f"{company['sector']} · {company['geography']} · {status} · {funds}"
     description = company.get("description")
-    about = f'<p class="pk-footnote">{escape(str(description))}</p>' if isinstance(description, str) and description else ""
+    about = (
+        f'<p class="pk-footnote">{escape(str(description))}</p>'
+        if isinstance(description, str) and description
+        else ""
+    )
     return "".join(
         [
             ui.heading_html(data.name, as_of=data.as_of, meta=meta),
@@ -392,18 +483,26 @@ class CompanyTearSheet:
             self.data = load_company(self.context, company_id)
             self.content.value = company_html(self.data)
 
-        guarded(KEY, self.context, show, lambda text: setattr(self.content, "value", ui.message_html(text, kind="warning")))
+        guarded(
+            KEY,
+            self.context,
+            show,
+            lambda text: setattr(self.content, "value", ui.message_html(text, kind="warning")),
+        )
 
     def page(self) -> Page:
         data = self.data
         latest = data.latest_ltm()
-        revenue = charts.format_money(None if latest is None else latest.get("revenue"), data.currency)
+        revenue = charts.format_money(
+            None if latest is None else latest.get("revenue"), data.currency
+        )
         as_of = charts.format_date(data.as_of) if data.as_of else "no reporting date"
         return Page(
             KEY,
             self.widget,
             f"{TITLE}: {data.name}, as of {as_of}: LTM revenue {revenue}, "
-            f"{len(data.marks)} valuations, {len(data.diligence)} diligence items, {len(data.initiatives)} initiatives",
+            f"{len(data.marks)} valuations, {len(data.diligence)} diligence items, "
+            f"{len(data.initiatives)} initiatives",
         )
 
 
@@ -424,4 +523,3 @@ def show() -> Page:
 def warm_up() -> None:
     """Do the slow first-time work (imports, the chart engine) before a request arrives."""
     charts.warm_up()
-

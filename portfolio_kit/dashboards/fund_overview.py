@@ -61,9 +61,16 @@ class FundHeadline:
         pme_note = f"KS-PME vs {self.benchmark}" if self.benchmark else "no benchmark index stored"
         return [
             ui.Tile("commitments", "Commitments", money(self.commitments)),
-            ui.Tile("paid_in", "Paid-in", money(self.paid_in), f"{charts.format_pct(called, decimals=0)} called"),
+            ui.Tile(
+                "paid_in",
+                "Paid-in",
+                money(self.paid_in),
+                f"{charts.format_pct(called, decimals=0)} called",
+            ),
             ui.Tile("distributions", "Distributions", money(self.distributions)),
-            ui.Tile("nav", "NAV", money(self.nav), charts.format_date(self.as_of) if self.as_of else ""),
+            ui.Tile(
+                "nav", "NAV", money(self.nav), charts.format_date(self.as_of) if self.as_of else ""
+            ),
             ui.Tile("tvpi", "TVPI", charts.format_multiple(self.tvpi)),
             ui.Tile("dpi", "DPI", charts.format_multiple(self.dpi)),
             ui.Tile("rvpi", "RVPI", charts.format_multiple(self.rvpi)),
@@ -74,8 +81,10 @@ class FundHeadline:
     def summary(self) -> str:
         as_of = charts.format_date(self.as_of) if self.as_of else "no NAV yet"
         return (
-            f"{TITLE}: {self.name}, as of {as_of}: paid-in {charts.format_money(self.paid_in, self.currency)}, "
-            f"NAV {charts.format_money(self.nav, self.currency)}, TVPI {charts.format_multiple(self.tvpi)}, "
+            f"{TITLE}: {self.name}, as of {as_of}: "
+            f"paid-in {charts.format_money(self.paid_in, self.currency)}, "
+            f"NAV {charts.format_money(self.nav, self.currency)}, "
+            f"TVPI {charts.format_multiple(self.tvpi)}, "
             f"DPI {charts.format_multiple(self.dpi)}, net IRR {charts.format_pct(self.net_irr)}, "
             f"KS-PME {charts.format_number(self.ks_pme, decimals=2)}"
         )
@@ -142,23 +151,35 @@ def load_fund(context: DashboardContext, fund_id: int) -> FundData:
         paid_in=paid_in,
         distributions=distributed,
         nav=nav,
-        tvpi=_safe(analytics.tvpi, contributions, distributions, nav) if paid_in > 0 else float("nan"),
-        dpi=_safe(analytics.dpi, contributions, distributions, nav) if paid_in > 0 else float("nan"),
-        rvpi=_safe(analytics.rvpi, contributions, distributions, nav) if paid_in > 0 else float("nan"),
-        net_irr=_safe(analytics.net_irr, flows["date"], amounts, nav, as_of) if as_of and len(flows) else float("nan"),
+        tvpi=_safe(analytics.tvpi, contributions, distributions, nav)
+        if paid_in > 0
+        else float("nan"),
+        dpi=_safe(analytics.dpi, contributions, distributions, nav)
+        if paid_in > 0
+        else float("nan"),
+        rvpi=_safe(analytics.rvpi, contributions, distributions, nav)
+        if paid_in > 0
+        else float("nan"),
+        net_irr=_safe(analytics.net_irr, flows["date"], amounts, nav, as_of)
+        if as_of and len(flows)
+        else float("nan"),
         ks_pme=finite_or_nan(pme.get("ks_pme")),
         direct_alpha=finite_or_nan(pme.get("direct_alpha")),
         benchmark=benchmark,
     )
     quarters = None
     if len(flows) and len(navs):
-        nav_series = pd.Series(navs["nav"].to_numpy(dtype=float), index=pd.DatetimeIndex(navs["as_of"]))
+        nav_series = pd.Series(
+            navs["nav"].to_numpy(dtype=float), index=pd.DatetimeIndex(navs["as_of"])
+        )
         quarters = analytics.j_curve(flows["date"], amounts, nav_series, as_of=as_of)
     schedule, totals = _schedule(context, fund_id, as_of)
     return FundData(headline, flows, navs, quarters, schedule, totals)
 
 
-def _schedule(context: DashboardContext, fund_id: int, as_of: date | None) -> tuple[pd.DataFrame, dict[str, float]]:
+def _schedule(
+    context: DashboardContext, fund_id: int, as_of: date | None
+) -> tuple[pd.DataFrame, dict[str, float]]:
     """The schedule of investments and its total row (gross, fund's side)."""
     db = context.database
     cutoff = as_of or date.today()
@@ -177,7 +198,9 @@ def _schedule(context: DashboardContext, fund_id: int, as_of: date | None) -> tu
         "realized": realized,
         "unrealized": unrealized,
         "total_value": realized + unrealized,
-        "moic": _safe(analytics.moic, invested, realized, unrealized) if invested > 0 else float("nan"),
+        "moic": _safe(analytics.moic, invested, realized, unrealized)
+        if invested > 0
+        else float("nan"),
         "gross_irr": finite_or_nan(rollup["gross_irr"].iloc[0]) if len(rollup) else float("nan"),
     }
     summary["stage"] = summary["status_as_of"].astype(str).str.capitalize()
@@ -228,19 +251,24 @@ def fund_html(data: FundData) -> str:
     """The page body for one fund (everything below the fund selector)."""
     headline = data.headline
     parts = [
-        ui.heading_html(headline.name, as_of=headline.as_of, meta=f"{TITLE} · figures in {headline.currency}"),
+        ui.heading_html(
+            headline.name, as_of=headline.as_of, meta=f"{TITLE} · figures in {headline.currency}"
+        ),
         ui.tiles_html(headline.tiles()),
     ]
     if data.quarters is None or data.quarters.empty:
         parts.append(
             ui.message_html(
-                f"{headline.name} has not called capital or reported a NAV yet, so there is no J-curve or cash-flow chart to draw."
+                f"{headline.name} has not called capital or reported a NAV yet, "
+                "so there is no J-curve or cash-flow chart to draw."
             )
         )
     else:
         parts.append(
             '<div class="pk-grid2">'
-            + ui.chart_html(charts.j_curve(data.quarters, currency=headline.currency, width=520), name="j_curve")
+            + ui.chart_html(
+                charts.j_curve(data.quarters, currency=headline.currency, width=520), name="j_curve"
+            )
             + ui.chart_html(
                 charts.cash_flows_by_quarter(data.quarters, currency=headline.currency, width=520),
                 name="cash_flows",
@@ -258,7 +286,8 @@ def fund_html(data: FundData) -> str:
             columns,
             total=total,
             row_key="company_id",
-            caption="Gross figures on the fund's side, before fees and carry. Unrealized value is the fund's share "
+            caption="Gross figures on the fund's side, before fees and carry. "
+            "Unrealized value is the fund's share "
             "of each company's latest mark; MOIC is total value over invested.",
         )
     parts.append(ui.section_html("Schedule of investments", schedule))
@@ -276,7 +305,10 @@ class FundOverview:
         self.content = widgets.HTML()
         options = [(str(row.name), int(row.fund_id)) for row in funds.itertuples()]
         self.selector = widgets.Dropdown(
-            options=options, value=self.fund_id, description="Fund", layout=widgets.Layout(width="420px")
+            options=options,
+            value=self.fund_id,
+            description="Fund",
+            layout=widgets.Layout(width="420px"),
         )
         self.selector.add_class("pk-fund-selector")
         self.data = load_fund(context, self.fund_id)
@@ -284,7 +316,9 @@ class FundOverview:
         self.selector.observe(self._on_select, names="value")
         controls = widgets.HBox([self.selector], layout=widgets.Layout(margin="0 0 6px 0"))
         controls.add_class("pk-controls")
-        self.widget = shell(KEY, context, [controls, self.content] if len(options) > 1 else [self.content])
+        self.widget = shell(
+            KEY, context, [controls, self.content] if len(options) > 1 else [self.content]
+        )
 
     def _on_select(self, change: dict) -> None:
         fund_id = int(change["new"])
@@ -294,7 +328,12 @@ class FundOverview:
             self.data = load_fund(self.context, fund_id)
             self.content.value = fund_html(self.data)
 
-        guarded(KEY, self.context, show, lambda text: setattr(self.content, "value", ui.message_html(text, kind="warning")))
+        guarded(
+            KEY,
+            self.context,
+            show,
+            lambda text: setattr(self.content, "value", ui.message_html(text, kind="warning")),
+        )
 
     def page(self) -> Page:
         return Page(KEY, self.widget, self.data.headline.summary())

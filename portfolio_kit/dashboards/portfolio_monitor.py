@@ -32,7 +32,13 @@ import pandas as pd
 
 from portfolio_kit import analytics, charts, frames
 from portfolio_kit.dashboards import _components as ui
-from portfolio_kit.dashboards._data import NO_FUNDS, as_date, finite_or_nan, reporting_date, visible_funds
+from portfolio_kit.dashboards._data import (
+    NO_FUNDS,
+    as_date,
+    finite_or_nan,
+    reporting_date,
+    visible_funds,
+)
 from portfolio_kit.dashboards._page import Page, guarded, message_page, render, shell
 from portfolio_kit.dashboards.access import DashboardContext, NotAvailable
 from portfolio_kit.periods import add_months, month_end, quarter_end
@@ -65,11 +71,8 @@ SORT_OPTIONS = [
 ]
 
 COLUMNS = [
-    ("company_name", "Company", "text"),
-    ("fund_name", "Fund", "text"),
-    ("sector", "Sector", "text"),
+    ("company", "Company", "html"),
     ("stage", "Status", "badge"),
-    ("ltm_period", "LTM to", "text"),
     ("ltm_revenue", "LTM revenue", "money"),
     ("ltm_ebitda", "LTM EBITDA", "money"),
     ("revenue_growth", "Growth", "pct_signed"),
@@ -119,23 +122,42 @@ def company_figures(metrics: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
     fraction of total assets).
     """
     columns = [
-        "ltm_period", "ltm_revenue", "ltm_ebitda", "ebitda_margin", "leverage",
-        "revenue_growth", "latest_quarter", "budget_gap", "balance_gap",
+        "ltm_period",
+        "ltm_revenue",
+        "ltm_ebitda",
+        "ebitda_margin",
+        "leverage",
+        "revenue_growth",
+        "latest_quarter",
+        "budget_gap",
+        "balance_gap",
     ]
     actual = metrics[metrics["scenario"] == "actual"]
     if actual.empty:
         return pd.DataFrame(columns=columns).rename_axis("company_id")
     ltm = analytics.ltm_by_company(actual, scenario="actual", frequency="quarter")
     derived = analytics.derived_metrics(ltm)
-    ltm = ltm.assign(ebitda=derived["ebitda"], ebitda_margin=derived["ebitda_margin"], leverage=derived["leverage"])
+    ltm = ltm.assign(
+        ebitda=derived["ebitda"],
+        ebitda_margin=derived["ebitda_margin"],
+        leverage=derived["leverage"],
+    )
     revenue_by_period = ltm["revenue"].unstack("company_id") if "revenue" in ltm else pd.DataFrame()
-    growth = analytics.yoy_growth(revenue_by_period).stack().rename("revenue_growth") if len(revenue_by_period) else None
+    growth = (
+        analytics.yoy_growth(revenue_by_period).stack().rename("revenue_growth")
+        if len(revenue_by_period)
+        else None
+    )
     if growth is not None:
         growth.index = growth.index.swaplevel(0, 1)
         ltm = ltm.join(growth, how="left")
     else:
         ltm["revenue_growth"] = np.nan
-    latest = _latest_per_company(ltm, "revenue") if "revenue" in ltm else pd.DataFrame(columns=["company_id"])
+    latest = (
+        _latest_per_company(ltm, "revenue")
+        if "revenue" in ltm
+        else pd.DataFrame(columns=["company_id"])
+    )
     result = pd.DataFrame(
         {
             "ltm_period": latest["period_end"].map(charts.format_quarter) if len(latest) else [],
@@ -146,26 +168,42 @@ def company_figures(metrics: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
             "revenue_growth": latest.get("revenue_growth"),
         }
     )
-    result.index = pd.Index(latest["company_id"].to_numpy() if len(latest) else [], name="company_id")
+    result.index = pd.Index(
+        latest["company_id"].to_numpy() if len(latest) else [], name="company_id"
+    )
 
-    wide = actual.pivot_table(index=["company_id", "period_end"], columns="line_item", values="value", observed=True)
+    wide = actual.pivot_table(
+        index=["company_id", "period_end"], columns="line_item", values="value", observed=True
+    )
     last_quarter = wide.reset_index().groupby("company_id")["period_end"].max()
     result = result.reindex(result.index.union(last_quarter.index))
     result["latest_quarter"] = last_quarter
-    latest_rows = wide.reset_index().sort_values("period_end").groupby("company_id").tail(1).set_index("company_id")
+    latest_rows = (
+        wide.reset_index()
+        .sort_values("period_end")
+        .groupby("company_id")
+        .tail(1)
+        .set_index("company_id")
+    )
     assets = latest_rows.get("total_assets")
     liabilities_equity = latest_rows.get("total_liabilities_and_equity")
     if assets is not None and liabilities_equity is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
-            result["balance_gap"] = ((assets - liabilities_equity) / assets.abs()).reindex(result.index)
+            result["balance_gap"] = ((assets - liabilities_equity) / assets.abs()).reindex(
+                result.index
+            )
     else:
         result["balance_gap"] = np.nan
 
     budget = metrics[(metrics["scenario"] == "budget") & (metrics["line_item"] == "revenue")]
     actual_revenue = actual[actual["line_item"] == "revenue"]
     if len(budget) and len(actual_revenue):
-        joined = actual_revenue.merge(budget, on=["company_id", "period_end"], suffixes=("", "_budget"))
-        joined = joined.sort_values("period_end").groupby("company_id").tail(1).set_index("company_id")
+        joined = actual_revenue.merge(
+            budget, on=["company_id", "period_end"], suffixes=("", "_budget")
+        )
+        joined = (
+            joined.sort_values("period_end").groupby("company_id").tail(1).set_index("company_id")
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             gap = joined["value"] / joined["value_budget"] - 1.0
         # Only the latest reported quarter counts: an old miss is history, not a flag.
@@ -177,14 +215,17 @@ def company_figures(metrics: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
 
 
 def due_quarter(as_of: date) -> date:
-    """The latest quarter end on or before ``as_of``: the quarter a held company should have reported."""
+    """The latest quarter end on or before ``as_of``: the quarter a held company
+    should have reported."""
     end = quarter_end(as_of)
     return end if end == as_of else month_end(add_months(end, -3))
 
 
 def flags_for(row: pd.Series, as_of: date | None) -> list[str]:
     """The committee flags of one monitor row (see the module docstring)."""
-    held = str(row.get("status_as_of", "")) != "realized" and str(row.get("status", "")) == "invested"
+    held = (
+        str(row.get("status_as_of", "")) != "realized" and str(row.get("status", "")) == "invested"
+    )
     if not held:
         return []
     found = []
@@ -223,7 +264,10 @@ def load_monitor(context: DashboardContext) -> MonitorData:
     )
     figures = company_figures(metrics, as_of)
     latest_marks = (
-        marks.sort_values("valuation_date").groupby("company_id").tail(1).set_index("company_id")["equity_value"]
+        marks.sort_values("valuation_date")
+        .groupby("company_id")
+        .tail(1)
+        .set_index("company_id")["equity_value"]
         if len(marks)
         else pd.Series(dtype=float)
     )
@@ -235,11 +279,18 @@ def load_monitor(context: DashboardContext) -> MonitorData:
     rows.loc[rows["status"].astype(str) == "written_off", "stage"] = "Written off"
     currencies = rows["currency"].astype(str).unique()
     currency = str(currencies[0]) if len(currencies) == 1 else ""
-    return MonitorData(as_of, rows, currency, _totals(rows, held, deal_flows, marks, cutoff, currency))
+    return MonitorData(
+        as_of, rows, currency, _totals(rows, held, deal_flows, marks, cutoff, currency)
+    )
 
 
 def _totals(
-    rows: pd.DataFrame, held: pd.DataFrame, deal_flows: pd.DataFrame, marks: pd.DataFrame, cutoff: date, currency: str
+    rows: pd.DataFrame,
+    held: pd.DataFrame,
+    deal_flows: pd.DataFrame,
+    marks: pd.DataFrame,
+    cutoff: date,
+    currency: str,
 ) -> dict[str, float]:
     """Portfolio totals; amounts are only added up within one currency."""
     if not currency:
@@ -248,7 +299,9 @@ def _totals(
     realized = float(rows["realized"].sum())
     unrealized = float(rows["unrealized"].sum())
     try:
-        pooled = analytics.portfolio_rollup(held.assign(scope="portfolio"), deal_flows, marks, cutoff, by="scope")
+        pooled = analytics.portfolio_rollup(
+            held.assign(scope="portfolio"), deal_flows, marks, cutoff, by="scope"
+        )
         gross_irr = finite_or_nan(pooled["gross_irr"].iloc[0])
     except ValueError:
         gross_irr = float("nan")
@@ -269,7 +322,12 @@ def portfolio_tiles(data: MonitorData) -> list[ui.Tile]:
     several = "several currencies: not added up" if not data.currency else ""
     money = lambda key: charts.format_money(totals.get(key), data.currency)  # noqa: E731
     return [
-        ui.Tile("companies", "Companies held", charts.format_number(len(held)), f"{len(rows)} investments in all"),
+        ui.Tile(
+            "companies",
+            "Companies held",
+            charts.format_number(len(held)),
+            f"{len(rows)} investments in all",
+        ),
         ui.Tile("flagged", "Flagged", charts.format_number(flagged), "with at least one flag"),
         ui.Tile("invested", "Invested", money("invested"), several),
         ui.Tile("unrealized", "Unrealized value", money("unrealized"), several),
@@ -295,19 +353,31 @@ def sort_rows(rows: pd.DataFrame, column: str, *, descending: bool) -> pd.DataFr
     if column not in rows.columns:
         raise ValueError(f"sort: unknown column {column!r}")
     ordered = rows.sort_values(
-        [column, "company_name"], ascending=[not descending, True], na_position="last", kind="stable"
+        [column, "company_name"],
+        ascending=[not descending, True],
+        na_position="last",
+        kind="stable",
     )
     return ordered
 
 
 def table(rows: pd.DataFrame, currency: str) -> str:
     columns = ui.columns(COLUMNS, currency or "USD")
+    shown = rows.assign(
+        company=[
+            ui.name_with_detail(str(name), f"{sector} · {fund}")
+            for name, sector, fund in zip(
+                rows["company_name"], rows["sector"], rows["fund_name"], strict=True
+            )
+        ]
+    )
     return ui.table_html(
-        rows,
+        shown,
         columns,
         row_key="company_id",
         caption=(
-            f"LTM figures to the latest reported quarter. Leverage is net debt over LTM EBITDA "
+            "LTM figures to each company's latest reported quarter. "
+            "Leverage is net debt over LTM EBITDA "
             f"(flagged above {LEVERAGE_LIMIT:.1f}x); revenue is flagged more than "
             f"{BUDGET_TOLERANCE:.0%} below budget. Latest mark is 100% of the company's equity; "
             "MOIC is the fund's gross multiple."
@@ -323,20 +393,33 @@ class PortfolioMonitor:
         self.data = load_monitor(context)
         funds = visible_funds(context)
         requested = context.requested_id("fund")
-        if requested is not None and (not context.allows_fund(requested) or requested not in set(funds["fund_id"])):
+        if requested is not None and (
+            not context.allows_fund(requested) or requested not in set(funds["fund_id"])
+        ):
             raise NotAvailable("The fund this link points to is not available to you.")
         rows = self.data.rows
         self.fund = widgets.Dropdown(
-            options=[("All funds", ALL)] + [(str(r.name), int(r.fund_id)) for r in funds.itertuples()],
+            options=[("All funds", ALL)]
+            + [(str(r.name), int(r.fund_id)) for r in funds.itertuples()],
             value=requested if requested is not None else ALL,
             description="Fund",
         )
         sectors = sorted(rows["sector"].astype(str).unique()) if len(rows) else []
-        self.sector = widgets.Dropdown(options=[("All sectors", ALL)] + [(s, s) for s in sectors], value=ALL, description="Sector")
+        self.sector = widgets.Dropdown(
+            options=[("All sectors", ALL)] + [(s, s) for s in sectors],
+            value=ALL,
+            description="Sector",
+        )
         stages = sorted(rows["stage"].astype(str).unique()) if len(rows) else []
-        self.status = widgets.Dropdown(options=[("All", ALL)] + [(s, s) for s in stages], value=ALL, description="Status")
-        self.sort = widgets.Dropdown(options=SORT_OPTIONS, value="flag_count", description="Sort by")
-        self.order = widgets.ToggleButtons(options=[("Descending", True), ("Ascending", False)], value=True)
+        self.status = widgets.Dropdown(
+            options=[("All", ALL)] + [(s, s) for s in stages], value=ALL, description="Status"
+        )
+        self.sort = widgets.Dropdown(
+            options=SORT_OPTIONS, value="flag_count", description="Sort by"
+        )
+        self.order = widgets.ToggleButtons(
+            options=[("Descending", True), ("Ascending", False)], value=True
+        )
         for control in (self.fund, self.sector, self.status, self.sort):
             control.layout = widgets.Layout(width="260px")
             control.style = {"description_width": "60px"}
@@ -345,11 +428,16 @@ class PortfolioMonitor:
         self.table.add_class("pk-monitor-table")
         self.chart = widgets.HTML()
         header = widgets.HTML(
-            ui.heading_html(TITLE, as_of=self.data.as_of, meta=f"{len(rows)} investments in your funds")
+            ui.heading_html(
+                TITLE, as_of=self.data.as_of, meta=f"{len(rows)} investments in your funds"
+            )
             + ui.tiles_html(portfolio_tiles(self.data))
         )
         controls = widgets.VBox(
-            [widgets.HBox([self.fund, self.sector, self.status]), widgets.HBox([self.sort, self.order])]
+            [
+                widgets.HBox([self.fund, self.sector, self.status]),
+                widgets.HBox([self.sort, self.order]),
+            ]
         )
         controls.add_class("pk-controls")
         self.refresh()
@@ -358,7 +446,9 @@ class PortfolioMonitor:
         self.widget = shell(KEY, context, [header, controls, self.table, self.chart])
 
     def shown_rows(self) -> pd.DataFrame:
-        chosen = filter_rows(self.data.rows, fund=self.fund.value, sector=self.sector.value, status=self.status.value)
+        chosen = filter_rows(
+            self.data.rows, fund=self.fund.value, sector=self.sector.value, status=self.status.value
+        )
         return sort_rows(chosen, self.sort.value, descending=bool(self.order.value))
 
     def refresh(self) -> None:
@@ -368,17 +458,29 @@ class PortfolioMonitor:
             self.chart.value = ""
             return
         flagged = int((rows["flag_count"] > 0).sum())
-        count = f'<div class="pk-footnote" data-rows="{len(rows)}">{len(rows)} shown, {flagged} flagged</div>'
+        count = (
+            f'<div class="pk-footnote" data-rows="{len(rows)}">'
+            f"{len(rows)} shown, {flagged} flagged</div>"
+        )
         self.table.value = count + table(rows, self.data.currency)
         with_moic = rows[rows["moic"].notna()]
         if with_moic.empty:
             self.chart.value = ""
         else:
-            chart = charts.moic_by_company(with_moic.rename(columns={"company_name": "company"}), width=520, title="")
-            self.chart.value = ui.section_html("Gross MOIC by company", ui.chart_html(chart, name="moic"))
+            chart = charts.moic_by_company(
+                with_moic.rename(columns={"company_name": "company"}), width=520, title=""
+            )
+            self.chart.value = ui.section_html(
+                "Gross MOIC by company", ui.chart_html(chart, name="moic")
+            )
 
     def _on_change(self, _change: dict) -> None:
-        guarded(KEY, self.context, self.refresh, lambda text: setattr(self.table, "value", ui.message_html(text, kind="warning")))
+        guarded(
+            KEY,
+            self.context,
+            self.refresh,
+            lambda text: setattr(self.table, "value", ui.message_html(text, kind="warning")),
+        )
 
     def page(self) -> Page:
         rows = self.data.rows

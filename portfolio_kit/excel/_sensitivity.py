@@ -93,8 +93,3 @@ def write_grid(
     define_name(wb, f"{name}Rows", ws, f"B{header + 1}:B{last_row}")
     define_name(wb, f"{name}Columns", ws, f"{first}{header}:{last}{header}")
     return last_row
-
-
-def grid_offsets() -> list[int]:
-    """Steps from the centre along each axis, e.g. [-2, -1, 0, 1, 2]."""
-    return list(_OFFSETS)

@@ -35,18 +35,6 @@ def define_name(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=target)
 
 
-def named_cell(wb: Workbook, name: str) -> tuple[str, str] | None:
-    """(sheet title, cell coordinate without $) of a single-cell name, or None."""
-    defined = wb.defined_names.get(name)
-    if defined is None:
-        return None
-    destinations = list(defined.destinations)
-    if len(destinations) != 1:
-        return None
-    sheet, coordinate = destinations[0]
-    return sheet, coordinate.replace("$", "")
-
-
 def add_cover_sheet(
     wb: Workbook,
     title: str,

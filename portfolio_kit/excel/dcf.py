@@ -23,7 +23,6 @@ WACC x exit multiple), and a very hidden metadata sheet for the import.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -882,7 +881,3 @@ def build_dcf(
     )
     wb.active = 0
     return wb
-
-
-def yearly_fields() -> Sequence[str]:
-    return [spec.field for spec in YEARLY_INPUTS]

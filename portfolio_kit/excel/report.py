@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from portfolio_kit import frames
 from portfolio_kit.analytics import align_index
 from portfolio_kit.db import Database
-from portfolio_kit.errors import ValidationError
+from portfolio_kit.errors import NotFoundError, ValidationError
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._workbook import (
     add_cover_sheet,
@@ -92,11 +92,11 @@ def _fund_id(db: Database, fund: Fund | int | str) -> int:
     if isinstance(fund, int) and not isinstance(fund, bool):
         if fund in set(table["fund_id"]):
             return fund
-        raise ValidationError("fund", f"no fund with id {fund}")
+        raise NotFoundError(f"fund: no fund with id {fund}")
     matches = table[table["name"] == fund]
     if matches.empty:
         known = ", ".join(repr(name) for name in table["name"]) or "none yet"
-        raise ValidationError("fund", f"no fund named {fund!r} (funds: {known})")
+        raise NotFoundError(f"fund: no fund named {fund!r} (funds: {known})")
     return int(matches["fund_id"].iloc[0])
 
 
@@ -106,8 +106,10 @@ def load_report_data(db: Database, fund: Fund | int | str, as_of: date) -> Repor
     Raises
     ------
     ValidationError
-        An ``as_of`` that is not a calendar quarter end; an unknown fund; a
-        fund without cash flows or without a NAV on or before ``as_of``.
+        An ``as_of`` that is not a calendar quarter end; a fund without cash
+        flows or without a NAV on or before ``as_of``.
+    NotFoundError
+        An unknown fund.
     """
     if not isinstance(as_of, date) or not is_calendar_quarter_end(as_of):
         raise ValidationError(
@@ -708,7 +710,7 @@ def build_portfolio_report(db: Database, fund: Fund | int | str, as_of: date) ->
 
     Raises
     ------
-    ValidationError
+    ValidationError, NotFoundError
         See ``load_report_data``.
     """
     data = load_report_data(db, fund, as_of)

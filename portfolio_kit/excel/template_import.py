@@ -203,12 +203,19 @@ def _read_layout(
             (int(row), layout.TemplateItem(str(code), str(kind), str(code), str(unit)))
             for row, code, kind, unit in meta["rows"]
         ]
-        str(meta["data_sheet"])
-        int(meta["header_row"])
-        int(meta["company_id"])
-        PeriodType(meta["period_type"])
-        Scenario(meta["scenario"])
+        # The rest of the record is read where it is used; check here that it can be.
+        complete = (
+            isinstance(meta["data_sheet"], str)
+            and isinstance(meta["header_row"], int)
+            and isinstance(meta["company_id"], int)
+            and PeriodType(meta["period_type"]) is not None
+            and Scenario(meta["scenario"]) is not None
+            and bool(periods)
+            and bool(rows)
+        )
     except (KeyError, TypeError, ValueError):
+        complete = False
+    if not complete:
         problems.append(
             TemplateProblem(
                 METADATA_SHEET,

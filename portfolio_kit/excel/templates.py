@@ -216,7 +216,6 @@ def _write_data_sheet(
             row += 1
     st.set_widths(ws, {1: 24, 2: 48, 3: 16})
     st.set_range_width(ws, range(layout.FIRST_PERIOD_COLUMN, last_column + 1), 16)
-    ws.column_dimensions["A"].hidden = False
     ws.freeze_panes = ws.cell(row=layout.FIRST_ITEM_ROW, column=layout.FIRST_PERIOD_COLUMN)
     print_setup(
         ws,

@@ -12,6 +12,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+from portfolio_kit.pdf._dating import DocumentContext
 from portfolio_kit.pdf._document import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGES,
@@ -22,12 +23,12 @@ from portfolio_kit.pdf._document import (
     check_file,
     open_pdfium,
 )
-from portfolio_kit.pdf._layout import RawStatement, Word, read_page
+from portfolio_kit.pdf._layout import RawStatement, read_page
 from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
 from portfolio_kit.pdf._periods import all_dates, fiscal_year_end
-from portfolio_kit.pdf._statement import DocumentContext, build_statement
-from portfolio_kit.pdf._words import pdfium_words, pdfplumber_words
+from portfolio_kit.pdf._statement import build_statement
+from portfolio_kit.pdf._words import Word, pdfium_words, pdfplumber_words
 from portfolio_kit.pdf.errors import CorruptPdfError, EncryptedPdfError, NoStatementsFoundError
 from portfolio_kit.vocabulary import Statement
 
@@ -147,7 +148,8 @@ def _read_all(
     deadline: Deadline,
     words: _WordSource,
 ) -> tuple[dict[Statement, ExtractedStatement], dict[Statement, str]]:
-    statements: dict[Statement, ExtractedStatement] = {}
+    raws: dict[Statement, RawStatement] = {}
+    built: dict[Statement, ExtractedStatement] = {}
     missing: dict[Statement, str] = {}
     for kind in Statement:
         location = locations.get(kind)
@@ -156,16 +158,47 @@ def _read_all(
             continue
         deadline.check(f"reading the {kind.value.replace('_', ' ')}")
         raw = _read_location(location, deadline, words)
-        first = location.pages[0] + 1
         if raw is None:
-            missing[kind] = f"page {first} is titled as this statement but no table was read"
+            missing[kind] = (
+                f"page {location.pages[0] + 1} is titled as this statement but no table was read"
+            )
             continue
-        statement = build_statement(raw, context)
-        if not statement.figures:
-            missing[kind] = f"page {first}: no figure with a readable period"
-            continue
-        statements[kind] = statement
+        raws[kind] = raw
+        built[kind] = build_statement(raw, context)
+    _date_from_other_statements(raws, built, context)
+    statements: dict[Statement, ExtractedStatement] = {}
+    for kind, statement in built.items():
+        if statement.figures:
+            statements[kind] = statement
+        else:
+            missing[kind] = f"page {statement.pages[0] + 1}: no figure with a readable period"
     return statements, missing
+
+
+def _date_from_other_statements(
+    raws: dict[Statement, RawStatement],
+    built: dict[Statement, ExtractedStatement],
+    context: DocumentContext,
+) -> None:
+    """Without a cover page, a statement headed only "2021 2020" takes its dates from another.
+
+    The latest period end printed over another statement (a balance sheet
+    headed "January 29, 2022") stands in for the cover page's fiscal year end,
+    and that statement's period ends count as dates printed in the filing.
+    """
+    if context.fiscal_year_end is not None:
+        return
+    known = [p for s in built.values() for p in s.periods if p is not None]
+    undated = [k for k, s in built.items() if any(p is None for p in s.periods)]
+    if not known or not undated:
+        return
+    context.fiscal_year_end = max(known)
+    context.known_dates.update(known)
+    read_more = context.more_dates
+    if read_more is not None:
+        context.more_dates = lambda: read_more() + Counter(known)
+    for kind in undated:
+        built[kind] = build_statement(raws[kind], context)
 
 
 def _read_location(

@@ -145,6 +145,8 @@ def resolve_fiscal_year(
         off by a week across a 53-week year).
     """
     years_back = anchor_year - label_year
+    if years_back == 0:
+        return anchor, True
     target = anchor.toordinal() - round(years_back * 365.2425)
     best: tuple[int, int, date] | None = None
     for candidate, count in known_dates.items():

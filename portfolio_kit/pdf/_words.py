@@ -1,4 +1,4 @@
-"""Words with positions, from PDFium's character boxes or from pdfplumber.
+"""Words and lines with positions, from PDFium's character boxes or from pdfplumber.
 
 Both engines give the same thing: words in pdfplumber's coordinate system
 (points, origin at the page's top-left, ``top`` < ``bottom``). PDFium reads a
@@ -10,14 +10,54 @@ available as a cross-check (``engine="pdfplumber"``).
 
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium
 
-from portfolio_kit.pdf._layout import Word, rejoin_split_figures
+from portfolio_kit.pdf._numbers import parse_amount
 
 _WORD_GAP = 2.0
 _CHAR_FIXES = {"\x02": "-", "\ufffe": "-", "\u00ad": "-", "\u00a0": " "}
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word as pdfplumber places it (points, origin at the page's top-left)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(slots=True)
+class Line:
+    """Words that share a baseline, left to right."""
+
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
 
 
 def pdfium_words(document: pdfium.PdfDocument, index: int) -> tuple[list[Word], float]:
@@ -84,3 +124,48 @@ def _group_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Word]:
     if chars:
         words.append(Word("".join(chars), left, right, top, bottom))
     return words
+
+
+def group_lines(words: list[Word]) -> list[Line]:
+    """Words grouped into lines by vertical centre (labels and figures may sit a point apart)."""
+    if not words:
+        return []
+    heights = [w.bottom - w.top for w in words if w.bottom > w.top]
+    tolerance = 0.45 * (statistics.median(heights) if heights else 8.0)
+    lines: list[list[Word]] = []
+    centre = 0.0
+    for word in sorted(words, key=lambda w: (w.middle, w.x0)):
+        if lines and abs(word.middle - centre) <= tolerance:
+            lines[-1].append(word)
+            centre = sum(w.middle for w in lines[-1]) / len(lines[-1])
+        else:
+            lines.append([word])
+            centre = word.middle
+    return [Line(sorted(group, key=lambda w: w.x0)) for group in lines]
+
+
+def rejoin_split_figures(words: list[Word]) -> list[Word]:
+    """Join "(1,017" + ")" and "(" + "1,017)" that some producers emit as separate words."""
+    joined: list[Word] = []
+    for word in sorted(words, key=lambda w: (round(w.middle), w.x0)):
+        if joined:
+            last = joined[-1]
+            same_line = abs(last.middle - word.middle) < 2.0
+            close = 0 <= word.x0 - last.x1 < 3.0
+            candidate = last.text + word.text
+            if (
+                same_line
+                and close
+                and (word.text in (")", ")-") or last.text in ("(", "$(", "($"))
+                and parse_amount(candidate) is not None
+            ):
+                joined[-1] = Word(
+                    candidate,
+                    last.x0,
+                    word.x1,
+                    min(last.top, word.top),
+                    max(last.bottom, word.bottom),
+                )
+                continue
+        joined.append(word)
+    return joined

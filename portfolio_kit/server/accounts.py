@@ -103,4 +103,6 @@ class AccountDirectory:
             ids = visible_fund_ids(session, user)
             if not ids:
                 return []
-            return list(session.scalars(select(Fund.name).where(Fund.id.in_(ids)).order_by(Fund.name)))
+            return list(
+                session.scalars(select(Fund.name).where(Fund.id.in_(ids)).order_by(Fund.name))
+            )

@@ -33,7 +33,9 @@ from portfolio_kit.server.keys import read_secret
 from portfolio_kit.server.sessions import COOKIE_NAME, decode_session, encode_session, new_claims
 from portfolio_kit.server.throttle import SignInThrottle
 
-WRONG_CREDENTIALS = "That e-mail and password do not match an active account. Check both and try again."
+WRONG_CREDENTIALS = (
+    "That e-mail and password do not match an active account. Check both and try again."
+)
 MISSING_CREDENTIALS = "Enter your e-mail and password."
 
 
@@ -52,14 +54,17 @@ class PortfolioKitIdentityProvider(IdentityProvider):
     Configured by ``portfolio-kit serve`` (see ``portfolio_kit.server.launch``).
     """
 
-    database_url = Unicode(help="Database the server signs people in against (read-write: sign-ins are recorded).").tag(
+    database_url = Unicode(
+        help="Database the server signs people in against (read-write: sign-ins are recorded)."
+    ).tag(config=True)
+    secret_file = Unicode(help="File holding the cookie-signing secret (see keys.py).").tag(
         config=True
     )
-    secret_file = Unicode(help="File holding the cookie-signing secret (see keys.py).").tag(config=True)
     session_max_age_hours = Float(12.0, help="Hours a sign-in stays valid.").tag(config=True)
     trust_proxy_headers = Bool(
         False,
-        help="Take the client address from X-Real-IP / X-Forwarded-For (only behind a reverse proxy "
+        help="Take the client address from X-Real-IP / X-Forwarded-For "
+        "(only behind a reverse proxy "
         "that sets them), so sign-in throttling is per client rather than per proxy.",
     ).tag(config=True)
 
@@ -130,7 +135,9 @@ class PortfolioKitIdentityProvider(IdentityProvider):
 
     def revoke(self, handler: web.RequestHandler) -> None:
         """End the request's session: the cookie is cleared and refused from now on."""
-        claims = decode_session(self.secret, handler.get_cookie(COOKIE_NAME), max_age_hours=self.session_max_age_hours)
+        claims = decode_session(
+            self.secret, handler.get_cookie(COOKIE_NAME), max_age_hours=self.session_max_age_hours
+        )
         if claims is not None:
             self._revoked[claims.session_id] = claims.expires_at(self.session_max_age_hours)
         self.clear_session_cookie(handler)
@@ -161,7 +168,9 @@ class PortfolioKitIdentityProvider(IdentityProvider):
 
     def client_address(self, handler: web.RequestHandler) -> str:
         if self.trust_proxy_headers:
-            forwarded = handler.request.headers.get("X-Real-IP") or handler.request.headers.get("X-Forwarded-For", "")
+            forwarded = handler.request.headers.get("X-Real-IP") or handler.request.headers.get(
+                "X-Forwarded-For", ""
+            )
             first = forwarded.split(",")[0].strip()
             if first:
                 return first
@@ -174,7 +183,10 @@ def _path(value: str, name: str) -> Any:
     from portfolio_kit.errors import ConfigurationError
 
     if not value:
-        raise ConfigurationError(f"PortfolioKitIdentityProvider.{name} is not set: start the server with portfolio-kit serve")
+        raise ConfigurationError(
+            f"PortfolioKitIdentityProvider.{name} is not set: "
+            "start the server with portfolio-kit serve"
+        )
     return Path(value)
 
 
@@ -198,7 +210,9 @@ class SignInHandler(LoginFormHandler):
     def provider(self) -> PortfolioKitIdentityProvider:
         return self.identity_provider  # type: ignore[return-value]
 
-    def _render_form(self, *, error: str = "", info: str = "", email: str = "", status: int = 200) -> None:
+    def _render_form(
+        self, *, error: str = "", info: str = "", email: str = "", status: int = 200
+    ) -> None:
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
         self.finish(

@@ -39,7 +39,9 @@ class VerifiedRequestInfoHandler(RequestInfoSocketHandler):
     def prepare(self) -> None:
         kernel_id = self.path_kwargs.get("kernel_id", "")
         offered = self.request.headers.get(PROOF_HEADER, "")
-        if not self.secret or not hmac.compare_digest(offered, kernel_proof(self.secret, kernel_id)):
+        if not self.secret or not hmac.compare_digest(
+            offered, kernel_proof(self.secret, kernel_id)
+        ):
             raise web.HTTPError(403)
 
     def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]

@@ -46,7 +46,9 @@ def load_or_create_secret(path: Path) -> bytes:
     except FileExistsError:
         return read_secret(path)
     except OSError as exc:
-        raise ConfigurationError(f"cannot create the session secret {path}: {exc.strerror}") from None
+        raise ConfigurationError(
+            f"cannot create the session secret {path}: {exc.strerror}"
+        ) from None
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(secret.hex().encode("ascii"))
     return secret
@@ -74,9 +76,13 @@ def read_secret(path: Path) -> bytes:
     try:
         secret = bytes.fromhex(text)
     except ValueError:
-        raise ConfigurationError(f"the session secret {path} is not hex text: delete it to make a new one") from None
+        raise ConfigurationError(
+            f"the session secret {path} is not hex text: delete it to make a new one"
+        ) from None
     if len(secret) < _MIN_SECRET_BYTES:
-        raise ConfigurationError(f"the session secret {path} is too short: delete it to make a new one")
+        raise ConfigurationError(
+            f"the session secret {path} is too short: delete it to make a new one"
+        )
     return secret
 
 

@@ -93,14 +93,19 @@ def shareable_database_url(url: str) -> str:
     database = parsed.database or ""
     if database in ("", ":memory:") or "mode=memory" in url:
         raise ConfigurationError(
-            "an in-memory SQLite database cannot be shared with dashboard kernels: use a file or PostgreSQL"
+            "an in-memory SQLite database cannot be shared with dashboard kernels: "
+            "use a file or PostgreSQL"
         )
     if database.startswith("file:"):
         return url
-    return parsed.set(database=str(Path(database).expanduser().resolve())).render_as_string(hide_password=False)
+    return parsed.set(database=str(Path(database).expanduser().resolve())).render_as_string(
+        hide_password=False
+    )
 
 
-def kernel_environment(options: ServeOptions, secret_path: Path, base: Mapping[str, str]) -> dict[str, str]:
+def kernel_environment(
+    options: ServeOptions, secret_path: Path, base: Mapping[str, str]
+) -> dict[str, str]:
     """The environment every dashboard kernel inherits.
 
     Starts from ``base`` (the server's own environment), drops
@@ -109,7 +114,10 @@ def kernel_environment(options: ServeOptions, secret_path: Path, base: Mapping[s
     the session length and where the signing secret is.
     """
     env = {key: value for key, value in base.items() if key != f"{ENV_PREFIX}USER"}
-    jupyter_path = [str(JUPYTER_DATA), *filter(None, base.get("JUPYTER_PATH", "").split(os.pathsep))]
+    jupyter_path = [
+        str(JUPYTER_DATA),
+        *filter(None, base.get("JUPYTER_PATH", "").split(os.pathsep)),
+    ]
     env.update(
         {
             "JUPYTER_PATH": os.pathsep.join(dict.fromkeys(jupyter_path)),
@@ -149,7 +157,9 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     config.Voila.ip = options.host
     config.Voila.port = options.port
     config.Voila.port_retries = 0
-    config.Voila.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
+    config.Voila.base_url = (
+        options.base_url if options.base_url.endswith("/") else options.base_url + "/"
+    )
     config.Voila.open_browser = options.open_browser
     config.Voila.config_file_paths = []
     config.Voila.identity_provider_class = PortfolioKitIdentityProvider

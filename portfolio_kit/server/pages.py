@@ -43,7 +43,8 @@ def _topbar(base_url: str, who: str = "") -> str:
         )
     return (
         '<header class="pk-topbar">'
-        f'<a class="pk-brand" href="{escape(base_url)}">{PRODUCT}<small>Partner dashboards</small></a>'
+        f'<a class="pk-brand" href="{escape(base_url)}">'
+        f"{PRODUCT}<small>Partner dashboards</small></a>"
         f"{right}</header>"
     )
 
@@ -82,7 +83,8 @@ def login_page(
         f'<input id="email" name="email" type="email" required autofocus value="{escape(email)}" '
         'autocomplete="username"></div>'
         '<div class="pk-field"><label for="password">Password</label>'
-        '<input id="password" name="password" type="password" required autocomplete="current-password"></div>'
+        '<input id="password" name="password" type="password" required '
+        'autocomplete="current-password"></div>'
         '<button class="pk-primary" type="submit">Sign in</button>'
         "</form>"
         f'<p class="pk-footnote">You stay signed in for {escape(hours)} hours. '

@@ -56,7 +56,9 @@ def password_fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
 
 
-def new_claims(user_id: int, email: str, password_hash: str, *, now: float | None = None) -> SessionClaims:
+def new_claims(
+    user_id: int, email: str, password_hash: str, *, now: float | None = None
+) -> SessionClaims:
     """Claims for a fresh session with a random session id."""
     return SessionClaims(
         user_id=user_id,

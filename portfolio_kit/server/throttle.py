@@ -52,7 +52,9 @@ class SignInThrottle:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if free_attempts < 0 or base_delay < 0 or max_delay < base_delay or window <= 0:
-            raise ValueError("SignInThrottle: need free_attempts >= 0, 0 <= base_delay <= max_delay, window > 0")
+            raise ValueError(
+                "SignInThrottle: need free_attempts >= 0, 0 <= base_delay <= max_delay, window > 0"
+            )
         self.free_attempts = free_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay

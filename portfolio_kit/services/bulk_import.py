@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from portfolio_kit.audit import actor_of
@@ -142,10 +143,16 @@ def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> No
     writer = csv.writer(buffer)
     for row in rows:
         writer.writerow(["\\N" if row[c] is None else _copy_text(row[c]) for c in columns])
-    with raw.cursor() as cursor:
-        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        with cursor.copy(statement) as copy:
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    import psycopg
+
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
             copy.write(buffer.getvalue())
+    except psycopg.Error as exc:
+        # COPY bypasses SQLAlchemy, so wrap the driver's error as SQLAlchemy would:
+        # a duplicate key then reaches ``Database.session`` as IntegrityError, as on SQLite.
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
 def _copy_text(value: Any) -> str:

@@ -63,12 +63,17 @@ def test_cash_flow_bars_put_contributions_below_zero() -> None:
 def test_house_colours_follow_the_quantity_not_the_order() -> None:
     spec = charts.cash_flows_by_quarter(QUARTERS).to_dict()
     scale = spec["encoding"]["color"]["scale"]
-    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {"Contributions": BRICK, "Distributions": TEAL}
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
+        "Contributions": BRICK,
+        "Distributions": TEAL,
+    }
 
 
 def test_nav_bridge_value_change_closes_the_bridge() -> None:
     # 250 + 20 - 30 + change = 260, so the change is +20.
-    svg = charts.to_svg(charts.nav_bridge(250e6, 20e6, 30e6, 260e6, opening_label="Start", closing_label="End"))
+    svg = charts.to_svg(
+        charts.nav_bridge(250e6, 20e6, 30e6, 260e6, opening_label="Start", closing_label="End")
+    )
     for text in ("$250.0m", "+$20.0m", "-$30.0m", "$260.0m", "Value", "change"):
         assert text in svg
 
@@ -82,7 +87,14 @@ def test_kpi_lines_draws_one_panel_per_kpi() -> None:
     frame = pd.DataFrame(
         {
             "period_end": ["2024-03-31", "2024-06-30"] * 3,
-            "label": ["ARR", "ARR", "Customers", "Customers", "Net revenue retention", "Net revenue retention"],
+            "label": [
+                "ARR",
+                "ARR",
+                "Customers",
+                "Customers",
+                "Net revenue retention",
+                "Net revenue retention",
+            ],
             "unit": ["currency", "currency", "count", "count", "percent", "percent"],
             "value": [10e6, 12e6, 100, 120, 1.05, 1.1],
         }
@@ -94,7 +106,9 @@ def test_kpi_lines_draws_one_panel_per_kpi() -> None:
 
 
 def test_moic_bars_are_sorted_best_first_and_labelled() -> None:
-    chart = charts.moic_by_company(pd.DataFrame({"company": ["A", "B", "C"], "moic": [2.1, 0.6, float("nan")]}))
+    chart = charts.moic_by_company(
+        pd.DataFrame({"company": ["A", "B", "C"], "moic": [2.1, 0.6, float("nan")]})
+    )
     rows = [row for row in _values(chart) if "company" in row]
     assert [row["company"] for row in rows] == ["A", "B"]
     assert [row["text"] for row in rows] == ["2.10x", "0.60x"]
@@ -104,8 +118,18 @@ def test_moic_bars_are_sorted_best_first_and_labelled() -> None:
     ("build", "message"),
     [
         (lambda: charts.j_curve(QUARTERS.drop(columns="nav")), "quarters: missing column"),
-        (lambda: charts.financial_trends(pd.DataFrame(columns=["period_end", "series", "value"])), "no rows"),
-        (lambda: charts.valuation_history(pd.DataFrame({"valuation_date": ["x"], "equity_value": [1.0]})), "unreadable"),
+        (
+            lambda: charts.financial_trends(
+                pd.DataFrame(columns=["period_end", "series", "value"])
+            ),
+            "no rows",
+        ),
+        (
+            lambda: charts.valuation_history(
+                pd.DataFrame({"valuation_date": ["x"], "equity_value": [1.0]})
+            ),
+            "unreadable",
+        ),
     ],
 )
 def test_bad_frames_are_refused_with_the_argument_named(build, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +139,12 @@ def test_bad_frames_are_refused_with_the_argument_named(build, message: str) -> 
 
 def test_svg_is_static_and_identical_from_run_to_run() -> None:
     chart = charts.valuation_history(
-        pd.DataFrame({"valuation_date": [date(2024, 12, 31), date(2025, 12, 31)], "equity_value": [100e6, 120e6]})
+        pd.DataFrame(
+            {
+                "valuation_date": [date(2024, 12, 31), date(2025, 12, 31)],
+                "equity_value": [100e6, 120e6],
+            }
+        )
     )
     first, second = charts.to_svg(chart), charts.to_svg(chart)
     assert first == second

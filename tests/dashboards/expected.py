@@ -39,7 +39,11 @@ class Headline:
 
 def fund_id(database: Database, name: str) -> int:
     with database.engine.connect() as connection:
-        return int(connection.execute(text("SELECT id FROM funds WHERE name = :n"), {"n": name}).scalar_one())
+        return int(
+            connection.execute(
+                text("SELECT id FROM funds WHERE name = :n"), {"n": name}
+            ).scalar_one()
+        )
 
 
 def fund_headline(database: Database, name: str) -> Headline:
@@ -48,20 +52,32 @@ def fund_headline(database: Database, name: str) -> Headline:
             text("SELECT id, total_commitments FROM funds WHERE name = :n"), {"n": name}
         ).one()
         as_of, nav = connection.execute(
-            text("SELECT as_of, nav FROM fund_navs WHERE fund_id = :f ORDER BY as_of DESC LIMIT 1"), {"f": fund.id}
+            text("SELECT as_of, nav FROM fund_navs WHERE fund_id = :f ORDER BY as_of DESC LIMIT 1"),
+            {"f": fund.id},
         ).one()
         as_of = date.fromisoformat(str(as_of)[:10])
         flows = connection.execute(
-            text("SELECT date, kind, amount FROM fund_cash_flows WHERE fund_id = :f AND date <= :d ORDER BY date"),
+            text(
+                "SELECT date, kind, amount FROM fund_cash_flows "
+                "WHERE fund_id = :f AND date <= :d ORDER BY date"
+            ),
             {"f": fund.id, "d": as_of},
         ).all()
-        levels = connection.execute(text("SELECT date, level FROM index_levels ORDER BY date")).all()
-    dated = [(date.fromisoformat(str(when)[:10]), kind, float(amount)) for when, kind, amount in flows]
-    signed = [(when, -amount if kind in CONTRIBUTION_KINDS else amount) for when, kind, amount in dated]
+        levels = connection.execute(
+            text("SELECT date, level FROM index_levels ORDER BY date")
+        ).all()
+    dated = [
+        (date.fromisoformat(str(when)[:10]), kind, float(amount)) for when, kind, amount in flows
+    ]
+    signed = [
+        (when, -amount if kind in CONTRIBUTION_KINDS else amount) for when, kind, amount in dated
+    ]
     paid_in = sum(-amount for _, amount in signed if amount < 0)
     distributed = sum(amount for _, amount in signed if amount > 0)
     nav = float(nav)
-    irr = pyxirr.xirr([when for when, _ in signed] + [as_of], [amount for _, amount in signed] + [nav])
+    irr = pyxirr.xirr(
+        [when for when, _ in signed] + [as_of], [amount for _, amount in signed] + [nav]
+    )
     index = [(date.fromisoformat(str(when)[:10]), float(level)) for when, level in levels]
 
     def level_on(day: date) -> float:
@@ -91,7 +107,8 @@ def company_names(database: Database, fund_name: str) -> set[str]:
     with database.engine.connect() as connection:
         rows = connection.execute(
             text(
-                "SELECT c.name FROM investments i JOIN portfolio_companies c ON c.id = i.company_id "
+                "SELECT c.name FROM investments i "
+                "JOIN portfolio_companies c ON c.id = i.company_id "
                 "JOIN funds f ON f.id = i.fund_id WHERE f.name = :n"
             ),
             {"n": fund_name},
@@ -101,10 +118,16 @@ def company_names(database: Database, fund_name: str) -> set[str]:
 
 def company_id(database: Database, name: str) -> int:
     with database.engine.connect() as connection:
-        return int(connection.execute(text("SELECT id FROM portfolio_companies WHERE name = :n"), {"n": name}).scalar_one())
+        return int(
+            connection.execute(
+                text("SELECT id FROM portfolio_companies WHERE name = :n"), {"n": name}
+            ).scalar_one()
+        )
 
 
-_TILE = re.compile(r'data-tile="([a-z_]+)"><div class="pk-label">[^<]*</div><div class="pk-value">([^<]*)</div>')
+_TILE = re.compile(
+    r'data-tile="([a-z_]+)"><div class="pk-label">[^<]*</div><div class="pk-value">([^<]*)</div>'
+)
 
 
 def tiles(html: str) -> dict[str, str]:
@@ -113,7 +136,10 @@ def tiles(html: str) -> dict[str, str]:
 
 
 def parse_figure(text_value: str) -> float:
-    """A displayed figure back to a number: ``$1,026.4m`` -> 1026.4e6, ``2.14x`` -> 2.14, ``15.8%`` -> 0.158."""
+    """A displayed figure back to a number.
+
+    ``$1,026.4m`` is 1026.4e6, ``2.14x`` is 2.14, ``15.8%`` is 0.158.
+    """
     value = text_value.strip().replace(",", "")
     scale = 1.0
     if value.endswith("%"):
@@ -158,4 +184,8 @@ def assert_headline_shown(shown: dict[str, str], expected: Headline) -> None:
     ):
         assert key in shown, f"tile {key} missing"
         text_value = shown[key]
-        assert abs(parse_figure(text_value) - value) <= shown_precision(text_value), (key, text_value, value)
+        assert abs(parse_figure(text_value) - value) <= shown_precision(text_value), (
+            key,
+            text_value,
+            value,
+        )

@@ -55,7 +55,10 @@ def missing_browser() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the playwright package is not installed: pip install playwright (no browser download needed)"
+        return (
+            "the playwright package is not installed: pip install playwright "
+            "(no browser download needed)"
+        )
     return None
 
 
@@ -91,7 +94,9 @@ class RunningServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the dashboard server stopped:\n{self.log_text()[-4000:]}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"kernels not preheated after {timeout:.0f} s:\n{self.log_text()[-4000:]}")
+                raise TimeoutError(
+                    f"kernels not preheated after {timeout:.0f} s:\n{self.log_text()[-4000:]}"
+                )
             time.sleep(0.25)
 
     def stop(self) -> None:
@@ -143,7 +148,15 @@ def start_server(
             "PYTHONUNBUFFERED": "1",
         }
     )
-    command = [*serve_command(), "--port", str(port), "--host", "127.0.0.1", "--dashboards", str(dashboards_dir)]
+    command = [
+        *serve_command(),
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+        "--dashboards",
+        str(dashboards_dir),
+    ]
     if preheat:
         command += ["--pool-size", str(pool_size)]
     else:
@@ -151,7 +164,12 @@ def start_server(
     log_path = work_dir / "server.log"
     handle = log_path.open("wb")
     process = subprocess.Popen(
-        command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=work_dir, start_new_session=True
+        command,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=work_dir,
+        start_new_session=True,
     )
     server = RunningServer(
         url=f"http://127.0.0.1:{port}/",
@@ -166,7 +184,10 @@ def start_server(
     while True:
         if process.poll() is not None:
             server.stop()
-            raise RuntimeError(f"portfolio-kit serve exited with {process.returncode}:\n{server.log_text()[-4000:]}")
+            raise RuntimeError(
+                f"portfolio-kit serve exited with {process.returncode}:\n"
+                f"{server.log_text()[-4000:]}"
+            )
         try:
             if requests.get(server.url + "health", timeout=2).status_code == 200:
                 return server
@@ -174,12 +195,16 @@ def start_server(
             pass
         if time.monotonic() > deadline:
             server.stop()
-            raise TimeoutError(f"the dashboard server did not answer within {timeout:.0f} s:\n{server.log_text()[-4000:]}")
+            raise TimeoutError(
+                f"the dashboard server did not answer within {timeout:.0f} s:\n"
+                f"{server.log_text()[-4000:]}"
+            )
         time.sleep(0.25)
 
 
 def dashboards_copy(target: Path, extra: dict[str, Any] | None = None) -> Path:
-    """The dashboard notebooks copied to ``target``, plus ``extra`` notebooks (name -> nbformat node)."""
+    """The dashboard notebooks copied to ``target``, plus ``extra`` notebooks
+    (file name -> nbformat node)."""
     import nbformat
 
     target.mkdir(parents=True, exist_ok=True)
@@ -191,7 +216,9 @@ def dashboards_copy(target: Path, extra: dict[str, Any] | None = None) -> Path:
 
 
 def launch_chromium(playwright: Any) -> Any:
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
 
 
 def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
@@ -208,6 +235,23 @@ def open_dashboard(page: Any, url: str, *, timeout: float = 180.0) -> float:
     page.goto(url, wait_until="commit", timeout=timeout * 1000)
     page.wait_for_selector(READY_SELECTOR, state="attached", timeout=timeout * 1000)
     return time.perf_counter() - started
+
+
+def screenshot(page: Any, path: Path) -> None:
+    """The whole page: Voila scrolls inside an element, so the viewport is
+    stretched to the content first (a plain full-page shot stops at the fold)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or {"width": 1366, "height": 900}
+    height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight, "
+        "...[...document.querySelectorAll('#rendered_cells, .jp-Notebook')]"
+        ".map(element => element.scrollHeight))"
+    )
+    page.set_viewport_size(
+        {"width": size["width"], "height": max(size["height"], min(int(height) + 40, 12000))}
+    )
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
 
 
 def requests_session(base_url: str, email: str, password: str) -> requests.Session:

@@ -36,7 +36,9 @@ def _conftest():  # type: ignore[no-untyped-def]
 def refresh(notebooks: list[Path]) -> None:
     conftest = _conftest()
     with tempfile.TemporaryDirectory(prefix="pk_refresh_") as folder:
-        env = {key: value for key, value in os.environ.items() if key not in conftest._SERVED_MARKERS}
+        env = {
+            key: value for key, value in os.environ.items() if key not in conftest._SERVED_MARKERS
+        }
         env.update(conftest.demo_environment(Path(folder)))
         previous = dict(os.environ)
         os.environ.clear()

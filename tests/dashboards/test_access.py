@@ -36,13 +36,21 @@ def portfolio(sqlite_db: Database) -> dict[str, int]:
     """Two funds; a partner granted the first; an admin; a partner with no grant."""
     with sqlite_db.session() as session:
         funds = [
-            Fund(name=name, vintage_year=2020, currency="USD", strategy="buyout", status="investing",
-                 total_commitments=Decimal("100000000.00"))
+            Fund(
+                name=name,
+                vintage_year=2020,
+                currency="USD",
+                strategy="buyout",
+                status="investing",
+                total_commitments=Decimal("100000000.00"),
+            )
             for name in ("Granted Fund", "Other Fund")
         ]
         session.add_all(funds)
         session.flush()
-        partner = add_user(session, email="pat@example.com", name="Pat", password=PASSWORD, role="partner")
+        partner = add_user(
+            session, email="pat@example.com", name="Pat", password=PASSWORD, role="partner"
+        )
         add_user(session, email="ada@example.com", name="Ada", password=PASSWORD, role="admin")
         add_user(session, email="nog@example.com", name="Nog", password=PASSWORD, role="partner")
         grant_fund(session, partner, funds[0])
@@ -56,7 +64,9 @@ def served(sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     secret = load_or_create_secret(secret_path)
     monkeypatch.setenv("PORTFOLIO_KIT_DASHBOARD_SERVER", "1")
     monkeypatch.setenv(SECRET_FILE_ENV, str(secret_path))
-    monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False)
+    )
     monkeypatch.setenv("VOILA_BASE_URL", "/")
     get_settings.cache_clear()
     return secret
@@ -82,7 +92,9 @@ def test_a_signed_session_gives_the_partner_only_their_funds(
     assert not context.allows_fund(portfolio["other"])
 
 
-def test_admins_see_every_fund(portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_admins_see_every_fund(
+    portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "ada@example.com"))
     assert set(open_context().fund_ids) == {portfolio["granted"], portfolio["other"]}
 
@@ -117,7 +129,9 @@ def test_an_expired_session_is_refused(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PORTFOLIO_KIT_SESSION_MAX_AGE_HOURS", "1")
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com", issued=time.time() - 2 * 3600))
+    monkeypatch.setenv(
+        "HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com", issued=time.time() - 2 * 3600)
+    )
     with pytest.raises(AccessDenied, match="expired"):
         open_context()
 
@@ -127,7 +141,9 @@ def test_a_password_change_ends_earlier_sessions(
 ) -> None:
     monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com"))
     with sqlite_db.session() as session:
-        session.get(User, portfolio["partner"]).password_hash = "$argon2id$v=19$m=65536,t=3,p=4$changed"
+        session.get(
+            User, portfolio["partner"]
+        ).password_hash = "$argon2id$v=19$m=65536,t=3,p=4$changed"
     with pytest.raises(AccessDenied, match=SIGN_IN_AGAIN.split(".")[0]):
         open_context()
 
@@ -148,7 +164,9 @@ def test_a_served_kernel_never_falls_back_to_the_configured_user(
     # A notebook served by a plain ``voila`` command: Voila's markers, no secret.
     monkeypatch.setenv("VOILA_BASE_URL", "/")
     monkeypatch.setenv("PORTFOLIO_KIT_USER", "ada@example.com")
-    monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False)
+    )
     get_settings.cache_clear()
     assert is_served()
     with pytest.raises(AccessDenied, match="portfolio_kit dashboard server"):
@@ -159,7 +177,9 @@ def test_in_a_notebook_the_configured_user_is_the_viewer(
     portfolio: dict[str, int], sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PORTFOLIO_KIT_USER", "Pat@Example.com")
-    monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False)
+    )
     get_settings.cache_clear()
     context = open_context()
     assert not context.served
@@ -170,7 +190,9 @@ def test_in_a_notebook_the_configured_user_is_the_viewer(
 def test_in_a_notebook_without_a_configured_user_nobody_is_assumed(
     portfolio: dict[str, int], sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False)
+    )
     get_settings.cache_clear()
     with pytest.raises(AccessDenied, match="PORTFOLIO_KIT_USER"):
         open_context()
@@ -182,7 +204,10 @@ def test_the_kernel_database_cannot_be_written(
     monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "ada@example.com"))
     context = open_context()
     assert context.database.read_only
-    with pytest.raises(OperationalError, match="readonly"), context.database.engine.begin() as connection:
+    with (
+        pytest.raises(OperationalError, match="readonly"),
+        context.database.engine.begin() as connection,
+    ):
         connection.execute(text("UPDATE funds SET name = 'changed'"))
     with sqlite_db.session() as session:
         assert session.get(Fund, portfolio["granted"]).name == "Granted Fund"

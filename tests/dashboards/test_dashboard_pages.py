@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_kit import Database, connect
+from portfolio_kit.charts import NOT_AVAILABLE
 from portfolio_kit.dashboards import company_tear_sheet, fund_overview, portfolio_monitor
 from portfolio_kit.dashboards._page import UNEXPECTED, Page, render
 from portfolio_kit.dashboards.access import DashboardContext, open_context
@@ -22,7 +23,14 @@ from portfolio_kit.models import Fund, PortfolioCompany
 from portfolio_kit.security import add_user
 from portfolio_kit.settings import get_settings
 from tests.dashboards.conftest import copy_demo
-from tests.dashboards.expected import assert_headline_shown, company_id, company_names, fund_headline, fund_id, tiles
+from tests.dashboards.expected import (
+    assert_headline_shown,
+    company_id,
+    company_names,
+    fund_headline,
+    fund_id,
+    tiles,
+)
 
 PARTNER_FUND = "Alder Ridge Capital III"
 OTHER_FUNDS = ("Alder Ridge Capital II", "Alder Ridge Growth IV")
@@ -38,7 +46,9 @@ def demo(demo_path: Path) -> Database:
     return connect(f"sqlite:///{demo_path}", read_only=True)
 
 
-def _as(user: str, demo_path: Path, monkeypatch: pytest.MonkeyPatch, query: str = "") -> DashboardContext:
+def _as(
+    user: str, demo_path: Path, monkeypatch: pytest.MonkeyPatch, query: str = ""
+) -> DashboardContext:
     monkeypatch.setenv("PORTFOLIO_KIT_USER", user)
     monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", f"sqlite:///{demo_path}")
     monkeypatch.setenv("QUERY_STRING", query)
@@ -82,11 +92,17 @@ def test_partner_fund_overview_matches_the_independent_figures(
     assert page.summary.startswith(f"Fund overview: {PARTNER_FUND}, as of 31 Dec 2025")
 
 
-def test_admin_can_open_any_fund_by_link(demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_admin_can_open_any_fund_by_link(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = fund_id(demo, "Alder Ridge Capital II")
-    overview = fund_overview.FundOverview(_as("admin@example.com", demo_path, monkeypatch, f"fund={other}"))
+    overview = fund_overview.FundOverview(
+        _as("admin@example.com", demo_path, monkeypatch, f"fund={other}")
+    )
     assert len(overview.selector.options) == 3
-    assert_headline_shown(tiles(overview.content.value), fund_headline(demo, "Alder Ridge Capital II"))
+    assert_headline_shown(
+        tiles(overview.content.value), fund_headline(demo, "Alder Ridge Capital II")
+    )
     overview.selector.value = fund_id(demo, PARTNER_FUND)
     assert_headline_shown(tiles(overview.content.value), fund_headline(demo, PARTNER_FUND))
 
@@ -145,7 +161,9 @@ def test_partner_tear_sheet_offers_only_the_partners_companies(
     assert "Due diligence" in html and "Value-creation initiatives" in html
 
 
-def test_a_crafted_company_link_reaches_nothing(demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crafted_company_link_reaches_nothing(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = company_id(demo, "Nordlys Software")  # a Fund II company
     context = _as("partner@example.com", demo_path, monkeypatch, f"company={other}")
     html = html_of(render("company_tear_sheet", company_tear_sheet.build, context))
@@ -153,17 +171,25 @@ def test_a_crafted_company_link_reaches_nothing(demo: Database, demo_path: Path,
     assert "Nordlys" not in html
 
 
-def test_a_company_with_no_financials_gets_sentences(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_company_with_no_financials_gets_sentences(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     writable = connect(f"sqlite:///{demo_path}")
     with writable.session() as session:
         newcomer = PortfolioCompany(
-            name="Quiet Harbour Ltd", sector="Healthcare", geography="Nordics", currency="USD", status="pipeline"
+            name="Quiet Harbour Ltd",
+            sector="Healthcare",
+            geography="Nordics",
+            currency="USD",
+            status="pipeline",
         )
         session.add(newcomer)
         session.flush()
         newcomer_id = newcomer.id
     writable.dispose()
-    page = company_tear_sheet.build(_as("admin@example.com", demo_path, monkeypatch, f"company={newcomer_id}"))
+    page = company_tear_sheet.build(
+        _as("admin@example.com", demo_path, monkeypatch, f"company={newcomer_id}")
+    )
     html = html_of(page)
     assert _state(html) == "ok"
     for sentence in (
@@ -177,10 +203,18 @@ def test_a_company_with_no_financials_gets_sentences(demo_path: Path, monkeypatc
     assert "Traceback" not in html and ">nan<" not in html.lower()
 
 
-def test_a_partner_without_grants_sees_a_sentence_everywhere(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_partner_without_grants_sees_a_sentence_everywhere(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     writable = connect(f"sqlite:///{demo_path}")
     with writable.session() as session:
-        add_user(session, email="nobody@example.com", name="No Grants", password="no-grants-password", role="partner")
+        add_user(
+            session,
+            email="nobody@example.com",
+            name="No Grants",
+            password="no-grants-password",
+            role="partner",
+        )
     writable.dispose()
     context = _as("nobody@example.com", demo_path, monkeypatch)
     for module in (fund_overview, portfolio_monitor, company_tear_sheet):
@@ -189,21 +223,33 @@ def test_a_partner_without_grants_sees_a_sentence_everywhere(demo_path: Path, mo
         assert "Alder Ridge" not in html
 
 
-def test_an_empty_fund_gets_sentences_not_errors(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_fund_gets_sentences_not_errors(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with sqlite_db.session() as session:
         session.add(
-            Fund(name="Empty Fund V", vintage_year=2026, currency="USD", strategy="buyout", status="fundraising",
-                 total_commitments=Decimal("500000000.00"))
+            Fund(
+                name="Empty Fund V",
+                vintage_year=2026,
+                currency="USD",
+                strategy="buyout",
+                status="fundraising",
+                total_commitments=Decimal("500000000.00"),
+            )
         )
-        add_user(session, email="ada@example.com", name="Ada", password="admin-password-1", role="admin")
+        add_user(
+            session, email="ada@example.com", name="Ada", password="admin-password-1", role="admin"
+        )
     monkeypatch.setenv("PORTFOLIO_KIT_USER", "ada@example.com")
-    monkeypatch.setenv("PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "PORTFOLIO_KIT_DATABASE_URL", sqlite_db.url.render_as_string(hide_password=False)
+    )
     get_settings.cache_clear()
     html = html_of(fund_overview.build(open_context()))
     assert "has not called capital or reported a NAV yet" in html
     assert "has made no investments yet" in html
     assert tiles(html)["commitments"] == "$500.0m"
-    assert tiles(html)["tvpi"] == "–"
+    assert tiles(html)["tvpi"] == NOT_AVAILABLE
     assert "No reporting date yet" in html
 
 

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from portfolio_kit.errors import ConfigurationError
-from portfolio_kit.server.keys import SECRET_FILE_ENV, kernel_secret, load_or_create_secret, read_secret
+from portfolio_kit.server.keys import (
+    SECRET_FILE_ENV,
+    kernel_secret,
+    load_or_create_secret,
+    read_secret,
+)
 
 
 def test_created_once_private_and_stable(tmp_path: Path) -> None:
@@ -37,7 +42,9 @@ def test_garbage_is_refused(tmp_path: Path) -> None:
         read_secret(path)
 
 
-def test_kernels_find_the_secret_through_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kernels_find_the_secret_through_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(SECRET_FILE_ENV, raising=False)
     assert kernel_secret() is None
     path = tmp_path / "session_secret"

@@ -31,7 +31,11 @@ def _options(tmp_path: Path, **overrides: object) -> ServeOptions:
 
 
 def test_kernels_never_inherit_the_configured_user(tmp_path: Path) -> None:
-    base = {"PORTFOLIO_KIT_USER": "admin@example.com", "PATH": "/usr/bin", "JUPYTER_PATH": "/custom"}
+    base = {
+        "PORTFOLIO_KIT_USER": "admin@example.com",
+        "PATH": "/usr/bin",
+        "JUPYTER_PATH": "/custom",
+    }
     env = kernel_environment(_options(tmp_path), tmp_path / "secret", base)
     assert "PORTFOLIO_KIT_USER" not in env
     assert env[SERVED_ENV] == "1"
@@ -65,10 +69,14 @@ def test_behind_a_proxy_cookies_are_secure(tmp_path: Path) -> None:
     assert config.PortfolioKitIdentityProvider.trust_proxy_headers is True
 
 
-def test_relative_sqlite_paths_are_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_sqlite_paths_are_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert shareable_database_url("sqlite:///demo.db") == f"sqlite:///{tmp_path / 'demo.db'}"
-    assert shareable_database_url("postgresql+psycopg://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert (
+        shareable_database_url("postgresql+psycopg://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    )
     with pytest.raises(ConfigurationError, match="in-memory"):
         shareable_database_url("sqlite://")
 

@@ -70,7 +70,11 @@ print("PROBE " + "; ".join(outcome))
 
 def _probe_notebook() -> Any:
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.cells = [nbformat.v4.new_code_cell(WRITE_PROBE)]
     return notebook
 
@@ -80,13 +84,17 @@ def _mentions(text: str, name: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def live(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.RunningServer]:
+def live(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[harness.RunningServer]:
     reason = harness.missing_browser()
     if reason:
         require("chromium", reason)
     work = tmp_path_factory.mktemp("live_server")
     database = copy_demo(demo_template, work / "db")
-    dashboards = harness.dashboards_copy(work / "dashboards", {"write_probe.ipynb": _probe_notebook()})
+    dashboards = harness.dashboards_copy(
+        work / "dashboards", {"write_probe.ipynb": _probe_notebook()}
+    )
     server = harness.start_server(database, work, dashboards_dir=dashboards)
     try:
         yield server
@@ -129,33 +137,55 @@ def _dashboard_url(live: harness.RunningServer, key: str, query: str = "") -> st
 
 
 def _screenshot(tab: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    harness.screenshot(tab, SCREENSHOTS / f"{name}.png")
 
 
 def _assert_clean(tab: Any) -> None:
     """No traceback, error output, stderr or raw Python repr on the page."""
     body = tab.inner_text("body")
-    for marker in ("Traceback", "Error:", "Exception", "<ipywidgets", "object at 0x", "NaN", "nan%"):
+    for marker in (
+        "Traceback",
+        "Error:",
+        "Exception",
+        "<ipywidgets",
+        "object at 0x",
+        "NaN",
+        "nan%",
+    ):
         assert marker not in body, marker
     assert tab.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
-    assert tab.locator('[data-mime-type="application/vnd.jupyter.error"], .jp-RenderedText[data-mime-type*="error"]').count() == 0
+    assert (
+        tab.locator(
+            '[data-mime-type="application/vnd.jupyter.error"], '
+            '.jp-RenderedText[data-mime-type*="error"]'
+        ).count()
+        == 0
+    )
 
 
 def _assert_only_local_requests(tab: Any, live: harness.RunningServer) -> None:
     server = urlparse(live.url)
-    foreign = [url for url in tab.requests if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != server.netloc]
+    foreign = [
+        url
+        for url in tab.requests
+        if urlparse(url).scheme in ("http", "https", "ws", "wss")
+        and urlparse(url).netloc != server.netloc
+    ]
     assert foreign == []
 
 
-def test_anonymous_requests_get_the_sign_in_page_and_nothing_else(live: harness.RunningServer) -> None:
+def test_anonymous_requests_get_the_sign_in_page_and_nothing_else(
+    live: harness.RunningServer,
+) -> None:
     for path in ["", *(f"voila/render/{key}.ipynb?fund=1" for key in DASHBOARD_KEYS), "voila/tree"]:
         answer = requests.get(live.url + path, allow_redirects=False, timeout=30)
         assert answer.status_code == 302, path
         assert urlparse(answer.headers["Location"]).path == "/login"
     kernel = str(uuid.uuid4())
     assert requests.get(f"{live.url}api/kernels/{kernel}", timeout=30).status_code == 403
-    assert requests.get(f"{live.url}voila/api/contents", allow_redirects=False, timeout=30).status_code in (302, 403)
+    assert requests.get(
+        f"{live.url}voila/api/contents", allow_redirects=False, timeout=30
+    ).status_code in (302, 403)
     from websockets.exceptions import InvalidStatus
     from websockets.sync.client import connect as websocket
 
@@ -173,7 +203,9 @@ def test_a_wrong_password_gets_a_plain_sentence(page: Any, live: harness.Running
     assert "do not match an active account" in page.inner_text(".pk-error")
     assert COOKIE_NAME not in {cookie["name"] for cookie in page.context.cookies()}
     _screenshot(page, "sign_in_refused")
-    answer = requests.post(live.url + "login", data={"email": PARTNER, "password": "nope"}, timeout=30)
+    answer = requests.post(
+        live.url + "login", data={"email": PARTNER, "password": "nope"}, timeout=30
+    )
     assert answer.status_code in (401, 403)
 
 
@@ -183,7 +215,11 @@ def test_the_partner_sees_every_dashboard_for_their_fund_only(
     harness.sign_in(page, live.url, PARTNER, harness.DEMO_PASSWORDS[PARTNER])
     assert "Your funds: Alder Ridge Capital III." in page.inner_text("body")
     _screenshot(page, "home")
-    forbidden = [*OTHER_FUNDS, *company_names(demo, "Alder Ridge Capital II"), *company_names(demo, "Alder Ridge Growth IV")]
+    forbidden = [
+        *OTHER_FUNDS,
+        *company_names(demo, "Alder Ridge Capital II"),
+        *company_names(demo, "Alder Ridge Growth IV"),
+    ]
     for key in DASHBOARD_KEYS:
         harness.open_dashboard(page, _dashboard_url(live, key))
         assert page.locator(".pk-ready").get_attribute("data-state") == "ok"
@@ -202,7 +238,9 @@ def test_the_partner_sees_every_dashboard_for_their_fund_only(
             assert_headline_shown(shown, fund_headline(demo, PARTNER_FUND))
             assert page.locator(".pk-chart svg").count() == 3
         if key == "portfolio_monitor":
-            shown_companies = set(page.locator("table.pk-table tbody tr td:first-child").all_inner_texts())
+            shown_companies = set(
+                page.locator("table.pk-table tbody tr td:first-child .pk-name").all_inner_texts()
+            )
             assert shown_companies == company_names(demo, PARTNER_FUND)
         if key == "company_tear_sheet":
             assert page.locator(".pk-chart svg").count() >= 4
@@ -215,7 +253,10 @@ def test_crafted_links_reach_nothing_outside_the_partners_funds(
     harness.sign_in(page, live.url, PARTNER, harness.DEMO_PASSWORDS[PARTNER])
     other_fund = fund_id(demo, "Alder Ridge Capital II")
     other_company = company_id(demo, "Nordlys Software")
-    for key, query in (("fund_overview", f"fund={other_fund}"), ("company_tear_sheet", f"company={other_company}")):
+    for key, query in (
+        ("fund_overview", f"fund={other_fund}"),
+        ("company_tear_sheet", f"company={other_company}"),
+    ):
         harness.open_dashboard(page, _dashboard_url(live, key, query))
         assert page.locator(".pk-ready").get_attribute("data-state") == "not-available"
         body = page.inner_text("body")
@@ -228,19 +269,26 @@ def test_crafted_links_reach_nothing_outside_the_partners_funds(
 def test_filters_work_in_the_browser(page: Any, live: harness.RunningServer) -> None:
     harness.sign_in(page, live.url, PARTNER, harness.DEMO_PASSWORDS[PARTNER])
     harness.open_dashboard(page, _dashboard_url(live, "portfolio_monitor"))
-    page.locator(".widget-dropdown", has_text="Sector").locator("select").select_option(label="Software")
+    page.locator(".widget-dropdown", has_text="Sector").locator("select").select_option(
+        label="Software"
+    )
     page.wait_for_function(
-        "() => [...document.querySelectorAll('table.pk-table tbody tr td:nth-child(3)')]"
-        ".every(cell => cell.innerText.trim() === 'Software')",
+        "() => [...document.querySelectorAll('table.pk-table tbody tr td:first-child .pk-sub')]"
+        ".every(cell => cell.innerText.startsWith('Software'))",
         timeout=60_000,
     )
-    sectors = set(page.locator("table.pk-table tbody tr td:nth-child(3)").all_inner_texts())
+    sectors = {
+        text.split(" · ")[0]
+        for text in page.locator("table.pk-table tbody tr td:first-child .pk-sub").all_inner_texts()
+    }
     assert sectors == {"Software"}
     _assert_clean(page)
 
 
 def test_a_dashboard_kernel_cannot_write(live: harness.RunningServer) -> None:
-    session = harness.requests_session(live.url, "admin@example.com", harness.DEMO_PASSWORDS["admin@example.com"])
+    session = harness.requests_session(
+        live.url, "admin@example.com", harness.DEMO_PASSWORDS["admin@example.com"]
+    )
     html = session.get(live.url + "voila/render/write_probe.ipynb", timeout=300).text
     found = re.search(r"PROBE ([^\"\\]*)", html)
     assert found, "the probe notebook printed nothing"
@@ -248,15 +296,35 @@ def test_a_dashboard_kernel_cannot_write(live: harness.RunningServer) -> None:
     assert "written" not in outcome
     assert outcome.count("refused") == 3
     with sqlite3.connect(live.database_path) as raw:
-        assert raw.execute("SELECT count(*) FROM funds WHERE name LIKE '%(changed)'").fetchone()[0] == 0
-        assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'probe_written'").fetchone()[0] == 0
-        assert raw.execute("SELECT count(*) FROM market_indices WHERE name = 'Probe index'").fetchone()[0] == 0
+        assert (
+            raw.execute("SELECT count(*) FROM funds WHERE name LIKE '%(changed)'").fetchone()[0]
+            == 0
+        )
+        assert (
+            raw.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'probe_written'"
+            ).fetchone()[0]
+            == 0
+        )
+        assert (
+            raw.execute(
+                "SELECT count(*) FROM market_indices WHERE name = 'Probe index'"
+            ).fetchone()[0]
+            == 0
+        )
 
 
-def test_forged_sessions_and_signed_out_sessions_are_refused(page: Any, live: harness.RunningServer) -> None:
-    forged = encode_session(b"not-the-server-secret-at-all-123", new_claims(1, "admin@example.com", "x"))
+def test_forged_sessions_and_signed_out_sessions_are_refused(
+    page: Any, live: harness.RunningServer
+) -> None:
+    forged = encode_session(
+        b"not-the-server-secret-at-all-123", new_claims(1, "admin@example.com", "x")
+    )
     answer = requests.get(
-        _dashboard_url(live, "fund_overview"), cookies={COOKIE_NAME: forged}, allow_redirects=False, timeout=30
+        _dashboard_url(live, "fund_overview"),
+        cookies={COOKIE_NAME: forged},
+        allow_redirects=False,
+        timeout=30,
     )
     assert answer.status_code == 302 and urlparse(answer.headers["Location"]).path == "/login"
     harness.sign_in(page, live.url, PARTNER, harness.DEMO_PASSWORDS[PARTNER])
@@ -266,6 +334,9 @@ def test_forged_sessions_and_signed_out_sessions_are_refused(page: Any, live: ha
     page.goto(_dashboard_url(live, "fund_overview"), wait_until="domcontentloaded")
     assert urlparse(page.url).path == "/login"
     replayed = requests.get(
-        _dashboard_url(live, "fund_overview"), cookies={COOKIE_NAME: stolen}, allow_redirects=False, timeout=30
+        _dashboard_url(live, "fund_overview"),
+        cookies={COOKIE_NAME: stolen},
+        allow_redirects=False,
+        timeout=30,
     )
     assert replayed.status_code == 302

@@ -23,8 +23,14 @@ QUARTERS_2025 = ["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31"]
 
 def _rows(company: int, period: str, scenario: str = "actual", **items: float) -> list[dict]:
     return [
-        {"company_id": company, "period_end": pd.Timestamp(period), "period_type": "quarter",
-         "scenario": scenario, "line_item": item, "value": value}
+        {
+            "company_id": company,
+            "period_end": pd.Timestamp(period),
+            "period_type": "quarter",
+            "scenario": scenario,
+            "line_item": item,
+            "value": value,
+        }
         for item, value in items.items()
     ]
 
@@ -36,8 +42,15 @@ def metrics() -> pd.DataFrame:
         rows += _rows(1, period, revenue=10, operating_income=2, depreciation_and_amortization=1)
     for period in QUARTERS_2025:
         rows += _rows(1, period, revenue=12, operating_income=3, depreciation_and_amortization=1)
-    rows += _rows(1, "2025-12-31", short_term_debt=10, long_term_debt=90, cash_and_equivalents=20,
-                  total_assets=200, total_liabilities_and_equity=200)
+    rows += _rows(
+        1,
+        "2025-12-31",
+        short_term_debt=10,
+        long_term_debt=90,
+        cash_and_equivalents=20,
+        total_assets=200,
+        total_liabilities_and_equity=200,
+    )
     rows += _rows(1, "2025-12-31", scenario="budget", revenue=13)
     rows += _rows(1, "2025-09-30", scenario="budget", revenue=100)
     # Company 2 stops at Q3 2025 and its balance sheet is 3 short.
@@ -73,7 +86,9 @@ def test_a_late_reporter_and_a_broken_balance_sheet(metrics: pd.DataFrame) -> No
 
 def test_an_old_budget_miss_is_not_the_latest_quarter(metrics: pd.DataFrame) -> None:
     # Company 1 missed its Q3 2025 budget of 100 badly, but Q4 is what counts.
-    assert company_figures(metrics, date(2025, 12, 31)).loc[1, "budget_gap"] == pytest.approx(12 / 13 - 1)
+    assert company_figures(metrics, date(2025, 12, 31)).loc[1, "budget_gap"] == pytest.approx(
+        12 / 13 - 1
+    )
 
 
 HELD = {"status": "invested", "status_as_of": "unrealized"}
@@ -81,7 +96,13 @@ HELD = {"status": "invested", "status_as_of": "unrealized"}
 
 def test_flags_an_investment_committee_asks_about() -> None:
     row = pd.Series(
-        {**HELD, "leverage": 6.5, "budget_gap": -0.08, "latest_quarter": pd.Timestamp("2025-09-30"), "balance_gap": 0.03}
+        {
+            **HELD,
+            "leverage": 6.5,
+            "budget_gap": -0.08,
+            "latest_quarter": pd.Timestamp("2025-09-30"),
+            "balance_gap": 0.03,
+        }
     )
     assert flags_for(row, date(2025, 12, 31)) == [
         "Leverage 6.5x",
@@ -93,14 +114,28 @@ def test_flags_an_investment_committee_asks_about() -> None:
 
 def test_small_misses_and_healthy_companies_raise_no_flag() -> None:
     row = pd.Series(
-        {**HELD, "leverage": 5.9, "budget_gap": -0.04, "latest_quarter": pd.Timestamp("2025-12-31"), "balance_gap": 0.0005}
+        {
+            **HELD,
+            "leverage": 5.9,
+            "budget_gap": -0.04,
+            "latest_quarter": pd.Timestamp("2025-12-31"),
+            "balance_gap": 0.0005,
+        }
     )
     assert flags_for(row, date(2025, 12, 31)) == []
 
 
 def test_realized_companies_are_history_not_flags() -> None:
-    row = pd.Series({"status": "realized", "status_as_of": "realized", "leverage": 9.0, "budget_gap": -0.5,
-                     "latest_quarter": pd.Timestamp("2019-03-31"), "balance_gap": 0.2})
+    row = pd.Series(
+        {
+            "status": "realized",
+            "status_as_of": "realized",
+            "leverage": 9.0,
+            "budget_gap": -0.5,
+            "latest_quarter": pd.Timestamp("2019-03-31"),
+            "balance_gap": 0.2,
+        }
+    )
     assert flags_for(row, date(2025, 12, 31)) == []
 
 

@@ -36,7 +36,14 @@ def test_home_page_lists_the_dashboards_and_the_partners_funds() -> None:
 
 
 def test_a_partner_without_grants_is_told_so() -> None:
-    html = home_page(base_url="/", name="P", email="p@example.com", fund_names=[], dashboards=DASHBOARDS, sees_all_funds=False)
+    html = home_page(
+        base_url="/",
+        name="P",
+        email="p@example.com",
+        fund_names=[],
+        dashboards=DASHBOARDS,
+        sees_all_funds=False,
+    )
     assert "No fund has been shared with you yet" in html
 
 

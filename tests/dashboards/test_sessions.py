@@ -24,7 +24,9 @@ def test_a_fresh_cookie_round_trips() -> None:
     claims = new_claims(7, "pat@example.com", "argon2-hash")
     decoded = decode_session(SECRET, encode_session(SECRET, claims), max_age_hours=12)
     assert decoded == claims
-    assert decoded is not None and decoded.password_fingerprint == password_fingerprint("argon2-hash")
+    assert decoded is not None and decoded.password_fingerprint == password_fingerprint(
+        "argon2-hash"
+    )
 
 
 def test_a_cookie_signed_with_another_secret_is_refused() -> None:
@@ -36,7 +38,7 @@ def test_a_tampered_cookie_is_refused() -> None:
     value = encode_session(SECRET, new_claims(7, "pat@example.com", "h"))
     # Swap the user id inside the payload while keeping the old signature.
     parts = value.split("|")
-    assert decode_session(SECRET, "|".join(parts[:-1] + ["0" * 64]), max_age_hours=12) is None
+    assert decode_session(SECRET, "|".join([*parts[:-1], "0" * 64]), max_age_hours=12) is None
 
 
 def test_a_plain_user_name_is_not_a_session() -> None:

@@ -1,7 +1,9 @@
-"""The LibreOffice harness: formulas come back computed, errors are sentences."""
+"""The LibreOffice harness: formulas computed, stale caches ignored, errors as sentences."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -21,28 +23,35 @@ def _workbook(path: Path, a1: float) -> Path:
     return path
 
 
+def _with_stale_cache(path: Path) -> Path:
+    """The workbook as a spreadsheet program would have saved it, but with A2's cached
+    result wrong (999): what a file looks like after its inputs were edited by a tool
+    that does not calculate."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet, count = re.subn(
+        r"(<c r=\"A2\"[^>]*>\s*<f>A1\*2\+1</f>)\s*(<v\s*/>|<v></v>)?", r"\1<v>999</v>", sheet
+    )
+    assert count == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    stale = path.with_name("stale.xlsx")
+    with zipfile.ZipFile(stale, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return stale
+
+
 @pytest.mark.libreoffice
-def test_several_workbooks_are_recalculated_in_one_call(recalc, tmp_path):
+def test_several_workbooks_in_one_call_and_stale_caches_recomputed(recalc, tmp_path):
     first = _workbook(tmp_path / "in" / "first.xlsx", 10)
     second = _workbook(tmp_path / "in" / "second.xlsx", -3.5)
-    out = recalc([first, second], tmp_path / "out")
+    stale = _with_stale_cache(_workbook(tmp_path / "in" / "model.xlsx", 100))
+    assert openpyxl.load_workbook(stale, data_only=True).active["A2"].value == 999
+    out = recalc([first, second, stale], tmp_path / "out")
     values = [openpyxl.load_workbook(path, data_only=True).active for path in out]
-    # A2 = 2 * A1 + 1 and B1 = A1 + A2, by hand: 10 -> 21, 31; -3.5 -> -6, -9.5.
-    assert [(ws["A2"].value, ws["B1"].value) for ws in values] == [(21, 31), (-6, -9.5)]
-
-
-@pytest.mark.libreoffice
-def test_stale_cached_results_are_recomputed(recalc, tmp_path):
-    """A file saved by a spreadsheet program carries cached results; editing an
-    input with openpyxl and recalculating must not return the stale cache."""
-    (saved,) = recalc([_workbook(tmp_path / "in" / "model.xlsx", 1)], tmp_path / "first")
-    wb = openpyxl.load_workbook(saved)
-    wb.active["A1"] = 100
-    edited = tmp_path / "edited" / "model.xlsx"
-    edited.parent.mkdir()
-    wb.save(edited)
-    (again,) = recalc([edited], tmp_path / "second")
-    assert openpyxl.load_workbook(again, data_only=True).active["A2"].value == 201
+    # A2 = 2 * A1 + 1 and B1 = A1 + A2, by hand: 10 -> 21, 31; -3.5 -> -6, -9.5; 100 -> 201, 301.
+    assert [(ws["A2"].value, ws["B1"].value) for ws in values] == [(21, 31), (-6, -9.5), (201, 301)]
 
 
 def test_a_missing_executable_is_a_sentence(tmp_path):
@@ -63,3 +72,11 @@ def test_two_inputs_with_the_same_name_are_refused(tmp_path):
     second = _workbook(tmp_path / "b" / "book.xlsx", 2)
     with pytest.raises(RecalculationError, match="distinct"):
         recalculate([first, second], tmp_path / "out", soffice="/bin/false")
+
+
+def test_a_failing_converter_is_reported(tmp_path):
+    book = _workbook(tmp_path / "in" / "book.xlsx", 1)
+    with pytest.raises(
+        RecalculationError, match=r"exit code 1\) wrote no recalculated copy of book.xlsx"
+    ):
+        recalculate(book, tmp_path / "out", soffice="/bin/false")

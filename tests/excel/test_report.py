@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from portfolio_kit import analytics, frames
-from portfolio_kit.errors import ValidationError
+from portfolio_kit.errors import NotFoundError, ValidationError
 from portfolio_kit.excel.report import build_portfolio_report
 from tests.excel.conftest import REPORTS, computed, named_value, named_values
 
@@ -174,5 +174,5 @@ def test_totals_and_multiples_are_formulas_over_the_rows(recalculated):
 def test_a_date_that_is_not_a_quarter_end_is_refused(demo_db):
     with pytest.raises(ValidationError, match="as_of: 2025-11-30 is not a quarter end"):
         build_portfolio_report(demo_db, "Alder Ridge Capital III", date(2025, 11, 30))
-    with pytest.raises(ValidationError, match="no fund named 'Nope'"):
+    with pytest.raises(NotFoundError, match="no fund named 'Nope'"):
         build_portfolio_report(demo_db, "Nope", date(2025, 12, 31))

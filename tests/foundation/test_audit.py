@@ -453,7 +453,8 @@ def test_every_database_object_installs_its_listeners(sqlite_db: Database) -> No
         with database.session() as session:
             session.add(MarketIndex(name=f"Index {attempt}", currency="USD"))
         del database
-        gc.collect()
+        # The young generation holds the factory's class cycle; a full collection costs 20x more.
+        gc.collect(0)
     with sqlite_db.session() as session:
         audited = session.scalar(
             select(func.count()).select_from(AuditLog).where(AuditLog.entity_type == "MarketIndex")

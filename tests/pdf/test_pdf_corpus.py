@@ -218,3 +218,24 @@ def test_pdfium_words_sit_where_pdfplumber_puts_them(corpus_dir: Path) -> None:
             other = figures[word.text]
             assert abs(word.x0 - other.x0) < 1.0 and abs(word.x1 - other.x1) < 1.0
             assert abs(word.top - other.top) < 1.5 and abs(word.bottom - other.bottom) < 1.5
+
+
+def test_statement_pages_alone_take_their_dates_from_each_other(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    # Foot Locker's three statements (page indexes 41, 43, 45) without the cover page or the
+    # notes: the balance sheet prints "January 29, 2022 / January 30, 2021"; the income
+    # statement only "2021 2020 2019". Item 8 (page index 37) lists the years as ended
+    # "January 29, 2022, January 30, 2021, and February 1, 2020".
+    source = pdfium.PdfDocument(str(corpus_dir / f"{FOOT_LOCKER}.pdf"))
+    extract = pdfium.PdfDocument.new()
+    extract.import_pages(source, [41, 43, 45])
+    path = tmp_path / "statements_only.pdf"
+    extract.save(str(path))
+    extract.close()
+    source.close()
+    income = extract_statements(path).income_statement
+    assert income.periods == (date(2022, 1, 29), date(2021, 1, 30), date(2020, 2, 1))
+    assert income.period_estimated == (False, False, True)
+    oldest = income.get("revenue", date(2020, 2, 1))
+    assert oldest.value == 8_005e6 and oldest.confidence <= 0.85

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from portfolio_kit.pdf._layout import (
-    Word,
-    find_columns,
-    group_lines,
-    read_header,
-    read_page,
-    rejoin_split_figures,
-)
+from portfolio_kit.pdf._columns import find_columns
+from portfolio_kit.pdf._header import read_header
+from portfolio_kit.pdf._layout import read_page
+from portfolio_kit.pdf._words import Word, group_lines, rejoin_split_figures
 from portfolio_kit.vocabulary import Statement
 
 CHAR = 4.5  # points per character of an 8-point font, close enough for tests

@@ -7,7 +7,10 @@ from datetime import date
 
 import pytest
 
-from portfolio_kit.pdf._layout import Column, ColumnHeader, PageTable
+from portfolio_kit.pdf._columns import Column
+from portfolio_kit.pdf._dating import DocumentContext, resolve_periods
+from portfolio_kit.pdf._header import ColumnHeader
+from portfolio_kit.pdf._layout import PageTable
 from portfolio_kit.pdf._periods import (
     all_dates,
     detect_currency,
@@ -18,7 +21,6 @@ from portfolio_kit.pdf._periods import (
     resolve_fiscal_year,
     years,
 )
-from portfolio_kit.pdf._statement import DocumentContext, resolve_periods
 
 
 @pytest.mark.parametrize(
