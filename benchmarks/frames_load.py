@@ -18,7 +18,9 @@ PostgreSQL's ``numeric`` otherwise arrives as text.
 Runs are interleaved (one of each method per round) so that a change in the
 machine's load touches every method alike; the script prints the median of
 ``--repeats`` rounds. Timings are wall-clock, with whatever else the machine
-is doing: the load average is printed beside them.
+is doing: the load average is printed beside them, and so is the CPU time
+this process spent (on SQLite all the work; on PostgreSQL the client's share,
+the server's own work being in its process).
 
 Usage::
 
@@ -217,14 +219,18 @@ def methods(db: Database) -> dict[str, Callable[[], pd.DataFrame]]:
 
 def run(db: Database, label: str, repeats: int) -> bool:
     chosen = methods(db)
+    # The raw ADBC connection is opened before timing; so is frames' pooled one.
+    frames.funds(db)
     seconds: dict[str, list[float]] = {name: [] for name in chosen}
+    cpu: dict[str, list[float]] = {name: [] for name in chosen}
     rows: dict[str, int] = {}
     load_before = os.getloadavg()[0]
     for _ in range(repeats):
         for name, method in chosen.items():
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             frame = method()
             seconds[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - cpu_started)
             rows[name] = len(frame)
             del frame
     load_after = os.getloadavg()[0]
@@ -233,7 +239,11 @@ def run(db: Database, label: str, repeats: int) -> bool:
     print(f"\n{label}: median of {repeats} interleaved rounds ({load})")
     for name, median in medians.items():
         spread = f"{min(seconds[name]):.3f}-{max(seconds[name]):.3f}"
-        print(f"  {name:<44} {median:7.3f} s   (range {spread}, {rows[name]:,} rows)")
+        used = statistics.median(cpu[name])
+        print(
+            f"  {name:<44} {median:7.3f} s   (range {spread}; this process's CPU {used:.3f} s; "
+            f"{rows[name]:,} rows)"
+        )
     mine = medians["frames.metrics"]
     raw_names = [name for name in medians if name.startswith(("raw ADBC", "psycopg COPY"))]
     fastest = min(raw_names, key=medians.__getitem__)

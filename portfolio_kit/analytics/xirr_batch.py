@@ -318,7 +318,7 @@ def _halley_many(
             step = newton / (1.0 - newton * second / (2.0 * first))
             new_y = y - step
             rate, new_rate = np.expm1(y), np.expm1(new_y)
-            broken = ~np.isfinite(new_y) | (first == 0.0)
+            broken = ~np.isfinite(new_rate) | (first == 0.0)
             size = np.abs(step)
             settled = (np.abs(newton) <= NEWTON_STEP_CEILING) & (
                 np.abs(new_rate - rate) <= RATE_TOLERANCE * np.maximum(1.0, np.abs(rate))

@@ -20,6 +20,14 @@ from portfolio_kit.charts._theme import MILLIONS_AXIS_FORMAT, colour_scale
 
 StepKind = Literal["total", "delta"]
 
+_TWO_LINES = (
+    "indexof(datum.label, ' ') > 0 ? "
+    "[substring(datum.label, 0, indexof(datum.label, ' ')), "
+    "substring(datum.label, indexof(datum.label, ' ') + 1)] : datum.label"
+)
+"""Vega draws an array label as lines: break a label at its first space
+("NAV" over "31 Dec 2024", "Revenue" over "growth")."""
+
 
 def waterfall_layout(steps: pd.DataFrame) -> pd.DataFrame:
     """Where each bar of a waterfall starts and ends.
@@ -126,12 +134,11 @@ def waterfall(
     )
     order = data["label"].tolist()
     base = alt.Chart(data, title=title or alt.Undefined).encode(
-        # Multi-word labels break onto lines (Vega draws an array label as lines).
         x=alt.X(
             "label:N",
             sort=order,
             title=None,
-            axis=alt.Axis(labelAngle=0, labelLimit=120, labelExpr="split(datum.label, ' ')"),
+            axis=alt.Axis(labelAngle=0, labelLimit=120, labelExpr=_TWO_LINES),
         ),
     )
     bars = base.mark_bar(size=min(56, max(12, width // max(len(order), 1) - 18))).encode(

@@ -60,6 +60,7 @@ def extract(
         flat = frame.assign(
             period_end=frame["period_end"].map(lambda d: d.isoformat()),
             bbox=frame["bbox"].map(lambda b: " ".join(f"{v:.2f}" for v in b)),
+            flags=frame["flags"].map("; ".join),
         )
         click.echo(flat.to_csv(index=False), nl=False)
     else:
@@ -80,7 +81,7 @@ def _as_json(found: StatementSet, frame: object) -> dict[str, object]:
                 "page": int(row.page),
                 "bbox": list(row.bbox),
                 "confidence": row.confidence,
-                "flag": row.flag,
+                "flags": list(row.flags),
             }
         )
     return {
@@ -112,14 +113,14 @@ def _as_table(found: StatementSet, canonical_only: bool) -> str:
     for kind, reason in found.missing.items():
         lines.append("")
         lines.append(f"{kind.value}: not found ({reason})")
-    flagged = [f for f in found.figures if f.flag]
+    flagged = [f for f in found.figures if f.flags]
     if flagged:
         lines.append("")
         lines.append("needs review:")
         for figure in flagged:
             lines.append(
                 f"  ! p.{figure.page + 1} {figure.label or '(unlabelled)'} "
-                f"{figure.period_end.isoformat()} {figure.raw}: {figure.flag}"
+                f"{figure.period_end.isoformat()} {figure.raw}: {'; '.join(figure.flags)}"
             )
     return "\n".join(lines)
 
@@ -149,7 +150,7 @@ def _statement_table(statement: ExtractedStatement, canonical_only: bool) -> lis
             )
         by_period = {f.period_end.isoformat(): f.raw for f in figures}
         confidence = min(f.confidence for f in figures)
-        marker = "!" if any(f.flag for f in figures) else " "
+        marker = "!" if any(f.flags for f in figures) else " "
         label = figures[0].label or "(unlabelled)"
         lines.append(
             f"{marker} {label[:48]:<48} {figures[0].item or '':<28} "

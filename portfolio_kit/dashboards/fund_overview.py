@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 
 import ipywidgets as widgets
 import pandas as pd
@@ -95,6 +96,7 @@ class FundData:
     """What the page draws for one fund."""
 
     headline: FundHeadline
+    fund: pd.Series
     flows: pd.DataFrame
     navs: pd.DataFrame
     quarters: pd.DataFrame | None
@@ -174,7 +176,7 @@ def load_fund(context: DashboardContext, fund_id: int) -> FundData:
         )
         quarters = analytics.j_curve(flows["date"], amounts, nav_series, as_of=as_of)
     schedule, totals = _schedule(context, fund_id, as_of)
-    return FundData(headline, flows, navs, quarters, schedule, totals)
+    return FundData(headline, fund, flows, navs, quarters, schedule, totals)
 
 
 def _schedule(
@@ -247,6 +249,29 @@ def _nav_bridge_chart(data: FundData) -> str:
     return ui.chart_html(chart, name="nav_bridge")
 
 
+def _facts_html(data: FundData) -> str:
+    """The fund's terms and a few counts, beside the NAV bridge."""
+    fund = data.fund
+    schedule = data.schedule
+    held = int((schedule["status_as_of"].astype(str) != "realized").sum()) if len(schedule) else 0
+    facts = [
+        ("Vintage", str(fund["vintage_year"])),
+        ("Strategy", ui.humanise(fund["strategy"])),
+        ("Status", ui.humanise(fund["status"])),
+        ("First close", charts.format_date(fund["first_close_date"])),
+        ("Target size", charts.format_money(fund["target_size"], data.headline.currency)),
+        ("Management fee", charts.format_pct(fund["management_fee_rate"], decimals=2)),
+        ("Carried interest", charts.format_pct(fund["carried_interest_rate"], decimals=0)),
+        ("Hurdle", charts.format_pct(fund["hurdle_rate"], decimals=0)),
+        ("Investments", f"{len(schedule)} ({held} held)"),
+        ("Benchmark", data.headline.benchmark or charts.NOT_AVAILABLE),
+    ]
+    rows = "".join(
+        f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in facts
+    )
+    return ui.section_html("Fund facts", f'<table class="pk-table pk-facts">{rows}</table>')
+
+
 def fund_html(data: FundData) -> str:
     """The page body for one fund (everything below the fund selector)."""
     headline = data.headline
@@ -275,7 +300,9 @@ def fund_html(data: FundData) -> str:
             )
             + "</div>"
         )
-        parts.append('<div class="pk-grid2">' + _nav_bridge_chart(data) + "</div>")
+        parts.append(
+            '<div class="pk-grid2">' + _nav_bridge_chart(data) + _facts_html(data) + "</div>"
+        )
     if data.schedule.empty:
         schedule = ui.message_html(f"{headline.name} has made no investments yet.")
     else:

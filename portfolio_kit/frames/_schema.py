@@ -114,6 +114,8 @@ def _to_arrow_kind(column: Column, array: pa.ChunkedArray) -> pa.ChunkedArray:
         array = pa.chunked_array([pa.nulls(len(array))])
     if pa.types.is_dictionary(array.type):
         array = array.cast(array.type.value_type)
+    if pa.types.is_string_view(array.type):
+        array = array.cast(pa.string())
     if isinstance(array.type, pa.BaseExtensionType):
         array = pa.chunked_array(
             [chunk.storage for chunk in array.chunks], type=array.type.storage_type
@@ -140,8 +142,16 @@ def _to_arrow_kind(column: Column, array: pa.ChunkedArray) -> pa.ChunkedArray:
         raise ValueError(f"{column.name}: {exc}") from None
 
 
+def _is_text(data_type: pa.DataType) -> bool:
+    return (
+        pa.types.is_string(data_type)
+        or pa.types.is_large_string(data_type)
+        or pa.types.is_string_view(data_type)
+    )
+
+
 def _as_strings(array: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+    if _is_text(array.type):
         return array
     if pa.types.is_null(array.type) or array.null_count == len(array):
         return array.cast(pa.string())
@@ -151,11 +161,8 @@ def _as_strings(array: pa.ChunkedArray) -> pa.ChunkedArray:
 def _as_dates(array: pa.ChunkedArray) -> pa.ChunkedArray:
     """Calendar dates; SQLite's text is parsed strictly as ISO 8601 ``YYYY-MM-DD``
     (Arrow's date parser refuses '2024-02-30' and trailing times, where
-    ``strptime`` would roll the first over into March)."""
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return array.cast(pa.date32())
-    if pa.types.is_timestamp(array.type):
-        return array.cast(pa.timestamp("ns", tz=array.type.tz)).cast(pa.date32())
+    ``strptime`` would roll the first over into March). ``date32`` from
+    PostgreSQL and the fallback passes through."""
     return array.cast(pa.date32())
 
 
@@ -163,7 +170,7 @@ def _as_utc_timestamps(array: pa.ChunkedArray) -> pa.ChunkedArray:
     """Instants in UTC. SQLAlchemy stores them on SQLite as naive UTC text
     ('2025-01-31 09:30:00.000000'); text with an explicit offset is honoured."""
     target = pa.timestamp("ns", tz="UTC")
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+    if _is_text(array.type):
         try:
             return array.cast(pa.timestamp("us")).cast(target)
         except pa.ArrowInvalid:

@@ -40,10 +40,10 @@ class Footing:
 
 @dataclass(slots=True)
 class Evidence:
-    """Per (row, column): confirmed by an identity, or contradicted (with why)."""
+    """Per (row, column): confirmed by an identity, or contradicted (with each reason)."""
 
     confirmed: set[tuple[int, int]] = field(default_factory=set)
-    failed: dict[tuple[int, int], str] = field(default_factory=dict)
+    failed: dict[tuple[int, int], list[str]] = field(default_factory=dict)
 
     def confirm(self, rows: Sequence[int], columns: Sequence[int]) -> None:
         for row in rows:
@@ -53,7 +53,9 @@ class Evidence:
     def fail(self, rows: Sequence[int], columns: Sequence[int], why: str) -> None:
         for row in rows:
             for column in columns:
-                self.failed.setdefault((row, column), why)
+                reasons = self.failed.setdefault((row, column), [])
+                if why not in reasons:
+                    reasons.append(why)
 
 
 def tolerance(unit: float, terms: int) -> float:

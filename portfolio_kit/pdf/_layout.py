@@ -168,9 +168,12 @@ def read_page(
 
 
 def _title_line(lines: list[Line], kind: Statement) -> int | None:
+    """Index of the line that titles the statement (the second line of a wrapped title)."""
     for index, line in enumerate(lines[:20]):
         if title_kind(line.text) is kind:
             return index
+        if index + 1 < len(lines) and title_kind(f"{line.text} {lines[index + 1].text}") is kind:
+            return index + 1
     return None
 
 

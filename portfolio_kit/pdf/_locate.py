@@ -212,12 +212,20 @@ def _heading(text: str) -> list[str]:
 
 
 def _title_in(heading: list[str]) -> tuple[Statement, str] | None:
-    for line in heading:
+    """The first title among the heading lines; a title may wrap onto a second line."""
+    for index, line in enumerate(heading):
         if is_other_title(line):
             return None
         kind = title_kind(line)
         if kind is not None:
             return kind, line
+        if index + 1 < len(heading) and title_kind(line) is None:
+            joined = f"{line} {heading[index + 1]}"
+            if is_other_title(joined):
+                return None
+            kind = title_kind(joined)
+            if kind is not None and title_kind(heading[index + 1]) is None:
+                return kind, joined
     return None
 
 

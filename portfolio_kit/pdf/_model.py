@@ -27,7 +27,7 @@ FRAME_COLUMNS = (
     "page",
     "bbox",
     "confidence",
-    "flag",
+    "flags",
 )
 """Columns of ``StatementSet.to_frame()``, in order."""
 
@@ -57,8 +57,9 @@ class Figure:
     confidence : float
         0 to 1. At least 0.9 only when the label matched cleanly and an
         accounting identity confirmed the figure.
-    flag : str
-        Why the figure needs review ("" when nothing is wrong).
+    flags : tuple of str
+        Why the figure needs review: each identity it contradicts (empty when
+        nothing is wrong).
     row : int
         Position of the row in the statement (0-based), to keep print order.
     raw : str
@@ -74,7 +75,7 @@ class Figure:
     page: int
     bbox: tuple[float, float, float, float]
     confidence: float
-    flag: str = ""
+    flags: tuple[str, ...] = ()
     row: int = 0
     raw: str = ""
 
@@ -179,7 +180,7 @@ class StatementSet:
         or None), ``label`` (as printed), ``period_end`` (``datetime.date``),
         ``value`` (float, scaled), ``currency``, ``page`` (0-based), ``bbox``
         ((x0, top, x1, bottom) in pdfplumber coordinates), ``confidence`` (0
-        to 1) and ``flag`` (why a figure needs review, "" if none).
+        to 1) and ``flags`` (tuple of reasons a figure needs review, empty if none).
         """
         order = {kind: i for i, kind in enumerate(Statement)}
         figures = sorted(self.figures, key=lambda f: (order[f.statement], f.row, f.bbox[0]))
@@ -193,14 +194,14 @@ class StatementSet:
             "page": pd.Series([f.page for f in figures], dtype="int64"),
             "bbox": pd.Series([f.bbox for f in figures], dtype=object),
             "confidence": pd.Series([f.confidence for f in figures], dtype="float64"),
-            "flag": [f.flag for f in figures],
+            "flags": pd.Series([f.flags for f in figures], dtype=object),
         }
         return pd.DataFrame(records, columns=list(FRAME_COLUMNS))
 
     def flagged(self) -> pd.DataFrame:
         """The rows of ``to_frame()`` that need review."""
         frame = self.to_frame()
-        return frame[frame["flag"] != ""].reset_index(drop=True)
+        return frame[frame["flags"].map(len) > 0].reset_index(drop=True)
 
     def __repr__(self) -> str:
         found = ", ".join(

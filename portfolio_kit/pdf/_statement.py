@@ -364,11 +364,11 @@ def _figures(
             if cell is None or period is None:
                 continue
             key = (view.index, column)
-            failed = evidence.failed.get(key)
+            failed = tuple(evidence.failed.get(key, ()))
             confidence = _confidence(
                 candidate.weight if candidate else None,
-                confirmed=key in evidence.confirmed and failed is None,
-                failed=failed is not None,
+                confirmed=key in evidence.confirmed and not failed,
+                failed=bool(failed),
                 estimated=estimated[column],
             )
             figures.append(
@@ -382,7 +382,7 @@ def _figures(
                     page=view.row.page,
                     bbox=cell.bbox,
                     confidence=confidence,
-                    flag=failed or "",
+                    flags=failed,
                     row=view.index,
                     raw=cell.raw,
                 )

@@ -11,12 +11,11 @@ Either every row is written or none is.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -79,10 +78,11 @@ def _check_common(index: int, row: Mapping[str, Any], period_ends: dict[date, bo
 
 
 def _normalise(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], defaults: Mapping[str, Any]) -> list[dict[str, Any]]:
+    allowed = frozenset(columns)
     result = []
     for row in rows:
-        unknown = set(row) - set(columns)
-        if unknown:
+        if not allowed.issuperset(row):
+            unknown = set(row) - allowed
             raise ValidationError("rows", f"unknown column(s) {sorted(unknown)}; expected {list(columns)}")
         full = {**defaults, **row}
         result.append({column: full.get(column) for column in columns})
@@ -136,31 +136,25 @@ def _stamp(rows: list[dict[str, Any]]) -> None:
 
 
 def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL ``COPY FROM STDIN`` in the session's own transaction."""
-    columns = list(rows[0])
-    raw = session.connection().connection.driver_connection
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(["\\N" if row[c] is None else _copy_text(row[c]) for c in columns])
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    """PostgreSQL ``COPY FROM STDIN`` in the session's own transaction.
+
+    ``write_row`` lets psycopg turn dates, timestamps, numbers and None into
+    COPY text in C; formatting them in Python cost as much as the COPY itself.
+    """
     import psycopg
 
+    columns = list(rows[0])
+    values_of = itemgetter(*columns)
+    raw = session.connection().connection.driver_connection
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write(buffer.getvalue())
+            for row in rows:
+                copy.write_row(values_of(row))
     except psycopg.Error as exc:
         # COPY bypasses SQLAlchemy, so wrap the driver's error as SQLAlchemy would:
         # a duplicate key then reaches ``Database.session`` as IntegrityError, as on SQLite.
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
-
-
-def _copy_text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def _write(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

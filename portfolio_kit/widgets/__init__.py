@@ -26,7 +26,11 @@ if TYPE_CHECKING:
     from portfolio_kit.widgets.admin import FundGrantForm, UserForm
     from portfolio_kit.widgets.audit_browser import AuditBrowser
     from portfolio_kit.widgets.companies import CompanyForm
-    from portfolio_kit.widgets.diligence import DiligenceChecklist, DiligenceItemForm, InitiativeForm
+    from portfolio_kit.widgets.diligence import (
+        DiligenceChecklist,
+        DiligenceItemForm,
+        InitiativeForm,
+    )
     from portfolio_kit.widgets.download import download_link
     from portfolio_kit.widgets.financials import KpiForm, MetricsGrid
     from portfolio_kit.widgets.funds import CashFlowGrid, FundForm, FundNavForm
@@ -60,7 +64,28 @@ _HOMES = {
     "download_link": "download",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "ActingUser",
+    "AuditBrowser",
+    "CashFlowGrid",
+    "CompanyForm",
+    "DiligenceChecklist",
+    "DiligenceItemForm",
+    "FundForm",
+    "FundGrantForm",
+    "FundNavForm",
+    "InitiativeForm",
+    "InvestmentForm",
+    "KpiForm",
+    "KpiImport",
+    "MetricsGrid",
+    "ModelBuilder",
+    "PdfIngest",
+    "SignIn",
+    "UserForm",
+    "ValuationForm",
+    "download_link",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -19,8 +19,18 @@ from portfolio_kit.widgets import _parse
 
 KINDS = frozenset(
     {
-        "text", "long_text", "number", "percent", "percents", "integer", "currency", "date", "choice",
-        "reference", "flag", "password",
+        "text",
+        "long_text",
+        "number",
+        "percent",
+        "percents",
+        "integer",
+        "currency",
+        "date",
+        "choice",
+        "reference",
+        "flag",
+        "password",
     }
 )
 
@@ -85,7 +95,9 @@ class FieldSpec:
     def _parse(self, raw: Any) -> Any:
         kind = self.kind
         if kind in ("text", "long_text", "password"):
-            return _parse.parse_text(raw, max_length=self.max_length if kind != "long_text" else 100_000)
+            return _parse.parse_text(
+                raw, max_length=self.max_length if kind != "long_text" else 100_000
+            )
         if kind == "number":
             return _parse.parse_decimal(raw)
         if kind == "percent":
@@ -178,7 +190,9 @@ def make_input(spec: FieldSpec, *, width: str | None = None) -> widgets.ValueWid
         return widgets.Dropdown(options=[("—", 0)], value=0, **common)
     if kind == "flag":
         return widgets.Checkbox(
-            value=spec.blank_value(), indent=False, description=spec.label if width is None else "",
+            value=spec.blank_value(),
+            indent=False,
+            description=spec.label if width is None else "",
             layout=widgets.Layout(width=width) if width else widgets.Layout(),
         )
     if kind == "text" and spec.suggestions:
@@ -186,8 +200,10 @@ def make_input(spec: FieldSpec, *, width: str | None = None) -> widgets.ValueWid
             value=spec.blank_value(), options=list(spec.suggestions), ensure_option=False, **common
         )
     placeholder = {
-        "percent": "e.g. 2 for 2%", "percents": "e.g. 8, or 10, 9, 8 (one per year)",
-        "currency": "e.g. USD", "number": "e.g. 1,250,000.00",
+        "percent": "e.g. 2 for 2%",
+        "percents": "e.g. 8, or 10, 9, 8 (one per year)",
+        "currency": "e.g. USD",
+        "number": "e.g. 1,250,000.00",
     }
     return widgets.Text(value=spec.blank_value(), placeholder=placeholder.get(kind, ""), **common)
 
@@ -241,7 +257,9 @@ class Field:
         company) is added as ``#id`` rather than refused.
         """
         raw = self.spec.format(stored)
-        if self.spec.kind == "reference" and raw not in [value for _label, value in self.input.options]:
+        if self.spec.kind == "reference" and raw not in [
+            value for _label, value in self.input.options
+        ]:
             self.input.options = [*self.input.options, (f"#{raw}", raw)]
         self.input.value = raw
 

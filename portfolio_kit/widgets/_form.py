@@ -141,22 +141,30 @@ class RecordForm(WidgetDisplay):
     cross_checks: ClassVar[tuple[CrossCheck, ...]] = ()
     admin_only: ClassVar[bool] = False
 
-    def __init__(self, db: Database, *, user: ActingUser | None = None, scope_id: int | None = None) -> None:
+    def __init__(
+        self, db: Database, *, user: ActingUser | None = None, scope_id: int | None = None
+    ) -> None:
         self.db = db
         self.user = user if user is not None else ActingUser.from_settings(db)
         self.record_id: int | None = None
         self.version: int | None = None
         self._busy = False
-        self.fields: dict[str, Field] = {spec.name: Field(spec) for spec in self.specs if spec.name != self.scope}
+        self.fields: dict[str, Field] = {
+            spec.name: Field(spec) for spec in self.specs if spec.name != self.scope
+        }
         self.scope_picker: widgets.Dropdown | None = None
         if self.scope is not None:
             scope_spec = next(spec for spec in self.specs if spec.name == self.scope)
             self.scope_picker = widgets.Dropdown(
-                description=scope_spec.label, options=[("—", NEW)], style={"description_width": "170px"},
+                description=scope_spec.label,
+                options=[("—", NEW)],
+                style={"description_width": "170px"},
                 layout=widgets.Layout(width="380px"),
             )
         self.picker = widgets.Dropdown(
-            description="Record", options=[(self._new_label(), NEW)], style={"description_width": "170px"},
+            description="Record",
+            options=[(self._new_label(), NEW)],
+            style={"description_width": "170px"},
             layout=widgets.Layout(width="520px"),
         )
         self.save_button = widgets.Button(description="Save", button_style="primary", icon="save")
@@ -213,7 +221,9 @@ class RecordForm(WidgetDisplay):
         where = []
         if self.scope is not None:
             where.append(getattr(self.model, self.scope) == (scope_id or -1))
-        return record_options(session, self.model, self._option_label, where=where, order_by=self._picker_order())
+        return record_options(
+            session, self.model, self._option_label, where=where, order_by=self._picker_order()
+        )
 
     def _changes(self, parsed: Mapping[str, Any]) -> dict[str, Any]:
         """Column values to write, from the parsed form values."""
@@ -228,8 +238,12 @@ class RecordForm(WidgetDisplay):
     def _create(self, session: Session, changes: Mapping[str, Any]) -> Base:
         return create_record(session, self.model, changes)
 
-    def _update(self, session: Session, record_id: int, version: int, changes: Mapping[str, Any]) -> Base:
-        return update_record(session, self.model, record_id, expected_version=version, changes=changes)
+    def _update(
+        self, session: Session, record_id: int, version: int, changes: Mapping[str, Any]
+    ) -> Base:
+        return update_record(
+            session, self.model, record_id, expected_version=version, changes=changes
+        )
 
     def _after_load(self, record: Base | None) -> None:
         """Hook for forms that show more than their fields (buttons, tables)."""
@@ -267,7 +281,9 @@ class RecordForm(WidgetDisplay):
             references = self._reference_options(session)
             with self._quiet():
                 if self.scope_picker is not None:
-                    set_dropdown_options(self.scope_picker, [("—", NEW), *references.get(self.scope or "", [])])
+                    set_dropdown_options(
+                        self.scope_picker, [("—", NEW), *references.get(self.scope or "", [])]
+                    )
                 for name, options in references.items():
                     if name in self.fields:
                         self.fields[name].set_options(options)
@@ -306,7 +322,11 @@ class RecordForm(WidgetDisplay):
             record_label = self._option_label(record)
             version = getattr(record, "version", None)
         with self._quiet():
-            if self.scope_picker is not None and scope_value is not None and self.scope_picker.value != scope_value:
+            if (
+                self.scope_picker is not None
+                and scope_value is not None
+                and self.scope_picker.value != scope_value
+            ):
                 self.scope_picker.value = scope_value
                 self.refresh_lists()
             self.record_id = record_id
@@ -371,7 +391,8 @@ class RecordForm(WidgetDisplay):
 
     def _permission_note(self) -> str:
         if self.admin_only and self.user.actor is not None and not self.user.is_admin:
-            return f"only an admin can change {self.title.lower()} records ({self.user.describe().lower()})"
+            who = self.user.describe().lower()
+            return f"only an admin can change {self.title.lower()} records ({who})"
         return self.user.explanation
 
     def _writable(self) -> bool:
@@ -411,7 +432,7 @@ class RecordForm(WidgetDisplay):
 
 
 def describe_change(change: Any) -> str:
-    """"Last changed by X on 2025-12-31 14:05 UTC (update)" for an audit row, or ""."""
+    """ "Last changed by X on 2025-12-31 14:05 UTC (update)" for an audit row, or ""."""
     if change is None:
         return ""
     when = change.at.strftime("%Y-%m-%d %H:%M UTC")

@@ -61,7 +61,11 @@ def company_options(session: Session, *, include_deleted: bool = False) -> list[
         return f"{company.name} (deleted)" if company.is_deleted else company.name
 
     return record_options(
-        session, PortfolioCompany, label, order_by=[PortfolioCompany.name], include_deleted=include_deleted
+        session,
+        PortfolioCompany,
+        label,
+        order_by=[PortfolioCompany.name],
+        include_deleted=include_deleted,
     )
 
 
@@ -70,7 +74,9 @@ def investment_options(session: Session) -> list[Option]:
     companies = {
         row.id: row.name
         for row in session.execute(
-            select(PortfolioCompany.id, PortfolioCompany.name).execution_options(include_deleted=True)
+            select(PortfolioCompany.id, PortfolioCompany.name).execution_options(
+                include_deleted=True
+            )
         )
     }
 
@@ -84,7 +90,11 @@ def investment_options(session: Session) -> list[Option]:
 def user_options(session: Session, *, role: Role | None = None) -> list[Option]:
     where = [User.role == role] if role is not None else []
     return record_options(
-        session, User, lambda user: f"{user.email} ({user.role.value})", where=where, order_by=[User.email]
+        session,
+        User,
+        lambda user: f"{user.email} ({user.role.value})",
+        where=where,
+        order_by=[User.email],
     )
 
 
@@ -148,7 +158,11 @@ def diligence_items(session: Session, company_id: int) -> list[DueDiligenceItem]
 def granted_fund_ids(session: Session, user_id: int) -> list[int]:
     """The funds granted to a partner."""
     return list(
-        session.scalars(select(FundGrant.fund_id).where(FundGrant.user_id == user_id).order_by(FundGrant.fund_id))
+        session.scalars(
+            select(FundGrant.fund_id)
+            .where(FundGrant.user_id == user_id)
+            .order_by(FundGrant.fund_id)
+        )
     )
 
 
@@ -165,17 +179,30 @@ def company_name(session: Session, company_id: int | None) -> str | None:
 
 def pdf_document_options(session: Session) -> list[Option]:
     """Stored filings (annual, quarterly, board packs), newest upload first."""
-    kinds = [DocumentKind.ANNUAL_REPORT, DocumentKind.QUARTERLY_REPORT, DocumentKind.BOARD_PACK, DocumentKind.OTHER]
+    kinds = [
+        DocumentKind.ANNUAL_REPORT,
+        DocumentKind.QUARTERLY_REPORT,
+        DocumentKind.BOARD_PACK,
+        DocumentKind.OTHER,
+    ]
     documents = session.scalars(
-        select(Document).where(Document.kind.in_(kinds)).order_by(Document.uploaded_at.desc(), Document.id.desc())
+        select(Document)
+        .where(Document.kind.in_(kinds))
+        .order_by(Document.uploaded_at.desc(), Document.id.desc())
     )
-    return [(f"{document.file_name} ({document.status.value})", document.id) for document in documents]
+    return [
+        (f"{document.file_name} ({document.status.value})", document.id) for document in documents
+    ]
 
 
 def document_lines(session: Session, document_id: int) -> list[ExtractedLine]:
     """The figures staged from a document, in extraction order."""
     return list(
-        session.scalars(select(ExtractedLine).where(ExtractedLine.document_id == document_id).order_by(ExtractedLine.id))
+        session.scalars(
+            select(ExtractedLine)
+            .where(ExtractedLine.document_id == document_id)
+            .order_by(ExtractedLine.id)
+        )
     )
 
 

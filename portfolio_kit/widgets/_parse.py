@@ -56,7 +56,9 @@ def parse_decimal(raw: Any) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"must be a number such as 1,250,000.50 (got {str(raw).strip()!r})") from None
+        raise ValueError(
+            f"must be a number such as 1,250,000.50 (got {str(raw).strip()!r})"
+        ) from None
     if not value.is_finite():
         raise ValueError(f"must be a finite number (got {str(raw).strip()!r})")
     return -value if negative else value
@@ -88,11 +90,15 @@ def parse_percent_list(raw: Any) -> tuple[Decimal, ...] | None:
     values = []
     for position, part in enumerate(parts, start=1):
         if blank(part):
-            raise ValueError(f"value {position} is empty: write one percentage per year, e.g. 10, 9, 8")
+            raise ValueError(
+                f"value {position} is empty: write one percentage per year, e.g. 10, 9, 8"
+            )
         try:
             value = parse_percent(part)
         except ValueError:
-            raise ValueError(f"value {position} must be a percentage such as 8 or 8.5 (got {part.strip()!r})") from None
+            raise ValueError(
+                f"value {position} must be a percentage such as 8 or 8.5 (got {part.strip()!r})"
+            ) from None
         assert value is not None
         values.append(value)
     return tuple(values)
@@ -196,5 +202,7 @@ def _rounded_percent(value: Any, places: int) -> str:
 
 def enum_options(enum_cls: type[enum.Enum], *, optional: bool = False) -> list[tuple[str, str]]:
     """Dropdown options for an enum: ``("Capital call", "capital_call")``."""
-    options = [(str(member.value).replace("_", " ").capitalize(), str(member.value)) for member in enum_cls]
+    options = [
+        (str(member.value).replace("_", " ").capitalize(), str(member.value)) for member in enum_cls
+    ]
     return [("—", ""), *options] if optional else options

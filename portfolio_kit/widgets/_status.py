@@ -43,7 +43,9 @@ class StatusBar:
 
     def __init__(self, on_reload: Callable[[], None] | None = None) -> None:
         self.message = widgets.HTML(value="")
-        self.reload_button = widgets.Button(description="Reload", icon="refresh", tooltip="Load the stored values again")
+        self.reload_button = widgets.Button(
+            description="Reload", icon="refresh", tooltip="Load the stored values again"
+        )
         self.reload_button.layout.display = "none"
         self._on_reload = on_reload
         self.reload_button.on_click(lambda _button: self._reload())
@@ -62,7 +64,9 @@ class StatusBar:
     def show(self, text: str, kind: str = "info", *, offer_reload: bool = False) -> None:
         self.kind = kind
         colour = _COLOURS.get(kind, _COLOURS["info"])
-        self.message.value = f'<span style="color:{colour}">{html.escape(text)}</span>' if text else ""
+        self.message.value = (
+            f'<span style="color:{colour}">{html.escape(text)}</span>' if text else ""
+        )
         self.reload_button.layout.display = "" if offer_reload and self._on_reload else "none"
 
     def clear(self) -> None:
@@ -101,10 +105,18 @@ class StatusBar:
             self.show(f"Could not {what}: {exc}", "error")
         except SQLAlchemyError as exc:
             first_line = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            self.show(f"Could not {what}: the database refused it ({first_line})", "error", offer_reload=True)
+            self.show(
+                f"Could not {what}: the database refused it ({first_line})",
+                "error",
+                offer_reload=True,
+            )
         except Exception as exc:
             logger.exception("unexpected error while trying to %s", what)
-            self.show(f"Could not {what}: unexpected {type(exc).__name__}: {exc} (a bug: please report it)", "error")
+            self.show(
+                f"Could not {what}: unexpected {type(exc).__name__}: {exc} "
+                "(a bug: please report it)",
+                "error",
+            )
         return None
 
 

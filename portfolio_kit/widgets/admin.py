@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from portfolio_kit.db import Database
 from portfolio_kit.errors import ValidationError
 from portfolio_kit.models import Base, Fund, Role, User
-from portfolio_kit.security import add_user, check_password_strength, grant_fund, hash_password, revoke_fund
+from portfolio_kit.security import (
+    add_user,
+    check_password_strength,
+    grant_fund,
+    hash_password,
+    revoke_fund,
+)
 from portfolio_kit.services.records import get_record, update_record
 from portfolio_kit.widgets._display import WidgetDisplay
 from portfolio_kit.widgets._fields import FieldSpec, set_dropdown_options
@@ -76,12 +82,18 @@ class UserForm(RecordForm):
 
     def _create(self, session: Session, changes: Mapping[str, Any]) -> Base:
         user = add_user(
-            session, email=changes["email"], name=changes["name"], password=changes["password"], role=changes["role"]
+            session,
+            email=changes["email"],
+            name=changes["name"],
+            password=changes["password"],
+            role=changes["role"],
         )
         user.active = bool(changes["active"])
         return user
 
-    def _update(self, session: Session, record_id: int, version: int, changes: Mapping[str, Any]) -> Base:
+    def _update(
+        self, session: Session, record_id: int, version: int, changes: Mapping[str, Any]
+    ) -> Base:
         values = {name: value for name, value in changes.items() if name != "password"}
         if "password" in changes:
             values["password_hash"] = hash_password(changes["password"])
@@ -91,21 +103,37 @@ class UserForm(RecordForm):
 class FundGrantForm(WidgetDisplay):
     """Which funds a partner may see: tick the funds, save."""
 
-    def __init__(self, db: Database, *, user: ActingUser | None = None, partner_id: int | None = None) -> None:
+    def __init__(
+        self, db: Database, *, user: ActingUser | None = None, partner_id: int | None = None
+    ) -> None:
         self.db = db
         self.user = user if user is not None else ActingUser.from_settings(db)
-        self.partner = widgets.Dropdown(description="Partner", options=[("—", NEW)], layout=widgets.Layout(width="420px"))
+        self.partner = widgets.Dropdown(
+            description="Partner", options=[("—", NEW)], layout=widgets.Layout(width="420px")
+        )
         self.funds: dict[int, widgets.Checkbox] = {}
         self.fund_box = widgets.VBox()
-        self.save_button = widgets.Button(description="Save grants", button_style="primary", icon="save")
+        self.save_button = widgets.Button(
+            description="Save grants", button_style="primary", icon="save"
+        )
         self.status = StatusBar(on_reload=self.reload)
         self._granted: set[int] = set()
         self._filling = False
         self.save_button.on_click(lambda _button: self.save())
-        self.partner.observe(lambda _change: None if self._filling else self.status.run("load the grants", self._load_grants), names="value")
+        self.partner.observe(
+            lambda _change: (
+                None if self._filling else self.status.run("load the grants", self._load_grants)
+            ),
+            names="value",
+        )
         self.widget = widgets.VBox(
-            [widgets.HTML("<b>Fund grants</b> (the funds a partner's dashboards show)"),
-             self.partner, self.fund_box, self.save_button, self.status.widget]
+            [
+                widgets.HTML("<b>Fund grants</b> (the funds a partner's dashboards show)"),
+                self.partner,
+                self.fund_box,
+                self.save_button,
+                self.status.widget,
+            ]
         )
         self.user.observe(lambda _user: self._refresh_state())
         self.reload()
@@ -119,7 +147,9 @@ class FundGrantForm(WidgetDisplay):
         self._filling = True
         try:
             with self.db.session() as session:
-                set_dropdown_options(self.partner, [("—", NEW), *user_options(session, role=Role.PARTNER)])
+                set_dropdown_options(
+                    self.partner, [("—", NEW), *user_options(session, role=Role.PARTNER)]
+                )
                 funds = fund_options(session)
         finally:
             self._filling = False
@@ -155,9 +185,14 @@ class FundGrantForm(WidgetDisplay):
         writable = self._writable()
         for checkbox in self.funds.values():
             checkbox.disabled = not writable or not self.partner.value
-        self.save_button.disabled = not writable or not self.partner.value or self.selected() == self._granted
+        self.save_button.disabled = (
+            not writable or not self.partner.value or self.selected() == self._granted
+        )
         if not writable:
-            note = self.user.explanation or f"only an admin can grant funds ({self.user.describe().lower()})"
+            note = (
+                self.user.explanation
+                or f"only an admin can grant funds ({self.user.describe().lower()})"
+            )
             self.status.show(f"Read-only: {note}", "info")
         elif self.status.text.startswith("Read-only"):
             self.status.clear()
@@ -171,7 +206,12 @@ class FundGrantForm(WidgetDisplay):
         if not self.partner.value:
             self.status.show("Could not save the grants: pick a partner first.", "error")
             return False
-        partner_id, wanted, granted, actor = int(self.partner.value), self.selected(), set(self._granted), self.user.actor
+        partner_id, wanted, granted, actor = (
+            int(self.partner.value),
+            self.selected(),
+            set(self._granted),
+            self.user.actor,
+        )
 
         def write() -> tuple[int, int]:
             with self.db.session(actor) as session:

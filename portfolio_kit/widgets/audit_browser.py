@@ -28,7 +28,9 @@ from portfolio_kit.widgets._status import StatusBar
 
 ANY = ""
 
-RECORD_TYPES = sorted(mapper.class_.__name__ for mapper in Base.registry.mappers if mapper.class_.audited)
+RECORD_TYPES = sorted(
+    mapper.class_.__name__ for mapper in Base.registry.mappers if mapper.class_.audited
+)
 """Every model whose changes are audited, by class name as the log stores it."""
 
 
@@ -72,7 +74,11 @@ def changes_html(changes: Mapping[str, Any] | None) -> str:
 def row_label(row: Mapping[str, Any]) -> str:
     """One line per audit row: when, who, what, which record."""
     when = pd.Timestamp(row["at"]).strftime("%Y-%m-%d %H:%M:%S")
-    record = f"{row['entity_type']} #{row['entity_id']}" if row.get("entity_id") else str(row["entity_type"])
+    record = (
+        f"{row['entity_type']} #{row['entity_id']}"
+        if row.get("entity_id")
+        else str(row["entity_type"])
+    )
     return f"{when}  {row['actor']}  {row['action']}  {record}: {str(row['summary'])[:80]}"
 
 
@@ -82,21 +88,41 @@ class AuditBrowser(WidgetDisplay):
     def __init__(self, db: Database, *, limit: int = 500) -> None:
         self.db = db
         style = {"description_width": "90px"}
-        self.record_type = widgets.Dropdown(description="Record", options=[("any", ANY), *((name, name) for name in RECORD_TYPES), ("Database", "Database")], style=style)
-        self.record_id = widgets.Text(description="Id", placeholder="any", style=style, layout=widgets.Layout(width="180px"))
+        self.record_type = widgets.Dropdown(
+            description="Record",
+            options=[
+                ("any", ANY),
+                *((name, name) for name in RECORD_TYPES),
+                ("Database", "Database"),
+            ],
+            style=style,
+        )
+        self.record_id = widgets.Text(
+            description="Id", placeholder="any", style=style, layout=widgets.Layout(width="180px")
+        )
         self.actor = widgets.Dropdown(description="User", options=[("anyone", ANY)], style=style)
         self.since = widgets.DatePicker(description="From", style=style)
         self.until = widgets.DatePicker(description="To", style=style)
-        self.limit = widgets.BoundedIntText(description="At most", value=limit, min=1, max=100_000, style=style,
-                                            layout=widgets.Layout(width="200px"))
+        self.limit = widgets.BoundedIntText(
+            description="At most",
+            value=limit,
+            min=1,
+            max=100_000,
+            style=style,
+            layout=widgets.Layout(width="200px"),
+        )
         self.show_button = widgets.Button(description="Show", icon="filter", button_style="primary")
         self.rows = widgets.Select(options=[], rows=14, layout=widgets.Layout(width="900px"))
         self.detail = widgets.HTML()
         self.count = widgets.HTML()
         self.status = StatusBar(on_reload=self.refresh)
         self.log = pd.DataFrame()
-        self.show_button.on_click(lambda _button: self.status.run("read the audit log", self.refresh))
-        self.rows.observe(lambda _change: self.status.run("show the changes", self._show_selected), names="value")
+        self.show_button.on_click(
+            lambda _button: self.status.run("read the audit log", self.refresh)
+        )
+        self.rows.observe(
+            lambda _change: self.status.run("show the changes", self._show_selected), names="value"
+        )
         self.widget = widgets.VBox(
             [
                 widgets.HTML("<b>Audit trail</b>"),
@@ -141,7 +167,9 @@ class AuditBrowser(WidgetDisplay):
 
     def refresh(self) -> None:
         with self.db.session() as session:
-            set_dropdown_options(self.actor, [("anyone", ANY), *((actor, actor) for actor in audit_actors(session))])
+            set_dropdown_options(
+                self.actor, [("anyone", ANY), *((actor, actor) for actor in audit_actors(session))]
+            )
         self.log = frames.audit_log(self.db, **self.filters()).reset_index(drop=True)
         records = self.log.to_dict("records")
         self.rows.options = [(row_label(row), index) for index, row in enumerate(records)]

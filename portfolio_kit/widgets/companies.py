@@ -33,18 +33,30 @@ class CompanyForm(RecordForm):
         FieldSpec("sector", "Sector", required=True, max_length=100),
         FieldSpec("geography", "Geography", required=True, max_length=100),
         FieldSpec("currency", "Reporting currency", "currency", required=True, default="USD"),
-        FieldSpec("fiscal_year_end_month", "Fiscal year-end month", "integer", required=True, default="12"),
+        FieldSpec(
+            "fiscal_year_end_month", "Fiscal year-end month", "integer", required=True, default="12"
+        ),
         FieldSpec("description", "Description", "long_text"),
     )
 
     def __init__(self, db: Database, *, user: ActingUser | None = None) -> None:
-        self.include_deleted = widgets.Checkbox(value=False, description="List deleted companies", indent=False)
-        self.delete_button = widgets.Button(description="Delete", icon="trash", button_style="danger")
+        self.include_deleted = widgets.Checkbox(
+            value=False, description="List deleted companies", indent=False
+        )
+        self.delete_button = widgets.Button(
+            description="Delete", icon="trash", button_style="danger"
+        )
         self.restore_button = widgets.Button(description="Restore", icon="undo")
         self._deleted = False
         super().__init__(db, user=user)
-        self.widget.children = [self.widget.children[0], self.include_deleted, *self.widget.children[1:]]
-        self.include_deleted.observe(lambda _change: self.status.run("list the companies", self.refresh_lists), names="value")
+        self.widget.children = [
+            self.widget.children[0],
+            self.include_deleted,
+            *self.widget.children[1:],
+        ]
+        self.include_deleted.observe(
+            lambda _change: self.status.run("list the companies", self.refresh_lists), names="value"
+        )
         self.delete_button.on_click(lambda _button: self.delete())
         self.restore_button.on_click(lambda _button: self.restore())
 
@@ -91,7 +103,9 @@ class CompanyForm(RecordForm):
 
         def write() -> str:
             with self.db.session(actor) as session:
-                company = update_record(session, PortfolioCompany, record_id, expected_version=version, changes={})
+                company = update_record(
+                    session, PortfolioCompany, record_id, expected_version=version, changes={}
+                )
                 if deleted:
                     company.soft_delete()
                 else:

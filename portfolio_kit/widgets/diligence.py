@@ -30,7 +30,12 @@ from portfolio_kit.services.records import update_record
 from portfolio_kit.widgets._display import WidgetDisplay
 from portfolio_kit.widgets._fields import FieldSpec, set_dropdown_options
 from portfolio_kit.widgets._form import NEW, RecordForm
-from portfolio_kit.widgets._lookups import Option, company_currency, company_options, diligence_items
+from portfolio_kit.widgets._lookups import (
+    Option,
+    company_currency,
+    company_options,
+    diligence_items,
+)
 from portfolio_kit.widgets._parse import enum_options
 from portfolio_kit.widgets._status import StatusBar, run_quietly
 from portfolio_kit.widgets.session import ActingUser
@@ -49,7 +54,9 @@ class DiligenceItemForm(RecordForm):
         FieldSpec("category", "Category", "choice", required=True, choices=DiligenceCategory),
         FieldSpec("title", "Title", required=True, max_length=300),
         FieldSpec("status", "Status", "choice", required=True, choices=DiligenceStatus),
-        FieldSpec("risk_level", "Risk", "choice", required=True, choices=RiskLevel, default="medium"),
+        FieldSpec(
+            "risk_level", "Risk", "choice", required=True, choices=RiskLevel, default="medium"
+        ),
         FieldSpec("owner", "Owner", max_length=200),
         FieldSpec("due_date", "Due date", "date"),
         FieldSpec("notes", "Notes", "long_text"),
@@ -75,20 +82,37 @@ class _Loaded:
 class DiligenceChecklist(WidgetDisplay):
     """A company's checklist with statuses editable in place."""
 
-    def __init__(self, db: Database, *, user: ActingUser | None = None, company_id: int | None = None) -> None:
+    def __init__(
+        self, db: Database, *, user: ActingUser | None = None, company_id: int | None = None
+    ) -> None:
         self.db = db
         self.user = user if user is not None else ActingUser.from_settings(db)
         self.company = widgets.Dropdown(description="Company", options=[("—", NEW)])
-        self.table = widgets.GridBox(layout=widgets.Layout(grid_template_columns="130px 360px 90px 160px 110px 170px"))
-        self.save_button = widgets.Button(description="Save statuses", button_style="primary", icon="save")
+        self.table = widgets.GridBox(
+            layout=widgets.Layout(grid_template_columns="130px 360px 90px 160px 110px 170px")
+        )
+        self.save_button = widgets.Button(
+            description="Save statuses", button_style="primary", icon="save"
+        )
         self.status = StatusBar(on_reload=self.reload)
         self.statuses: dict[int, widgets.Dropdown] = {}
         self._loaded: dict[int, _Loaded] = {}
         self._filling = False
         self.save_button.on_click(lambda _button: self.save())
-        self.company.observe(lambda _change: None if self._filling else self.status.run("load the checklist", self.reload), names="value")
+        self.company.observe(
+            lambda _change: (
+                None if self._filling else self.status.run("load the checklist", self.reload)
+            ),
+            names="value",
+        )
         self.widget = widgets.VBox(
-            [widgets.HTML("<b>Due-diligence checklist</b>"), self.company, self.table, self.save_button, self.status.widget]
+            [
+                widgets.HTML("<b>Due-diligence checklist</b>"),
+                self.company,
+                self.table,
+                self.save_button,
+                self.status.widget,
+            ]
         )
         self.user.observe(lambda _user: self._refresh_state())
         self._filling = True
@@ -106,15 +130,19 @@ class DiligenceChecklist(WidgetDisplay):
         self.statuses = {}
         self._loaded = {}
         children: list[widgets.Widget] = [
-            widgets.HTML(f"<b>{name}</b>") for name in ("Category", "Item", "Risk", "Owner", "Due", "Status")
+            widgets.HTML(f"<b>{name}</b>")
+            for name in ("Category", "Item", "Risk", "Owner", "Due", "Status")
         ]
         if self.company.value:
             with self.db.session() as session:
                 items = diligence_items(session, int(self.company.value))
             for item in items:
                 self._loaded[item.id] = _Loaded(item.id, item.version, item.status.value)
-                dropdown = widgets.Dropdown(options=enum_options(DiligenceStatus), value=item.status.value,
-                                            layout=widgets.Layout(width="160px"))
+                dropdown = widgets.Dropdown(
+                    options=enum_options(DiligenceStatus),
+                    value=item.status.value,
+                    layout=widgets.Layout(width="160px"),
+                )
                 dropdown.observe(lambda _change: run_quietly(self._refresh_state), names="value")
                 self.statuses[item.id] = dropdown
                 children += [
@@ -141,7 +169,9 @@ class DiligenceChecklist(WidgetDisplay):
         for dropdown in self.statuses.values():
             dropdown.disabled = not writable
         pending = len(self.changed())
-        self.save_button.description = f"Save {pending} status{'es' if pending != 1 else ''}" if pending else "Save statuses"
+        self.save_button.description = (
+            f"Save {pending} status{'es' if pending != 1 else ''}" if pending else "Save statuses"
+        )
         self.save_button.disabled = not writable or not pending
         if not writable:
             self.status.show(f"Read-only: {self.user.explanation}", "info")
@@ -163,8 +193,11 @@ class DiligenceChecklist(WidgetDisplay):
             with self.db.session(actor) as session:
                 for item_id, status in pending.items():
                     update_record(
-                        session, DueDiligenceItem, item_id,
-                        expected_version=loaded[item_id].version, changes={"status": status},
+                        session,
+                        DueDiligenceItem,
+                        item_id,
+                        expected_version=loaded[item_id].version,
+                        changes={"status": status},
                     )
             return len(pending)
 
@@ -204,7 +237,8 @@ class InitiativeForm(RecordForm):
         return {"company_id": company_options(session)}
 
     def _option_label(self, record: Any) -> str:
-        return f"{record.lever.value.replace('_', ' ')}: {record.title} ({record.status.value.replace('_', ' ')})"
+        lever, status = record.lever.value.replace("_", " "), record.status.value.replace("_", " ")
+        return f"{lever}: {record.title} ({status})"
 
     def _picker_order(self) -> list[Any]:
         return [ValueCreationInitiative.lever, ValueCreationInitiative.title]

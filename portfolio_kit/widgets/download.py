@@ -22,16 +22,25 @@ MAX_DOWNLOAD_BYTES = 1_500_000
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_KNOWN_TYPES = {".xlsx": XLSX_MIME, ".csv": "text/csv", ".pdf": "application/pdf", ".png": "image/png"}
+_KNOWN_TYPES = {
+    ".xlsx": XLSX_MIME,
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+}
 
 
 def mime_type(file_name: str) -> str:
     """The MIME type a browser expects for a file name (octet-stream if unknown)."""
     suffix = PurePath(file_name).suffix.lower()
-    return _KNOWN_TYPES.get(suffix) or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    return (
+        _KNOWN_TYPES.get(suffix) or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    )
 
 
-def download_html(data: bytes, file_name: str, *, label: str | None = None, mime: str | None = None) -> str:
+def download_html(
+    data: bytes, file_name: str, *, label: str | None = None, mime: str | None = None
+) -> str:
     """The ``<a download>`` element carrying ``data`` (pure).
 
     Raises
@@ -41,7 +50,9 @@ def download_html(data: bytes, file_name: str, *, label: str | None = None, mime
         ``file_name`` is blank or has a path in it.
     """
     if not file_name or not file_name.strip() or PurePath(file_name).name != file_name:
-        raise ValueError(f"file_name: must be a plain file name without folders (got {file_name!r})")
+        raise ValueError(
+            f"file_name: must be a plain file name without folders (got {file_name!r})"
+        )
     if not data:
         raise ValueError(f"data: {file_name} is empty; there is nothing to download")
     if len(data) > MAX_DOWNLOAD_BYTES:
@@ -61,6 +72,8 @@ def download_html(data: bytes, file_name: str, *, label: str | None = None, mime
     )
 
 
-def download_link(data: bytes, file_name: str, *, label: str | None = None, mime: str | None = None) -> widgets.HTML:
+def download_link(
+    data: bytes, file_name: str, *, label: str | None = None, mime: str | None = None
+) -> widgets.HTML:
     """An HTML widget holding a download link for ``data`` (see ``download_html``)."""
     return widgets.HTML(value=download_html(data, file_name, label=label, mime=mime))

@@ -35,11 +35,16 @@ from portfolio_kit.widgets._display import WidgetDisplay
 from portfolio_kit.widgets._fields import FieldSpec, set_dropdown_options
 from portfolio_kit.widgets._form import NEW, RecordForm
 from portfolio_kit.widgets._lookups import Option, company_currency, company_options, metric_rows
-from portfolio_kit.widgets._parse import enum_options, format_decimal, parse_date, parse_decimal
+from portfolio_kit.widgets._parse import enum_options, format_decimal, parse_decimal
 from portfolio_kit.widgets._status import StatusBar, run_quietly
 from portfolio_kit.widgets.session import ActingUser
 
-MONTHS_PER_PERIOD = {PeriodType.MONTH: 1, PeriodType.QUARTER: 3, PeriodType.YEAR: 12, PeriodType.LTM: 3}
+MONTHS_PER_PERIOD = {
+    PeriodType.MONTH: 1,
+    PeriodType.QUARTER: 3,
+    PeriodType.YEAR: 12,
+    PeriodType.LTM: 3,
+}
 """Spacing of the grid's columns; LTM figures are reported at each quarter end."""
 
 
@@ -106,13 +111,24 @@ class MetricsGrid(WidgetDisplay):
         self.user = user if user is not None else ActingUser.from_settings(db)
         style = {"description_width": "120px"}
         self.company = widgets.Dropdown(description="Company", options=[("—", NEW)], style=style)
-        self.scenario = widgets.Dropdown(description="Scenario", options=enum_options(Scenario), value=scenario, style=style)
-        self.period_type = widgets.Dropdown(
-            description="Period type", options=enum_options(PeriodType), value=period_type, style=style
+        self.scenario = widgets.Dropdown(
+            description="Scenario", options=enum_options(Scenario), value=scenario, style=style
         )
-        self.last_period = widgets.DatePicker(description="Last period end", value=last_period, style=style)
-        self.periods = widgets.BoundedIntText(description="Periods", value=periods, min=1, max=12, style=style)
-        self.save_button = widgets.Button(description="Save figures", button_style="primary", icon="save")
+        self.period_type = widgets.Dropdown(
+            description="Period type",
+            options=enum_options(PeriodType),
+            value=period_type,
+            style=style,
+        )
+        self.last_period = widgets.DatePicker(
+            description="Last period end", value=last_period, style=style
+        )
+        self.periods = widgets.BoundedIntText(
+            description="Periods", value=periods, min=1, max=12, style=style
+        )
+        self.save_button = widgets.Button(
+            description="Save figures", button_style="primary", icon="save"
+        )
         self.status = StatusBar(on_reload=self.reload)
         self.errors_box = widgets.HTML()
         self.table = widgets.GridBox()
@@ -121,11 +137,20 @@ class MetricsGrid(WidgetDisplay):
         self._stored: dict[tuple[str, date], _Stored] = {}
         self._loading = False
         self.save_button.on_click(lambda _button: self.save())
-        for control in (self.company, self.scenario, self.period_type, self.last_period, self.periods):
+        for control in (
+            self.company,
+            self.scenario,
+            self.period_type,
+            self.last_period,
+            self.periods,
+        ):
             control.observe(lambda _change: self._on_selection(), names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HTML("<b>Financial statements</b> (values as printed; expenses positive, cash outflows negative)"),
+                widgets.HTML(
+                    "<b>Financial statements</b> (values as printed; "
+                    "expenses positive, cash outflows negative)"
+                ),
                 widgets.HBox([self.company, self.scenario, self.period_type]),
                 widgets.HBox([self.last_period, self.periods]),
                 self.table,
@@ -182,12 +207,19 @@ class MetricsGrid(WidgetDisplay):
             self.columns = period_columns(last, self.period_type.value, int(self.periods.value))
             with self.db.session() as session:
                 rows = metric_rows(
-                    session, int(self.company.value), self.scenario.value, self.period_type.value, self.columns
+                    session,
+                    int(self.company.value),
+                    self.scenario.value,
+                    self.period_type.value,
+                    self.columns,
                 )
             self._stored = {
-                (row.line_item, row.period_end): _Stored(row.id, row.version, row.value) for row in rows
+                (row.line_item, row.period_end): _Stored(row.id, row.version, row.value)
+                for row in rows
             }
-        header = [widgets.HTML("<b>Line item</b>")] + [widgets.HTML(f"<b>{day:%Y-%m-%d}</b>") for day in self.columns]
+        header = [widgets.HTML("<b>Line item</b>")] + [
+            widgets.HTML(f"<b>{day:%Y-%m-%d}</b>") for day in self.columns
+        ]
         children: list[widgets.Widget] = list(header)
         for item in LINE_ITEMS.values():
             children.append(widgets.HTML(html.escape(item.label)))
@@ -202,7 +234,9 @@ class MetricsGrid(WidgetDisplay):
                 children.append(text)
         self.table.children = children
         self.table.layout = widgets.Layout(
-            grid_template_columns=f"260px repeat({len(self.columns)}, 140px)" if self.columns else "260px"
+            grid_template_columns=f"260px repeat({len(self.columns)}, 140px)"
+            if self.columns
+            else "260px"
         )
         self._refresh_state()
 
@@ -210,7 +244,12 @@ class MetricsGrid(WidgetDisplay):
         errors = self.errors
         shown = {key: message for key, message in errors.items() if key not in ("company",)}
         self.errors_box.value = (
-            "<ul>" + "".join(f'<li style="color:#b00020">{html.escape(k)}: {html.escape(v)}</li>' for k, v in shown.items()) + "</ul>"
+            "<ul>"
+            + "".join(
+                f'<li style="color:#b00020">{html.escape(k)}: {html.escape(v)}</li>'
+                for k, v in shown.items()
+            )
+            + "</ul>"
             if shown
             else ""
         )
@@ -245,7 +284,9 @@ class MetricsGrid(WidgetDisplay):
         errors = self.errors
         if errors:
             self._refresh_state()
-            self.status.show("Not saved: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), "error")
+            self.status.show(
+                "Not saved: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), "error"
+            )
             return 0
         pending = self.pending_changes()
         count = sum(len(keys) for keys in pending.values())
@@ -261,18 +302,38 @@ class MetricsGrid(WidgetDisplay):
                 currency = company_currency(session, company_id)
                 for item, period_end in pending["insert"]:
                     values = {
-                        "company_id": company_id, "period_end": period_end, "period_type": period_type,
-                        "scenario": scenario, "line_item": item, "value": parse_decimal(raw[(item, period_end)]),
-                        "currency": currency, "source": MetricSource.MANUAL,
+                        "company_id": company_id,
+                        "period_end": period_end,
+                        "period_type": period_type,
+                        "scenario": scenario,
+                        "line_item": item,
+                        "value": parse_decimal(raw[(item, period_end)]),
+                        "currency": currency,
+                        "source": MetricSource.MANUAL,
                     }
-                    _named(cell_key(item, period_end), lambda v=values: create_record(session, FinancialMetric, v))
+                    _named(
+                        cell_key(item, period_end),
+                        lambda v=values: create_record(session, FinancialMetric, v),
+                    )
                 for key in pending["update"]:
                     stored = self._stored[key]
                     changes = {"value": parse_decimal(raw[key]), "source": MetricSource.MANUAL}
-                    update_record(session, FinancialMetric, stored.id, expected_version=stored.version, changes=changes)
+                    update_record(
+                        session,
+                        FinancialMetric,
+                        stored.id,
+                        expected_version=stored.version,
+                        changes=changes,
+                    )
                 for key in pending["delete"]:
                     stored = self._stored[key]
-                    record = update_record(session, FinancialMetric, stored.id, expected_version=stored.version, changes={})
+                    record = update_record(
+                        session,
+                        FinancialMetric,
+                        stored.id,
+                        expected_version=stored.version,
+                        changes={},
+                    )
                     session.delete(record)
             return count
 
@@ -328,7 +389,14 @@ class KpiForm(RecordForm):
         FieldSpec("company_id", "Company", "reference", required=True),
         FieldSpec("kpi", "KPI", required=True, max_length=64, suggestions=tuple(KPIS)),
         FieldSpec("period_end", "Period end", "date", required=True),
-        FieldSpec("period_type", "Period type", "choice", required=True, choices=PeriodType, default="quarter"),
+        FieldSpec(
+            "period_type",
+            "Period type",
+            "choice",
+            required=True,
+            choices=PeriodType,
+            default="quarter",
+        ),
         FieldSpec("scenario", "Scenario", "choice", required=True, choices=Scenario),
         FieldSpec("value", "Value", "number", required=True),
         FieldSpec("unit", "Unit", "choice", required=True, choices=KpiUnit, default="currency"),
@@ -336,7 +404,9 @@ class KpiForm(RecordForm):
     )
     cross_checks = (_kpi_unit_matches,)
 
-    def __init__(self, db: Database, *, user: ActingUser | None = None, scope_id: int | None = None) -> None:
+    def __init__(
+        self, db: Database, *, user: ActingUser | None = None, scope_id: int | None = None
+    ) -> None:
         super().__init__(db, user=user, scope_id=scope_id)
         self.fields["kpi"].observe(lambda _change: run_quietly(self._fill_unit))
 
@@ -344,7 +414,8 @@ class KpiForm(RecordForm):
         return {"company_id": company_options(session)}
 
     def _option_label(self, record: Any) -> str:
-        return f"{record.period_end:%Y-%m-%d} {record.kpi} ({record.scenario.value}): {format_decimal(record.value)}"
+        value = format_decimal(record.value)
+        return f"{record.period_end:%Y-%m-%d} {record.kpi} ({record.scenario.value}): {value}"
 
     def _picker_order(self) -> list[Any]:
         return [CompanyKPI.period_end.desc(), CompanyKPI.kpi]
@@ -355,7 +426,12 @@ class KpiForm(RecordForm):
         known = KPIS.get(self.fields["kpi"].value.strip())
         if known is not None:
             self.fields["unit"].value = known.unit
-        if known is not None and known.unit == "currency" and not self.fields["currency"].value and self.scope_id:
+        if (
+            known is not None
+            and known.unit == "currency"
+            and not self.fields["currency"].value
+            and self.scope_id
+        ):
             with self.db.session() as session:
                 self.fields["currency"].value = company_currency(session, self.scope_id) or ""
 

@@ -22,7 +22,12 @@ from portfolio_kit.services.records import create_record
 from portfolio_kit.widgets._display import WidgetDisplay
 from portfolio_kit.widgets._fields import Field, FieldSpec, set_dropdown_options
 from portfolio_kit.widgets._form import NEW, RecordForm, check_values
-from portfolio_kit.widgets._lookups import Option, fund_currency, fund_options, recent_fund_cash_flows
+from portfolio_kit.widgets._lookups import (
+    Option,
+    fund_currency,
+    fund_options,
+    recent_fund_cash_flows,
+)
 from portfolio_kit.widgets._parse import blank, format_decimal
 from portfolio_kit.widgets._status import StatusBar, run_quietly
 from portfolio_kit.widgets.session import ActingUser
@@ -125,26 +130,43 @@ class CashFlowGrid(WidgetDisplay):
     analyst sees what is already recorded.
     """
 
-    def __init__(self, db: Database, *, user: ActingUser | None = None, rows: int = 5, fund_id: int | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        user: ActingUser | None = None,
+        rows: int = 5,
+        fund_id: int | None = None,
+    ) -> None:
         self.db = db
         self.user = user if user is not None else ActingUser.from_settings(db)
         self.fund = Field(_FUND)
         self.rows: list[dict[str, Field]] = []
         self.grid = widgets.VBox()
         self.add_row_button = widgets.Button(description="Add row", icon="plus")
-        self.save_button = widgets.Button(description="Save cash flows", button_style="primary", icon="save")
+        self.save_button = widgets.Button(
+            description="Save cash flows", button_style="primary", icon="save"
+        )
         self.status = StatusBar(on_reload=self.reload)
         self.recent = widgets.HTML()
         self.errors_box = widgets.HTML()
         header = widgets.HBox(
-            [widgets.HTML(f"<b>{spec.label}</b>", layout=widgets.Layout(width=_WIDTHS[spec.name])) for spec in CASH_FLOW_COLUMNS]
+            [
+                widgets.HTML(
+                    f"<b>{spec.label}</b>", layout=widgets.Layout(width=_WIDTHS[spec.name])
+                )
+                for spec in CASH_FLOW_COLUMNS
+            ]
         )
         self.add_row_button.on_click(lambda _button: self.add_row())
         self.save_button.on_click(lambda _button: self.save())
         self.fund.observe(lambda _change: run_quietly(self._on_fund))
         self.widget = widgets.VBox(
             [
-                widgets.HTML("<b>Fund cash flows</b> (amounts as positive numbers; the kind gives the direction)"),
+                widgets.HTML(
+                    "<b>Fund cash flows</b> "
+                    "(amounts as positive numbers; the kind gives the direction)"
+                ),
                 self.fund.widget,
                 header,
                 self.grid,
@@ -207,7 +229,12 @@ class CashFlowGrid(WidgetDisplay):
         errors = self.errors
         shown = {key: message for key, message in errors.items() if key not in ("rows", "fund_id")}
         self.errors_box.value = (
-            "<ul>" + "".join(f'<li style="color:#b00020">{html.escape(k)}: {html.escape(v)}</li>' for k, v in shown.items()) + "</ul>"
+            "<ul>"
+            + "".join(
+                f'<li style="color:#b00020">{html.escape(k)}: {html.escape(v)}</li>'
+                for k, v in shown.items()
+            )
+            + "</ul>"
             if shown
             else ""
         )
@@ -229,7 +256,9 @@ class CashFlowGrid(WidgetDisplay):
         errors = self.errors
         if errors:
             self._refresh_state()
-            self.status.show("Not saved: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), "error")
+            self.status.show(
+                "Not saved: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), "error"
+            )
             return 0
         fund_id = int(self.fund.value)
         batch = []
@@ -245,7 +274,11 @@ class CashFlowGrid(WidgetDisplay):
                 currency = fund_currency(session, fund_id)
                 for index, parsed in enumerate(batch, start=1):
                     try:
-                        create_record(session, FundCashFlow, {**parsed, "fund_id": fund_id, "currency": currency})
+                        create_record(
+                            session,
+                            FundCashFlow,
+                            {**parsed, "fund_id": fund_id, "currency": currency},
+                        )
                     except ValidationError as exc:
                         raise ValidationError(f"row {index}: {exc.field}", exc.reason) from exc
             return len(batch)
@@ -268,8 +301,10 @@ def _flows_table(flows: Sequence[FundCashFlow], caption: str) -> str:
     if not flows:
         return "<i>No cash flows recorded yet.</i>"
     rows = "".join(
-        f"<tr><td>{flow.date:%Y-%m-%d}</td><td>{html.escape(flow.kind.value.replace('_', ' '))}</td>"
-        f"<td style='text-align:right'>{format_decimal(flow.amount)}</td><td>{html.escape(flow.currency)}</td>"
+        f"<tr><td>{flow.date:%Y-%m-%d}</td>"
+        f"<td>{html.escape(flow.kind.value.replace('_', ' '))}</td>"
+        f"<td style='text-align:right'>{format_decimal(flow.amount)}</td>"
+        f"<td>{html.escape(flow.currency)}</td>"
         f"<td>{html.escape(flow.notes or '')}</td></tr>"
         for flow in flows
     )

@@ -48,18 +48,26 @@ class KpiImport(WidgetDisplay):
     def __init__(self, db: Database, *, user: ActingUser | None = None) -> None:
         self.db = db
         self.user = user if user is not None else ActingUser.from_settings(db)
-        self.upload = widgets.FileUpload(accept=".xlsx", multiple=False, description="Template (.xlsx)")
-        self.confirm_flagged = widgets.Checkbox(
-            value=False, indent=False, description="I checked the flagged values: import them as they are"
+        self.upload = widgets.FileUpload(
+            accept=".xlsx", multiple=False, description="Template (.xlsx)"
         )
-        self.import_button = widgets.Button(description="Import", button_style="primary", icon="upload")
+        self.confirm_flagged = widgets.Checkbox(
+            value=False,
+            indent=False,
+            description="I checked the flagged values: import them as they are",
+        )
+        self.import_button = widgets.Button(
+            description="Import", button_style="primary", icon="upload"
+        )
         self.summary = widgets.HTML()
         self.problems = widgets.HTML()
         self.status = StatusBar(on_reload=self.check)
         self.contents: TemplateContents | None = None
         self._data: bytes | None = None
         self._file_name = ""
-        self.upload.observe(lambda _change: self.status.run("read the template", self.check), names="value")
+        self.upload.observe(
+            lambda _change: self.status.run("read the template", self.check), names="value"
+        )
         self.confirm_flagged.observe(lambda _change: self._refresh_state(), names="value")
         self.import_button.on_click(lambda _button: self.run_import())
         self.widget = widgets.VBox(
@@ -106,7 +114,8 @@ class KpiImport(WidgetDisplay):
         span = f"{periods[0]:%Y-%m-%d} to {periods[-1]:%Y-%m-%d}" if periods else "no periods"
         self.summary.value = (
             f"<b>{html.escape(self._file_name)}</b>: {html.escape(company or 'unknown company')}, "
-            f"{contents.period_type or '?'} {contents.scenario or '?'}, {len(contents.values)} figure(s), {span}; "
+            f"{contents.period_type or '?'} {contents.scenario or '?'}, "
+            f"{len(contents.values)} figure(s), {span}; "
             f"{len(contents.errors)} error(s), {len(contents.flagged)} flagged value(s)"
         )
         self.problems.value = problems_html(contents.problems)
@@ -122,7 +131,9 @@ class KpiImport(WidgetDisplay):
         return not contents.flagged or self.confirm_flagged.value
 
     def _refresh_state(self) -> None:
-        self.confirm_flagged.layout.display = "" if self.contents is not None and self.contents.flagged else "none"
+        self.confirm_flagged.layout.display = (
+            "" if self.contents is not None and self.contents.flagged else "none"
+        )
         self.import_button.disabled = not (self.ready and self.user.can_write)
         if not self.user.can_write:
             self.status.show(f"Read-only: {self.user.explanation}", "info")
@@ -135,16 +146,25 @@ class KpiImport(WidgetDisplay):
             self.status.show(f"Not imported: {self.user.explanation}", "error")
             return None
         if not self.ready or self._data is None:
-            self.status.show("Not imported: the template still has problems (see the list).", "error")
+            self.status.show(
+                "Not imported: the template still has problems (see the list).", "error"
+            )
             return None
-        data, name, accept, actor = self._data, self._file_name, bool(self.confirm_flagged.value), self.user.actor
+        data, name, accept, actor = (
+            self._data,
+            self._file_name,
+            bool(self.confirm_flagged.value),
+            self.user.actor,
+        )
 
         refused: list[TemplateImportError] = []
 
         def write() -> Any:
             try:
                 with self.db.session(actor) as session:
-                    return import_kpi_template(session, data, file_name=name, accept_implausible=accept)
+                    return import_kpi_template(
+                        session, data, file_name=name, accept_implausible=accept
+                    )
             except TemplateImportError as exc:
                 refused.append(exc)
                 raise
@@ -161,4 +181,3 @@ class KpiImport(WidgetDisplay):
         )
         self.import_button.disabled = True
         return result
-

@@ -26,7 +26,12 @@ import ipywidgets as widgets
 from portfolio_kit.analytics.lbo import DebtTranche, LboAssumptions, LboResult, lbo_returns
 from portfolio_kit.analytics.valuation import TERMINAL_METHODS, DcfAssumptions, DcfResult, dcf
 from portfolio_kit.db import Database
-from portfolio_kit.excel.company_models import company_dcf, company_lbo, dcf_assumptions_for, lbo_assumptions_for
+from portfolio_kit.excel.company_models import (
+    company_dcf,
+    company_lbo,
+    dcf_assumptions_for,
+    lbo_assumptions_for,
+)
 from portfolio_kit.widgets._display import WidgetDisplay
 from portfolio_kit.widgets._fields import Field, FieldSpec, set_dropdown_options
 from portfolio_kit.widgets._form import NEW, check_values
@@ -82,23 +87,40 @@ LBO_SPECS = (
         for spec in (
             FieldSpec(f"tranche{index}_name", f"Tranche {index} name", max_length=60),
             FieldSpec(f"tranche{index}_amount", f"Tranche {index} amount", "number"),
-            FieldSpec(f"tranche{index}_interest_rate", f"Tranche {index} interest (%)", "percent", signed=True),
-            FieldSpec(f"tranche{index}_amortization_rate", f"Tranche {index} amortisation (%)", "percent"),
+            FieldSpec(
+                f"tranche{index}_interest_rate",
+                f"Tranche {index} interest (%)",
+                "percent",
+                signed=True,
+            ),
+            FieldSpec(
+                f"tranche{index}_amortization_rate", f"Tranche {index} amortisation (%)", "percent"
+            ),
             FieldSpec(f"tranche{index}_cash_sweep", f"Tranche {index} takes the sweep", "flag"),
         )
     ),
 )
 
 SPECS = {DCF: DCF_SPECS, LBO: LBO_SPECS}
-_PER_YEAR = {DCF: ("revenue_growth", "ebitda_margin", "depreciation_pct_revenue", "capex_pct_revenue",
-                   "nwc_pct_revenue"), LBO: ("ebitda_growth",)}
+_PER_YEAR = {
+    DCF: (
+        "revenue_growth",
+        "ebitda_margin",
+        "depreciation_pct_revenue",
+        "capex_pct_revenue",
+        "nwc_pct_revenue",
+    ),
+    LBO: ("ebitda_growth",),
+}
 
 
 def _per_year(name: str, values: tuple[Decimal, ...], years: int) -> list[float]:
     if len(values) == 1:
         return [float(values[0])] * years
     if len(values) != years:
-        raise ValueError(f"needs {years} values (one per year) or one for every year, got {len(values)}")
+        raise ValueError(
+            f"needs {years} values (one per year) or one for every year, got {len(values)}"
+        )
     return [float(value) for value in values]
 
 
@@ -106,7 +128,9 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def build_assumptions(kind: str, values: Mapping[str, Any]) -> tuple[Any, dict[str, Any], dict[str, str]]:
+def build_assumptions(
+    kind: str, values: Mapping[str, Any]
+) -> tuple[Any, dict[str, Any], dict[str, str]]:
     """The analytics assumptions for raw form values; pure.
 
     Returns ``(assumptions, extras, errors)``: ``assumptions`` is a
@@ -134,11 +158,17 @@ def build_assumptions(kind: str, values: Mapping[str, Any]) -> tuple[Any, dict[s
     extras: dict[str, Any] = {}
     if kind == DCF:
         data.update(
-            base_revenue=_float(parsed["base_revenue"]), tax_rate=_float(parsed["tax_rate"]),
-            wacc=_float(parsed["wacc"]), terminal_method=str(parsed["terminal_method"].value),
-            terminal_growth=_float(parsed["terminal_growth"]) if parsed["terminal_growth"] is not None else 0.0,
-            exit_multiple=_float(parsed["exit_multiple"]), mid_year=bool(parsed["mid_year"]),
-            net_debt=_float(parsed["net_debt"]) or 0.0, shares_outstanding=_float(parsed["shares_outstanding"]),
+            base_revenue=_float(parsed["base_revenue"]),
+            tax_rate=_float(parsed["tax_rate"]),
+            wacc=_float(parsed["wacc"]),
+            terminal_method=str(parsed["terminal_method"].value),
+            terminal_growth=_float(parsed["terminal_growth"])
+            if parsed["terminal_growth"] is not None
+            else 0.0,
+            exit_multiple=_float(parsed["exit_multiple"]),
+            mid_year=bool(parsed["mid_year"]),
+            net_debt=_float(parsed["net_debt"]) or 0.0,
+            shares_outstanding=_float(parsed["shares_outstanding"]),
         )
         cls: type = DcfAssumptions
     else:
@@ -147,11 +177,23 @@ def build_assumptions(kind: str, values: Mapping[str, Any]) -> tuple[Any, dict[s
         if errors:
             return None, {}, errors
         specs = {spec.name: spec for spec in LBO_SPECS}
-        for name in ("entry_ebitda", "entry_multiple", "exit_multiple", "transaction_fees", "minimum_cash",
-                     "tax_rate", "depreciation_pct_ebitda", "capex_pct_ebitda", "nwc_pct_ebitda", "sweep_share"):
+        for name in (
+            "entry_ebitda",
+            "entry_multiple",
+            "exit_multiple",
+            "transaction_fees",
+            "minimum_cash",
+            "tax_rate",
+            "depreciation_pct_ebitda",
+            "capex_pct_ebitda",
+            "nwc_pct_ebitda",
+            "sweep_share",
+        ):
             value = parsed[name]
             # A cleared optional input falls back to the default the form started with.
-            data[name] = float(value if value is not None else specs[name].parse(specs[name].default or "0"))
+            data[name] = float(
+                value if value is not None else specs[name].parse(specs[name].default or "0")
+            )
         data["tranches"] = tranches
         extras["existing_net_debt"] = _float(parsed["existing_net_debt"]) or 0.0
         cls = LboAssumptions
@@ -194,7 +236,9 @@ def _tranches(parsed: Mapping[str, Any]) -> tuple[list[DebtTranche], dict[str, s
     return tranches, errors
 
 
-def assumption_values(kind: str, assumptions: Any, extras: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def assumption_values(
+    kind: str, assumptions: Any, extras: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Raw form values showing ``assumptions`` (the inverse of ``build_assumptions``).
 
     Amounts are rounded to cents and percentages to two decimals, so what
@@ -217,7 +261,9 @@ def assumption_values(kind: str, assumptions: Any, extras: Mapping[str, Any] | N
             raw[f"tranche{index}_interest_rate"] = _percent_text(tranche["interest_rate"])
             raw[f"tranche{index}_amortization_rate"] = _percent_text(tranche["amortization_rate"])
             raw[f"tranche{index}_cash_sweep"] = bool(tranche["cash_sweep"])
-        raw["existing_net_debt"] = format_decimal(round(float((extras or {}).get("existing_net_debt", 0.0)), 2))
+        raw["existing_net_debt"] = format_decimal(
+            round(float((extras or {}).get("existing_net_debt", 0.0)), 2)
+        )
     return raw
 
 
@@ -257,13 +303,18 @@ def lbo_headline(result: LboResult, currency: str) -> list[tuple[str, str]]:
         ("IRR", f"{result.irr:.1%}"),
     ]
     if result.cash_shortfall:
-        rows.append(("Warning", "cash falls below the minimum in some year (no revolver is modelled)"))
+        rows.append(
+            ("Warning", "cash falls below the minimum in some year (no revolver is modelled)")
+        )
     return rows
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
-    body = "".join(f"<tr><td>{html.escape(k)}</td><td style='text-align:right'><b>{html.escape(v)}</b></td></tr>"
-                   for k, v in rows)
+    body = "".join(
+        f"<tr><td>{html.escape(k)}</td>"
+        f"<td style='text-align:right'><b>{html.escape(v)}</b></td></tr>"
+        for k, v in rows
+    )
     return f"<table>{body}</table>"
 
 
@@ -277,14 +328,20 @@ class ModelBuilder(WidgetDisplay):
 
     def __init__(self, db: Database, *, company_id: int | None = None, kind: str = DCF) -> None:
         self.db = db
-        self.company = widgets.Dropdown(description="Company", options=[("—", NEW)], layout=widgets.Layout(width="420px"))
+        self.company = widgets.Dropdown(
+            description="Company", options=[("—", NEW)], layout=widgets.Layout(width="420px")
+        )
         self.kind = widgets.ToggleButtons(options=[("DCF", DCF), ("LBO", LBO)], value=kind)
-        self.fields = {name: {spec.name: Field(spec) for spec in specs} for name, specs in SPECS.items()}
+        self.fields = {
+            name: {spec.name: Field(spec) for spec in specs} for name, specs in SPECS.items()
+        }
         self.form = widgets.VBox()
         self.outputs = widgets.HTML()
         self.notes = widgets.HTML()
         self.defaults_button = widgets.Button(description="Reset to defaults", icon="undo")
-        self.build_button = widgets.Button(description="Build workbook", icon="file-excel-o", button_style="primary")
+        self.build_button = widgets.Button(
+            description="Build workbook", icon="file-excel-o", button_style="primary"
+        )
         self.download = widgets.HTML()
         self.status = StatusBar(on_reload=self.load_defaults)
         self.workbook: bytes | None = None
@@ -293,16 +350,32 @@ class ModelBuilder(WidgetDisplay):
         self._filling = False
         for fields in self.fields.values():
             for field in fields.values():
-                field.observe(lambda _change: None if self._filling else run_quietly(self.recompute))
-        self.company.observe(lambda _change: None if self._filling else self.status.run("load the defaults", self.load_defaults), names="value")
-        self.kind.observe(lambda _change: self.status.run("load the defaults", self.load_defaults), names="value")
-        self.defaults_button.on_click(lambda _button: self.status.run("load the defaults", self.load_defaults))
+                field.observe(
+                    lambda _change: None if self._filling else run_quietly(self.recompute)
+                )
+        self.company.observe(
+            lambda _change: (
+                None if self._filling else self.status.run("load the defaults", self.load_defaults)
+            ),
+            names="value",
+        )
+        self.kind.observe(
+            lambda _change: self.status.run("load the defaults", self.load_defaults), names="value"
+        )
+        self.defaults_button.on_click(
+            lambda _button: self.status.run("load the defaults", self.load_defaults)
+        )
         self.build_button.on_click(lambda _button: self.build())
         self.widget = widgets.VBox(
             [
                 widgets.HTML("<b>Model builder</b>"),
                 widgets.HBox([self.company, self.kind]),
-                widgets.HBox([self.form, widgets.VBox([widgets.HTML("<b>Headline outputs</b>"), self.outputs])]),
+                widgets.HBox(
+                    [
+                        self.form,
+                        widgets.VBox([widgets.HTML("<b>Headline outputs</b>"), self.outputs]),
+                    ]
+                ),
                 self.notes,
                 widgets.HBox([self.defaults_button, self.build_button]),
                 self.download,
@@ -341,7 +414,9 @@ class ModelBuilder(WidgetDisplay):
         self.download.value = ""
         self.workbook = None
         if not self.company.value:
-            self.notes.value = "<i>Pick a company: its stored history fills the starting assumptions.</i>"
+            self.notes.value = (
+                "<i>Pick a company: its stored history fills the starting assumptions.</i>"
+            )
             self.recompute()
             return
         company_id, kind = int(self.company.value), self.kind.value
@@ -370,8 +445,12 @@ class ModelBuilder(WidgetDisplay):
         self.result = None
         self.build_button.disabled = assumptions is None or not self.company.value
         if assumptions is None:
-            listed = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in unplaced.items())
-            self.outputs.value = f"<i>Correct the fields marked in red.</i><ul>{listed}</ul>" if errors else ""
+            listed = "".join(
+                f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in unplaced.items()
+            )
+            self.outputs.value = (
+                f"<i>Correct the fields marked in red.</i><ul>{listed}</ul>" if errors else ""
+            )
             return
         if self.kind.value == DCF:
             self.result = dcf(assumptions)
@@ -384,14 +463,20 @@ class ModelBuilder(WidgetDisplay):
         """The outputs shown, as label -> text (for notebooks and tests)."""
         if self.result is None:
             return {}
-        rows = dcf_headline(self.result, self.currency) if isinstance(self.result, DcfResult) else lbo_headline(self.result, self.currency)
+        rows = (
+            dcf_headline(self.result, self.currency)
+            if isinstance(self.result, DcfResult)
+            else lbo_headline(self.result, self.currency)
+        )
         return dict(rows)
 
     def build(self) -> bytes | None:
         """Build the workbook for the assumptions shown and offer it as a download."""
-        assumptions, extras, errors = build_assumptions(self.kind.value, self.values())
+        assumptions, extras, _errors = build_assumptions(self.kind.value, self.values())
         if assumptions is None or not self.company.value:
-            self.status.show("Could not build the workbook: correct the assumptions first.", "error")
+            self.status.show(
+                "Could not build the workbook: correct the assumptions first.", "error"
+            )
             return None
         company_id, kind = int(self.company.value), self.kind.value
 
@@ -400,7 +485,9 @@ class ModelBuilder(WidgetDisplay):
             if kind == DCF:
                 workbook = company_dcf(self.db, company_id, overrides, source="the model builder")
             else:
-                workbook = company_lbo(self.db, company_id, {**overrides, **extras}, source="the model builder")
+                workbook = company_lbo(
+                    self.db, company_id, {**overrides, **extras}, source="the model builder"
+                )
             buffer = io.BytesIO()
             workbook.save(buffer)
             return buffer.getvalue()
@@ -416,5 +503,7 @@ class ModelBuilder(WidgetDisplay):
         if linked is None:
             return data
         self.download.value = linked
-        self.status.show(f"Built {file_name} ({len(data) / 1024:,.0f} KB): use the link to download it.", "ok")
+        self.status.show(
+            f"Built {file_name} ({len(data) / 1024:,.0f} KB): use the link to download it.", "ok"
+        )
         return data

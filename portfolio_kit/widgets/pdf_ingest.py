@@ -37,7 +37,11 @@ from portfolio_kit.widgets._status import StatusBar, run_quietly
 from portfolio_kit.widgets._upload import uploaded_file
 from portfolio_kit.widgets.session import ActingUser
 
-STATEMENTS = (("Income statement", "income_statement"), ("Balance sheet", "balance_sheet"), ("Cash flow", "cash_flow"))
+STATEMENTS = (
+    ("Income statement", "income_statement"),
+    ("Balance sheet", "balance_sheet"),
+    ("Cash flow", "cash_flow"),
+)
 
 _MARKS = {ReviewStatus.PENDING: "·", ReviewStatus.ACCEPTED: "✓", ReviewStatus.REJECTED: "✗"}
 
@@ -78,34 +82,66 @@ def line_label(line: StagedLine) -> str:
 class PdfIngest(WidgetDisplay):
     """Upload a PDF, review the staged figures against the page, commit the accepted ones."""
 
-    def __init__(self, db: Database, *, user: ActingUser | None = None, company_id: int | None = None) -> None:
+    def __init__(
+        self, db: Database, *, user: ActingUser | None = None, company_id: int | None = None
+    ) -> None:
         self.db = db
         self.user = user if user is not None else ActingUser.from_settings(db)
         style = {"description_width": "110px"}
         self.upload = widgets.FileUpload(accept=".pdf", multiple=False, description="PDF filing")
         self.kind = widgets.Dropdown(
-            description="Kind", options=enum_options(DocumentKind), value=DocumentKind.ANNUAL_REPORT.value, style=style
+            description="Kind",
+            options=enum_options(DocumentKind),
+            value=DocumentKind.ANNUAL_REPORT.value,
+            style=style,
         )
-        self.extract_button = widgets.Button(description="Extract", icon="search", button_style="primary")
-        self.document = widgets.Dropdown(description="Document", options=[("—", NEW)], style=style,
-                                         layout=widgets.Layout(width="520px"))
+        self.extract_button = widgets.Button(
+            description="Extract", icon="search", button_style="primary"
+        )
+        self.document = widgets.Dropdown(
+            description="Document",
+            options=[("—", NEW)],
+            style=style,
+            layout=widgets.Layout(width="520px"),
+        )
         self.document_info = widgets.HTML()
         self.statement = widgets.ToggleButtons(options=STATEMENTS, value="income_statement")
         self.lines = widgets.Select(options=[], rows=14, layout=widgets.Layout(width="760px"))
         self.crop = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
         self.detail = widgets.HTML()
-        self.corrected = widgets.Text(description="Corrected value", placeholder="blank keeps the value read",
-                                      style={"description_width": "110px"})
-        self.item = widgets.Dropdown(description="Line item", style={"description_width": "110px"},
-                                     options=[("unmapped", ""), *((f"{i.label} ({i.name})", i.name) for i in LINE_ITEMS.values())])
-        self.accept_button = widgets.Button(description="Accept", icon="check", button_style="success")
-        self.reject_button = widgets.Button(description="Reject", icon="times", button_style="warning")
+        self.corrected = widgets.Text(
+            description="Corrected value",
+            placeholder="blank keeps the value read",
+            style={"description_width": "110px"},
+        )
+        self.item = widgets.Dropdown(
+            description="Line item",
+            style={"description_width": "110px"},
+            options=[
+                ("unmapped", ""),
+                *((f"{i.label} ({i.name})", i.name) for i in LINE_ITEMS.values()),
+            ],
+        )
+        self.accept_button = widgets.Button(
+            description="Accept", icon="check", button_style="success"
+        )
+        self.reject_button = widgets.Button(
+            description="Reject", icon="times", button_style="warning"
+        )
         self.reset_button = widgets.Button(description="Undo decision", icon="undo")
         self.company = widgets.Dropdown(description="Company", options=[("—", NEW)], style=style)
-        self.period_type = widgets.Dropdown(description="Period type", options=enum_options(PeriodType),
-                                            value=PeriodType.YEAR.value, style=style)
-        self.scenario = widgets.Dropdown(description="Scenario", options=enum_options(Scenario), style=style)
-        self.commit_button = widgets.Button(description="Commit accepted figures", icon="database", button_style="primary")
+        self.period_type = widgets.Dropdown(
+            description="Period type",
+            options=enum_options(PeriodType),
+            value=PeriodType.YEAR.value,
+            style=style,
+        )
+        self.scenario = widgets.Dropdown(
+            description="Scenario", options=enum_options(Scenario), style=style
+        )
+        self.commit_button = widgets.Button(
+            description="Commit accepted figures", icon="database", button_style="primary"
+        )
         self.status = StatusBar(on_reload=self.reload)
         self.staged: dict[int, StagedLine] = {}
         self.document_status: str | None = None
@@ -113,9 +149,19 @@ class PdfIngest(WidgetDisplay):
 
         self.upload.observe(lambda _change: self._on_upload(), names="value")
         self.extract_button.on_click(lambda _button: self.extract())
-        self.document.observe(lambda _change: None if self._filling else self.status.run("open the document", self.reload), names="value")
+        self.document.observe(
+            lambda _change: (
+                None if self._filling else self.status.run("open the document", self.reload)
+            ),
+            names="value",
+        )
         self.statement.observe(lambda _change: run_quietly(self._show_lines), names="value")
-        self.lines.observe(lambda _change: None if self._filling else self.status.run("show the figure", self._show_selected), names="value")
+        self.lines.observe(
+            lambda _change: (
+                None if self._filling else self.status.run("show the figure", self._show_selected)
+            ),
+            names="value",
+        )
         self.accept_button.on_click(lambda _button: self.decide(ReviewStatus.ACCEPTED))
         self.reject_button.on_click(lambda _button: self.decide(ReviewStatus.REJECTED))
         self.reset_button.on_click(lambda _button: self.decide(ReviewStatus.PENDING))
@@ -130,9 +176,25 @@ class PdfIngest(WidgetDisplay):
                 self.document_info,
                 self.statement,
                 self.lines,
-                widgets.HBox([self.crop, widgets.VBox([self.detail, self.item, self.corrected,
-                                                        widgets.HBox([self.accept_button, self.reject_button, self.reset_button])])]),
-                widgets.HTML("<b>Commit</b>: accepted figures become the company's statement values (source: pdf)"),
+                widgets.HBox(
+                    [
+                        self.crop,
+                        widgets.VBox(
+                            [
+                                self.detail,
+                                self.item,
+                                self.corrected,
+                                widgets.HBox(
+                                    [self.accept_button, self.reject_button, self.reset_button]
+                                ),
+                            ]
+                        ),
+                    ]
+                ),
+                widgets.HTML(
+                    "<b>Commit</b>: accepted figures become the company's "
+                    "statement values (source: pdf)"
+                ),
                 widgets.HBox([self.company, self.period_type, self.scenario]),
                 self.commit_button,
                 self.status.widget,
@@ -199,7 +261,9 @@ class PdfIngest(WidgetDisplay):
         if extracted is None:
             self.status.show(failure or "Could not extract the statements.", "error")
             return False
-        self.status.show(f"Read {extracted} figures from {file_name}: review them, then commit.", "ok")
+        self.status.show(
+            f"Read {extracted} figures from {file_name}: review them, then commit.", "ok"
+        )
         return True
 
     def _open(self, document_id: int) -> None:
@@ -223,7 +287,9 @@ class PdfIngest(WidgetDisplay):
                 document = get_record(session, Document, document_id)
                 self.document_status = document.status.value
                 self.document_info.value = _document_html(document)
-                self.staged = {line.id: _staged(line) for line in document_lines(session, document_id)}
+                self.staged = {
+                    line.id: _staged(line) for line in document_lines(session, document_id)
+                }
                 if document.company_id and not self.company.value:
                     self.company.value = document.company_id
         self._show_lines()
@@ -246,16 +312,22 @@ class PdfIngest(WidgetDisplay):
         line = self.staged.get(self.lines.value) if self.lines.value is not None else None
         if line is None:
             self.crop.value = b""
-            self.detail.value = "<i>Pick a row to see the figure on its page.</i>" if self.staged else ""
+            self.detail.value = (
+                "<i>Pick a row to see the figure on its page.</i>" if self.staged else ""
+            )
             self._refresh_state()
             return
         self.detail.value = (
-            f"<b>{html.escape(line.label)}</b><br>{line.period_end:%Y-%m-%d}, page {line.page + 1}, "
-            f"confidence {line.confidence:.2f}<br>read: {format_decimal(line.value)} {html.escape(line.currency)}"
+            f"<b>{html.escape(line.label)}</b><br>"
+            f"{line.period_end:%Y-%m-%d}, page {line.page + 1}, "
+            f"confidence {line.confidence:.2f}<br>"
+            f"read: {format_decimal(line.value)} {html.escape(line.currency)}"
             f"<br>decision: {line.review_status.value}"
         )
         self.item.value = line.line_item or ""
-        self.corrected.value = format_decimal(line.corrected_value) if line.corrected_value is not None else ""
+        self.corrected.value = (
+            format_decimal(line.corrected_value) if line.corrected_value is not None else ""
+        )
         self.crop.value = self.crop_png(line)
         self._refresh_state()
 
@@ -290,15 +362,24 @@ class PdfIngest(WidgetDisplay):
             with self.db.session(actor) as session:
                 version = line.version
                 if new_item != line.line_item:
-                    version = set_line_item(session, line.id, expected_version=version, line_item=new_item).version
-                if decision is ReviewStatus.ACCEPTED and corrected is None and line.corrected_value is not None:
+                    version = set_line_item(
+                        session, line.id, expected_version=version, line_item=new_item
+                    ).version
+                if (
+                    decision is ReviewStatus.ACCEPTED
+                    and corrected is None
+                    and line.corrected_value is not None
+                ):
                     # The review service keeps a correction on a plain re-accept; going
                     # through pending is how a correction is withdrawn.
                     version = set_line_decision(
                         session, line.id, expected_version=version, decision=ReviewStatus.PENDING
                     ).version
                 saved = set_line_decision(
-                    session, line.id, expected_version=version, decision=decision,
+                    session,
+                    line.id,
+                    expected_version=version,
+                    decision=decision,
                     corrected_value=corrected if decision is ReviewStatus.ACCEPTED else None,
                 )
                 return _staged(saved)
@@ -309,7 +390,9 @@ class PdfIngest(WidgetDisplay):
         self.staged[saved.id] = saved
         self._refresh_document_info()
         self._show_lines(keep=saved.id)
-        self.status.show(f"{decision.value.capitalize()}: {saved.label} ({saved.period_end:%Y-%m-%d}).", "ok")
+        self.status.show(
+            f"{decision.value.capitalize()}: {saved.label} ({saved.period_end:%Y-%m-%d}).", "ok"
+        )
         return True
 
     def accept_confident(self, threshold: float = 0.9) -> int:
@@ -324,20 +407,34 @@ class PdfIngest(WidgetDisplay):
             return 0
         chosen: dict[tuple[date, str], StagedLine] = {}
         for line in self.staged.values():
-            if line.review_status is not ReviewStatus.PENDING or line.line_item is None or line.confidence < threshold:
+            if (
+                line.review_status is not ReviewStatus.PENDING
+                or line.line_item is None
+                or line.confidence < threshold
+            ):
                 continue
             key = (line.period_end, line.line_item)
             if key not in chosen or line.confidence > chosen[key].confidence:
                 chosen[key] = line
-        taken = {(line.period_end, line.line_item) for line in self.staged.values()
-                 if line.review_status is ReviewStatus.ACCEPTED}
+        taken = {
+            (line.period_end, line.line_item)
+            for line in self.staged.values()
+            if line.review_status is ReviewStatus.ACCEPTED
+        }
         batch = [line for key, line in chosen.items() if key not in taken]
         actor = self.user.actor
 
         def write() -> list[StagedLine]:
             with self.db.session(actor) as session:
                 return [
-                    _staged(set_line_decision(session, line.id, expected_version=line.version, decision=ReviewStatus.ACCEPTED))
+                    _staged(
+                        set_line_decision(
+                            session,
+                            line.id,
+                            expected_version=line.version,
+                            decision=ReviewStatus.ACCEPTED,
+                        )
+                    )
                     for line in batch
                 ]
 
@@ -348,11 +445,17 @@ class PdfIngest(WidgetDisplay):
             self.staged[line.id] = line
         self._refresh_document_info()
         self._show_lines()
-        self.status.show(f"Accepted {len(saved)} figures read with confidence {threshold:.2f} or more.", "ok")
+        self.status.show(
+            f"Accepted {len(saved)} figures read with confidence {threshold:.2f} or more.", "ok"
+        )
         return len(saved)
 
     def commit(self) -> Any:
-        """Write the accepted figures to the chosen company; returns the ``CommitResult`` or None."""
+        """Write the accepted figures to the chosen company.
+
+        Returns the review service's ``CommitResult``, or None when nothing
+        was written (the status line says why).
+        """
         if not self.user.can_write:
             self.status.show(f"Not committed: {self.user.explanation}", "error")
             return None
@@ -360,21 +463,31 @@ class PdfIngest(WidgetDisplay):
             self.status.show("Could not commit: open or extract a document first.", "error")
             return None
         if not self.company.value:
-            self.status.show("Could not commit: choose the company these statements belong to.", "error")
+            self.status.show(
+                "Could not commit: choose the company these statements belong to.", "error"
+            )
             return None
         document_id, company_id = self.document_id, int(self.company.value)
         period_type, scenario, actor = self.period_type.value, self.scenario.value, self.user.actor
 
         def write() -> Any:
             with self.db.session(actor) as session:
-                return commit_document(session, document_id, company_id=company_id, period_type=period_type, scenario=scenario)
+                return commit_document(
+                    session,
+                    document_id,
+                    company_id=company_id,
+                    period_type=period_type,
+                    scenario=scenario,
+                )
 
         result = self.status.run("commit the figures", write)
         if result is None:
             return None
         self.reload()
         self.status.show(
-            f"Committed: {result.inserted} figure(s) added, {result.updated} updated, {result.unchanged} unchanged.", "ok"
+            f"Committed: {result.inserted} figure(s) added, {result.updated} updated, "
+            f"{result.unchanged} unchanged.",
+            "ok",
         )
         return result
 
@@ -398,10 +511,18 @@ class PdfIngest(WidgetDisplay):
         open_for_review = self.document_status in ("extracted", "reviewed")
         selected = self.lines.value is not None
         self.extract_button.disabled = not writable or not self.upload.value
-        for control in (self.accept_button, self.reject_button, self.reset_button, self.corrected, self.item):
+        for control in (
+            self.accept_button,
+            self.reject_button,
+            self.reset_button,
+            self.corrected,
+            self.item,
+        ):
             control.disabled = not (writable and open_for_review and selected)
         accepted = any(line.review_status is ReviewStatus.ACCEPTED for line in self.staged.values())
-        self.commit_button.disabled = not (writable and open_for_review and accepted and self.company.value)
+        self.commit_button.disabled = not (
+            writable and open_for_review and accepted and self.company.value
+        )
         if not writable:
             self.status.show(f"Read-only: {self.user.explanation}", "info")
         elif self.status.text.startswith("Read-only"):
@@ -410,9 +531,18 @@ class PdfIngest(WidgetDisplay):
 
 def _staged(line: Any) -> StagedLine:
     return StagedLine(
-        id=line.id, version=line.version, statement=line.statement, line_item=line.line_item, label=line.label,
-        period_end=line.period_end, value=line.value, corrected_value=line.corrected_value, currency=line.currency,
-        page=line.page, bbox=tuple(line.bbox) if line.bbox else None, confidence=float(line.confidence),
+        id=line.id,
+        version=line.version,
+        statement=line.statement,
+        line_item=line.line_item,
+        label=line.label,
+        period_end=line.period_end,
+        value=line.value,
+        corrected_value=line.corrected_value,
+        currency=line.currency,
+        page=line.page,
+        bbox=tuple(line.bbox) if line.bbox else None,
+        confidence=float(line.confidence),
         review_status=line.review_status,
     )
 
@@ -428,4 +558,3 @@ def _document_html(document: Any) -> str:
         f"<b>{html.escape(document.file_name)}</b> ({document.size_bytes / 1024:,.0f} KB{pages}): "
         f"status <b>{html.escape(document.status.value)}</b>{error}"
     )
-

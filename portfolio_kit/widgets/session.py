@@ -48,16 +48,24 @@ class ActingUser:
         """
         email = get_settings().user
         if not email:
-            return cls(None, note=f"nobody is signed in: sign in, or set {ENV_PREFIX}USER to your e-mail")
+            return cls(
+                None, note=f"nobody is signed in: sign in, or set {ENV_PREFIX}USER to your e-mail"
+            )
         try:
             with db.session() as session:
                 user = find_user(session, email)
                 actor = actor_for(user)
                 active = user.active
         except (NotFoundError, ValidationError):
-            return cls(None, note=f"{ENV_PREFIX}USER={email!r} is not a user of this database: sign in instead")
+            return cls(
+                None,
+                note=f"{ENV_PREFIX}USER={email!r} is not a user of this database: sign in instead",
+            )
         if not active:
-            return cls(None, note=f"{ENV_PREFIX}USER={email!r} is deactivated: sign in with another account")
+            return cls(
+                None,
+                note=f"{ENV_PREFIX}USER={email!r} is deactivated: sign in with another account",
+            )
         return cls(actor)
 
     @property
@@ -78,7 +86,8 @@ class ActingUser:
         if self._actor is None:
             return self._note or "nobody is signed in"
         if not self._actor.can_write:
-            return f"{self._actor.email} is a {self._actor.role.value}: read-only, nothing can be saved"
+            actor = self._actor
+            return f"{actor.email} is a {actor.role.value}: read-only, nothing can be saved"
         return ""
 
     def describe(self) -> str:

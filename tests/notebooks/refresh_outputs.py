@@ -42,10 +42,16 @@ def execute(path: Path, folder: Path, templates: dict[str, Path], conftest: Modu
     """Run one notebook in a clean kernel and write it back with its outputs."""
     kind = conftest.template_kind(path)
     if kind not in templates:
-        templates[kind] = conftest.build_template(folder / f"template_{kind}.db", with_demo=kind == "demo")
+        templates[kind] = conftest.build_template(
+            folder / f"template_{kind}.db", with_demo=kind == "demo"
+        )
     variables = conftest.notebook_environment(path, folder / path.stem, templates[kind])
     notebook = nbformat.read(path, as_version=4)
-    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
     with conftest.applied(variables):
         NotebookClient(
             notebook,

@@ -19,16 +19,23 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "dashboards").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
+    (ROOT / "dashboards").glob("*.ipynb")
+)
 ANALYST_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 MAX_NOTEBOOK_BYTES = 400_000
-"""Outputs are committed; a notebook above this has stored something it should not (widget state, big images)."""
+"""Outputs are committed; a notebook above this has stored something it should
+not (widget state, big images)."""
 
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*['\"]?(https?:)?//", re.IGNORECASE)
 EXTERNAL_MODULE = re.compile(r"""(import\s*\(|from\s+)['"](https?:)?//""", re.IGNORECASE)
-CDN_HOSTS = re.compile(r"cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|esm\.sh", re.IGNORECASE)
-REFUSED_MIME = re.compile(r"^application/vnd\.vega(lite)?\.v\d+\+?json$|^application/vnd\.vegalite\.v\d+\.json$")
+CDN_HOSTS = re.compile(
+    r"cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|esm\.sh", re.IGNORECASE
+)
+REFUSED_MIME = re.compile(
+    r"^application/vnd\.vega(lite)?\.v\d+\+?json$|^application/vnd\.vegalite\.v\d+\.json$"
+)
 
 
 def _ids(paths: list[Path]) -> list[str]:
@@ -36,7 +43,12 @@ def _ids(paths: list[Path]) -> list[str]:
 
 
 def _outputs(notebook: Any) -> list[dict[str, Any]]:
-    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+    return [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    ]
 
 
 def _texts(output: dict[str, Any]) -> list[str]:
@@ -50,8 +62,15 @@ def _texts(output: dict[str, Any]) -> list[str]:
 
 def test_there_are_analyst_notebooks() -> None:
     names = [path.name for path in ANALYST_NOTEBOOKS]
-    for story in ("getting_started", "data_entry", "pdf_ingest", "fund_performance", "company_deep_dive",
-                  "model_building", "quarterly_report"):
+    for story in (
+        "getting_started",
+        "data_entry",
+        "pdf_ingest",
+        "fund_performance",
+        "company_deep_dive",
+        "model_building",
+        "quarterly_report",
+    ):
         assert any(story in name for name in names), f"no notebook for {story} in notebooks/"
 
 
@@ -62,8 +81,12 @@ def test_notebook_is_valid_and_portable(path: Path) -> None:
     assert notebook.metadata.get("kernelspec", {}).get("name") == "python3", (
         f"{path.name}: save with the python3 kernel, or nbval fails on machines without your kernel"
     )
-    assert "widgets" not in notebook.metadata, f"{path.name}: widget state is stored; save without it"
-    assert path.stat().st_size <= MAX_NOTEBOOK_BYTES, f"{path.name} is {path.stat().st_size:,} bytes"
+    assert "widgets" not in notebook.metadata, (
+        f"{path.name}: widget state is stored; save without it"
+    )
+    assert path.stat().st_size <= MAX_NOTEBOOK_BYTES, (
+        f"{path.name} is {path.stat().st_size:,} bytes"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
@@ -71,9 +94,13 @@ def test_notebook_is_committed_executed_without_errors(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code, f"{path.name} has no code"
-    assert all(cell.get("execution_count") for cell in code), f"{path.name}: run every cell before committing"
+    assert all(cell.get("execution_count") for cell in code), (
+        f"{path.name}: run every cell before committing"
+    )
     errors = [output for output in _outputs(notebook) if output.get("output_type") == "error"]
-    assert not errors, f"{path.name} stored an error: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+    assert not errors, (
+        f"{path.name} stored an error: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+    )
     assert _outputs(notebook), f"{path.name} has no outputs for nbval to compare"
 
 
@@ -82,16 +109,24 @@ def test_no_output_loads_anything_from_the_network(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     for output in _outputs(notebook):
         for mime in output.get("data", {}):
-            assert not REFUSED_MIME.match(mime), f"{path.name}: {mime} output (use the svg renderer)"
+            assert not REFUSED_MIME.match(mime), (
+                f"{path.name}: {mime} output (use the svg renderer)"
+            )
         for text in _texts(output):
-            assert not EXTERNAL_SCRIPT.search(text), f"{path.name}: an output loads a script from the network"
-            assert not EXTERNAL_MODULE.search(text), f"{path.name}: an output imports a module from the network"
+            assert not EXTERNAL_SCRIPT.search(text), (
+                f"{path.name}: an output loads a script from the network"
+            )
+            assert not EXTERNAL_MODULE.search(text), (
+                f"{path.name}: an output imports a module from the network"
+            )
             assert not CDN_HOSTS.search(text), f"{path.name}: an output refers to a CDN"
 
 
 def test_the_checks_catch_what_they_look_for() -> None:
     """The patterns above recognise the outputs Altair's default renderers produce."""
-    altair_default = '<script type="text/javascript" src="https://cdn.jsdelivr.net/npm/vega@5"></script>'
+    altair_default = (
+        '<script type="text/javascript" src="https://cdn.jsdelivr.net/npm/vega@5"></script>'
+    )
     assert EXTERNAL_SCRIPT.search(altair_default) and CDN_HOSTS.search(altair_default)
     assert EXTERNAL_MODULE.search('import("https://cdn.jsdelivr.net/npm/vega-embed@6?noext")')
     assert REFUSED_MIME.match("application/vnd.vegalite.v6.json")
@@ -120,6 +155,10 @@ def test_charts_render_offline_as_svg() -> None:
     assert not EXTERNAL_SCRIPT.search(svg) and not CDN_HOSTS.search(svg)
     assert not any(REFUSED_MIME.match(mime) for mime in data)
     notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell("chart", outputs=[nbformat.v4.new_output("display_data", data=data)])]
+        cells=[
+            nbformat.v4.new_code_cell(
+                "chart", outputs=[nbformat.v4.new_output("display_data", data=data)]
+            )
+        ]
     )
     nbformat.validate(notebook)

@@ -124,7 +124,7 @@ def test_named_identities_confirm_and_fail_per_column() -> None:
     values = [[338_516, 365_725], [338_516, 365_925]]
     evidence = Evidence()
     check_equal(evidence, 0, 1, values, unit=1.0, what="unbalanced")
-    assert evidence.failed[(1, 1)].startswith("unbalanced")
+    assert evidence.failed[(1, 1)][0].startswith("unbalanced")
 
 
 def test_net_change_in_cash_with_the_exchange_rate_effect() -> None:
@@ -135,7 +135,7 @@ def test_net_change_in_cash_with_the_exchange_rate_effect() -> None:
     assert {(r, 0) for r in range(5)} <= evidence.confirmed
     evidence = Evidence()
     check_sum(evidence, 4, [0, 1, 2], [1, 1, 1], values, 1.0, "cash")
-    assert "parts sum to -1,190.00, printed -1,223.00" in evidence.failed[(4, 0)]
+    assert evidence.failed[(4, 0)] == ["cash: parts sum to -1,190.00, printed -1,223.00"]
 
 
 def test_per_share_only_confirms() -> None:

@@ -130,3 +130,10 @@ def test_the_cluster_wins_over_a_distant_look_alike() -> None:
     pages = [income_page(), balance_page(), cash_flow_page()] + [prose()] * 40 + [balance_page()]
     locations = locate_statements(pages)
     assert locations[Statement.BALANCE].pages == (1,)
+
+
+def test_a_title_wrapped_over_two_lines() -> None:
+    page = balance_page("CONSOLIDATED STATEMENTS OF\nFINANCIAL POSITION")
+    found = score_page(0, page)
+    assert found is not None and found.kind is Statement.BALANCE
+    assert found.title == "CONSOLIDATED STATEMENTS OF FINANCIAL POSITION"

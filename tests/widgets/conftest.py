@@ -86,7 +86,9 @@ class AuditTrail:
 
     def rows(self) -> list[dict[str, Any]]:
         with self.db.session() as session:
-            rows = session.scalars(select(AuditLog).where(AuditLog.id > self.start).order_by(AuditLog.id))
+            rows = session.scalars(
+                select(AuditLog).where(AuditLog.id > self.start).order_by(AuditLog.id)
+            )
             return [
                 {
                     "actor": row.actor,

@@ -16,12 +16,15 @@ from tests.widgets.conftest import AuditTrail
 NEW_USER = {"email": "Nina.New@Example.com", "name": "Nina New", "role": "analyst", "active": True}
 
 
-def test_only_an_admin_may_manage_users(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_only_an_admin_may_manage_users(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     form = UserForm(db, user=analyst)
     assert form.save_button.disabled
     assert form.status.text == (
-        "Read-only: only an admin can change user records (signed in as ann.analyst@example.com (analyst))"
+        "Read-only: only an admin can change user records "
+        "(signed in as ann.analyst@example.com (analyst))"
     )
     for name, value in {**NEW_USER, "password": "a-long-enough-password"}.items():
         form.fields[name].value = value
@@ -30,7 +33,9 @@ def test_only_an_admin_may_manage_users(db: Database, analyst: ActingUser, portf
 
 
 def test_a_new_user_needs_a_strong_enough_password() -> None:
-    assert UserForm.validate({**NEW_USER, "password": ""}) == {"password": "is required for a new user"}
+    assert UserForm.validate({**NEW_USER, "password": ""}) == {
+        "password": "is required for a new user"
+    }
     assert UserForm.validate({**NEW_USER, "password": "short"}) == {
         "password": "must be at least 10 characters long"
     }
@@ -73,14 +78,26 @@ def test_resetting_a_password_is_logged_without_the_password(
         assert session.get(User, portfolio.partner_id).active is False
 
 
-def test_a_taken_email_is_shown_beside_the_field(db: Database, admin: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_taken_email_is_shown_beside_the_field(
+    db: Database, admin: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     form = UserForm(db, user=admin)
-    for name, value in {**NEW_USER, "email": "ANN.ANALYST@example.com", "password": "a-long-enough-password"}.items():
+    for name, value in {
+        **NEW_USER,
+        "email": "ANN.ANALYST@example.com",
+        "password": "a-long-enough-password",
+    }.items():
         form.fields[name].value = value
     assert form.save() is False
-    assert form.fields["email"].error_text == "a user with e-mail ann.analyst@example.com already exists"
-    assert form.status.text == "Could not save: email: a user with e-mail ann.analyst@example.com already exists"
+    assert (
+        form.fields["email"].error_text
+        == "a user with e-mail ann.analyst@example.com already exists"
+    )
+    assert (
+        form.status.text
+        == "Could not save: email: a user with e-mail ann.analyst@example.com already exists"
+    )
     assert table_snapshot(db) == before
 
 
@@ -99,7 +116,9 @@ def test_granting_and_revoking_funds_for_a_partner(
     assert form.status.text == "Saved: 0 fund(s) granted, 1 revoked."
 
     with db.session() as session:
-        granted = session.scalars(select(FundGrant.fund_id).where(FundGrant.user_id == portfolio.partner_id)).all()
+        granted = session.scalars(
+            select(FundGrant.fund_id).where(FundGrant.user_id == portfolio.partner_id)
+        ).all()
     assert granted == [portfolio.second_fund_id]
     assert [(r["actor"], r["action"], r["entity_type"]) for r in audit_trail.rows()] == [
         (ADMIN_EMAIL, "insert", "FundGrant"),
@@ -108,7 +127,9 @@ def test_granting_and_revoking_funds_for_a_partner(
     ]
 
 
-def test_an_analyst_cannot_grant_funds(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_an_analyst_cannot_grant_funds(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     form = FundGrantForm(db, user=analyst, partner_id=portfolio.partner_id)
     assert form.save_button.disabled

@@ -18,7 +18,10 @@ def test_change_rows_read_inserts_updates_deletes_and_imports() -> None:
         ("notes", "", "restated"),
     ]
     assert change_rows({"name": ["Old Co", None]}) == [("name", "Old Co", "")]
-    assert change_rows({"rows": 17308, "source": "demo"}) == [("rows", "", "17308"), ("source", "", "demo")]
+    assert change_rows({"rows": 17308, "source": "demo"}) == [
+        ("rows", "", "17308"),
+        ("source", "", "demo"),
+    ]
     assert change_rows(None) == []
 
 
@@ -41,10 +44,15 @@ def test_one_records_history_with_its_field_changes(
     assert f"{ANALYST_EMAIL}  update  Fund #{portfolio.fund_id}" in newest
     assert f"system  insert  Fund #{portfolio.fund_id}" in first
     assert browser.rows.value == 0
-    assert "<code>total_commitments</code></td><td>500000000.00</td><td>525000000.00</td>" in browser.detail.value
+    assert (
+        "<code>total_commitments</code></td><td>500000000.00</td><td>525000000.00</td>"
+        in browser.detail.value
+    )
 
 
-def test_filtering_by_user_and_date(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_filtering_by_user_and_date(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     edit_fund(db, analyst, portfolio.fund_id)
     browser = AuditBrowser(db)
     assert ANALYST_EMAIL in [value for _label, value in browser.actor.options]
@@ -64,10 +72,15 @@ def test_a_bad_record_id_is_a_sentence(db: Database, portfolio: SmallPortfolio) 
     browser = AuditBrowser(db)
     browser.record_id.value = "three"
     browser.show_button.click()
-    assert browser.status.text == "Could not read the audit log: id: must be a record number such as 42 (got 'three')"
+    assert (
+        browser.status.text
+        == "Could not read the audit log: id: must be a record number such as 42 (got 'three')"
+    )
 
 
-def test_the_limit_keeps_the_newest(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_the_limit_keeps_the_newest(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     edit_fund(db, analyst, portfolio.fund_id)
     browser = AuditBrowser(db, limit=1)
     assert browser.count.value == "1 change (newest first); showing the newest 1"

@@ -15,7 +15,9 @@ from tests.support.snapshot import table_snapshot
 from tests.widgets.conftest import AuditTrail
 
 
-def test_a_new_company_enters_the_pipeline(db: Database, analyst: ActingUser, audit_trail: AuditTrail) -> None:
+def test_a_new_company_enters_the_pipeline(
+    db: Database, analyst: ActingUser, audit_trail: AuditTrail
+) -> None:
     form = CompanyForm(db, user=analyst)
     form.fields["name"].value = "Cobalt Analytics"
     form.fields["status"].value = "pipeline"
@@ -26,8 +28,14 @@ def test_a_new_company_enters_the_pipeline(db: Database, analyst: ActingUser, au
 
     assert form.status.text == "Saved PortfolioCompany 'Cobalt Analytics'."
     with db.session() as session:
-        company = session.scalars(select(PortfolioCompany).where(PortfolioCompany.name == "Cobalt Analytics")).one()
-        assert (company.status, company.currency, company.fiscal_year_end_month) == (CompanyStatus.PIPELINE, "USD", 6)
+        company = session.scalars(
+            select(PortfolioCompany).where(PortfolioCompany.name == "Cobalt Analytics")
+        ).one()
+        assert (company.status, company.currency, company.fiscal_year_end_month) == (
+            CompanyStatus.PIPELINE,
+            "USD",
+            6,
+        )
     assert [(r["actor"], r["action"]) for r in audit_trail.rows()] == [(ANALYST_EMAIL, "insert")]
 
 
@@ -45,8 +53,14 @@ def test_moving_through_the_lifecycle_is_an_audited_update(
 
 def test_fiscal_month_outside_the_year_is_refused() -> None:
     errors = CompanyForm.validate(
-        {"name": "X", "status": "pipeline", "sector": "S", "geography": "G", "currency": "USD",
-         "fiscal_year_end_month": "13"}
+        {
+            "name": "X",
+            "status": "pipeline",
+            "sector": "S",
+            "geography": "G",
+            "currency": "USD",
+            "fiscal_year_end_month": "13",
+        }
     )
     assert errors == {"fiscal_year_end_month": "must be a month number 1-12 (got 13)"}
 
@@ -63,7 +77,9 @@ def test_soft_delete_hides_the_company_and_restore_brings_it_back(
     assert portfolio.company_id not in [value for _label, value in form.picker.options]
     with db.session() as session:
         assert session.get(PortfolioCompany, portfolio.company_id) is None
-        hidden = session.get(PortfolioCompany, portfolio.company_id, execution_options={"include_deleted": True})
+        hidden = session.get(
+            PortfolioCompany, portfolio.company_id, execution_options={"include_deleted": True}
+        )
         assert hidden is not None and hidden.deleted_at is not None
 
     form.include_deleted.value = True
@@ -91,7 +107,13 @@ def test_deleting_a_company_someone_just_edited_is_refused(
     form = CompanyForm(db, user=analyst)
     form.picker.value = portfolio.company_id
     with db.session(Actor("colleague@example.com", Role.ANALYST)) as session:
-        update_record(session, PortfolioCompany, portfolio.company_id, expected_version=1, changes={"sector": "SaaS"})
+        update_record(
+            session,
+            PortfolioCompany,
+            portfolio.company_id,
+            expected_version=1,
+            changes={"sector": "SaaS"},
+        )
     before = table_snapshot(db)
 
     assert form.delete() is False
@@ -100,7 +122,9 @@ def test_deleting_a_company_someone_just_edited_is_refused(
     assert table_snapshot(db) == before
 
 
-def test_a_duplicate_name_is_a_readable_refusal(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_duplicate_name_is_a_readable_refusal(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     form = CompanyForm(db, user=analyst)
     form.fields["name"].value = "Borealis Logistics"
@@ -111,7 +135,9 @@ def test_a_duplicate_name_is_a_readable_refusal(db: Database, analyst: ActingUse
     assert table_snapshot(db) == before
 
 
-def test_a_partner_can_neither_delete_nor_restore(db: Database, partner: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_partner_can_neither_delete_nor_restore(
+    db: Database, partner: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     form = CompanyForm(db, user=partner)
     form.picker.value = portfolio.company_id

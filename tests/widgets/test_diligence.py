@@ -40,8 +40,20 @@ def test_an_item_is_created_with_its_owner_and_due_date(
 
     with db.session() as session:
         item = session.scalars(select(DueDiligenceItem)).one()
-        assert (item.company_id, item.category.value, item.status, item.risk_level.value, item.owner, item.due_date) == (
-            portfolio.second_company_id, "legal", DiligenceStatus.OPEN, "high", "External counsel", date(2025, 2, 28),
+        assert (
+            item.company_id,
+            item.category.value,
+            item.status,
+            item.risk_level.value,
+            item.owner,
+            item.due_date,
+        ) == (
+            portfolio.second_company_id,
+            "legal",
+            DiligenceStatus.OPEN,
+            "high",
+            "External counsel",
+            date(2025, 2, 28),
         )
     assert [(r["actor"], r["action"]) for r in audit_trail.rows()] == [(ANALYST_EMAIL, "insert")]
 
@@ -49,7 +61,12 @@ def test_an_item_is_created_with_its_owner_and_due_date(
 def test_statuses_are_changed_in_place_and_saved_together(
     db: Database, analyst: ActingUser, portfolio: SmallPortfolio
 ) -> None:
-    add_items(db, analyst, portfolio.company_id, ["Quality of earnings", "Working capital peg", "Debt-like items"])
+    add_items(
+        db,
+        analyst,
+        portfolio.company_id,
+        ["Quality of earnings", "Working capital peg", "Debt-like items"],
+    )
     trail = AuditTrail(db)
     checklist = DiligenceChecklist(db, user=analyst, company_id=portfolio.company_id)
     assert len(checklist.statuses) == 3
@@ -71,12 +88,16 @@ def test_statuses_are_changed_in_place_and_saved_together(
     ]
 
 
-def test_a_stale_status_fails_the_whole_batch(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_stale_status_fails_the_whole_batch(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     add_items(db, analyst, portfolio.company_id, ["Item A", "Item B"])
     checklist = DiligenceChecklist(db, user=analyst, company_id=portfolio.company_id)
     first, second = list(checklist.statuses)
     with db.session(Actor("colleague@example.com", Role.ANALYST)) as session:
-        update_record(session, DueDiligenceItem, second, expected_version=1, changes={"owner": "Colleague"})
+        update_record(
+            session, DueDiligenceItem, second, expected_version=1, changes={"owner": "Colleague"}
+        )
     before = table_snapshot(db)
 
     checklist.statuses[first].value = "complete"
@@ -88,7 +109,9 @@ def test_a_stale_status_fails_the_whole_batch(db: Database, analyst: ActingUser,
     assert table_snapshot(db) == before
 
 
-def test_a_partner_cannot_tick_items(db: Database, analyst: ActingUser, partner: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_partner_cannot_tick_items(
+    db: Database, analyst: ActingUser, partner: ActingUser, portfolio: SmallPortfolio
+) -> None:
     add_items(db, analyst, portfolio.company_id, ["Item A"])
     before = table_snapshot(db)
     checklist = DiligenceChecklist(db, user=partner, company_id=portfolio.company_id)
@@ -116,7 +139,9 @@ def test_an_initiative_with_progress_as_a_percentage(
     with db.session() as session:
         initiative = session.scalars(select(ValueCreationInitiative)).one()
         assert (initiative.progress, initiative.target_impact, initiative.currency) == (
-            Decimal("0.4"), Decimal("4000000.00"), "USD",
+            Decimal("0.4"),
+            Decimal("4000000.00"),
+            "USD",
         )
     assert [(r["actor"], r["action"]) for r in audit_trail.rows()] == [(ANALYST_EMAIL, "insert")]
 
@@ -129,4 +154,3 @@ def test_initiative_dates_and_progress_are_checked() -> None:
     assert InitiativeForm.validate(
         {**base, "start_date": date(2025, 1, 1), "target_date": date(2024, 1, 1)}
     ) == {"target_date": "2024-01-01 is before the start date 2025-01-01"}
-

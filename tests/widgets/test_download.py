@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from portfolio_kit.widgets.download import MAX_DOWNLOAD_BYTES, XLSX_MIME, download_html, download_link, mime_type
+from portfolio_kit.widgets.download import (
+    MAX_DOWNLOAD_BYTES,
+    XLSX_MIME,
+    download_html,
+    download_link,
+    mime_type,
+)
 
 
 def parse(link: str) -> tuple[str, str, bytes]:
@@ -33,9 +39,11 @@ def test_names_are_escaped_and_must_be_plain() -> None:
 
 
 def test_empty_and_oversized_files_are_refused_with_a_sentence() -> None:
-    with pytest.raises(ValueError, match="data: report.xlsx is empty"):
+    with pytest.raises(ValueError, match=r"data: report\.xlsx is empty"):
         download_html(b"", "report.xlsx")
-    with pytest.raises(ValueError, match=r"data: big.xlsx is 1\.5 MB; a download link holds at most 1\.5 MB"):
+    with pytest.raises(
+        ValueError, match=r"data: big.xlsx is 1\.5 MB; a download link holds at most 1\.5 MB"
+    ):
         download_html(b"\0" * (MAX_DOWNLOAD_BYTES + 1), "big.xlsx")
 
 

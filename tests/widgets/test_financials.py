@@ -12,7 +12,12 @@ from portfolio_kit import Database
 from portfolio_kit.audit import Actor
 from portfolio_kit.models import CompanyKPI, FinancialMetric, MetricSource, Role
 from portfolio_kit.services.records import update_record
-from portfolio_kit.widgets.financials import KpiForm, MetricsGrid, period_columns, validate_metric_cells
+from portfolio_kit.widgets.financials import (
+    KpiForm,
+    MetricsGrid,
+    period_columns,
+    validate_metric_cells,
+)
 from portfolio_kit.widgets.session import ActingUser
 from tests.support.portfolio import ANALYST_EMAIL, SmallPortfolio
 from tests.support.snapshot import table_snapshot
@@ -23,7 +28,11 @@ Q4, Q3 = date(2024, 12, 31), date(2024, 9, 30)
 
 def test_period_columns_step_back_from_the_last_period_end() -> None:
     assert period_columns(Q4, "quarter", 4) == [date(2024, 3, 31), date(2024, 6, 30), Q3, Q4]
-    assert period_columns(date(2024, 6, 30), "year", 3) == [date(2022, 6, 30), date(2023, 6, 30), date(2024, 6, 30)]
+    assert period_columns(date(2024, 6, 30), "year", 3) == [
+        date(2022, 6, 30),
+        date(2023, 6, 30),
+        date(2024, 6, 30),
+    ]
     assert period_columns(date(2024, 3, 31), "month", 2) == [date(2024, 2, 29), date(2024, 3, 31)]
     # A 52/53-week year: Apple's fiscal 2019 ended on Saturday 28 September.
     assert period_columns(date(2019, 9, 28), "quarter", 2) == [date(2019, 6, 28), date(2019, 9, 28)]
@@ -33,7 +42,12 @@ def test_period_columns_step_back_from_the_last_period_end() -> None:
 
 def test_cells_are_validated_without_the_database() -> None:
     errors = validate_metric_cells(
-        {("revenue", Q4): "1,000", ("revenue", Q3): "lots", ("ebitda", Q4): "5", ("cost_of_revenue", date(2024, 12, 15)): "1"}
+        {
+            ("revenue", Q4): "1,000",
+            ("revenue", Q3): "lots",
+            ("ebitda", Q4): "5",
+            ("cost_of_revenue", date(2024, 12, 15)): "1",
+        }
     )
     assert errors == {
         "revenue 2024-09-30": "must be a number such as 1,250,000.50 (got 'lots')",
@@ -74,9 +88,36 @@ def test_typing_figures_adds_updates_and_deletes_them(
 
     with db.session() as session:
         rows = session.scalars(select(FinancialMetric).order_by(FinancialMetric.line_item)).all()
-        assert [(r.line_item, r.period_end, r.value, r.currency, r.source, r.period_type.value, r.scenario.value) for r in rows] == [
-            ("capital_expenditure", Q4, Decimal("-80.000000"), "USD", MetricSource.MANUAL, "quarter", "actual"),
-            ("revenue", Q4, Decimal("1400.000000"), "USD", MetricSource.MANUAL, "quarter", "actual"),
+        assert [
+            (
+                r.line_item,
+                r.period_end,
+                r.value,
+                r.currency,
+                r.source,
+                r.period_type.value,
+                r.scenario.value,
+            )
+            for r in rows
+        ] == [
+            (
+                "capital_expenditure",
+                Q4,
+                Decimal("-80.000000"),
+                "USD",
+                MetricSource.MANUAL,
+                "quarter",
+                "actual",
+            ),
+            (
+                "revenue",
+                Q4,
+                Decimal("1400.000000"),
+                "USD",
+                MetricSource.MANUAL,
+                "quarter",
+                "actual",
+            ),
         ]
     actions = [(r["actor"], r["action"], r["entity_type"]) for r in audit_trail.rows()]
     assert actions == [(ANALYST_EMAIL, "insert", "FinancialMetric")] * 3 + [
@@ -101,7 +142,13 @@ def test_a_figure_changed_by_someone_else_is_not_overwritten(
     grid.save()
     with db.session(Actor("colleague@example.com", Role.ANALYST)) as session:
         metric_id = session.scalar(select(FinancialMetric.id))
-        update_record(session, FinancialMetric, metric_id, expected_version=1, changes={"value": Decimal("110")})
+        update_record(
+            session,
+            FinancialMetric,
+            metric_id,
+            expected_version=1,
+            changes={"value": Decimal("110")},
+        )
     before = table_snapshot(db)
 
     grid.cell("revenue", Q4).value = "120"
@@ -151,22 +198,41 @@ def test_choosing_a_known_kpi_sets_its_unit_and_currency(
     with db.session() as session:
         kpi = session.scalars(select(CompanyKPI)).one()
         assert (kpi.kpi, kpi.value, kpi.unit, kpi.currency, kpi.period_type.value) == (
-            "arr", Decimal("12500000.000000"), "currency", "USD", "quarter",
+            "arr",
+            Decimal("12500000.000000"),
+            "currency",
+            "USD",
+            "quarter",
         )
     assert [(r["actor"], r["action"]) for r in audit_trail.rows()] == [(ANALYST_EMAIL, "insert")]
 
 
 def test_a_known_kpi_in_the_wrong_unit_is_refused() -> None:
     errors = KpiForm.validate(
-        {"company_id": 1, "kpi": "customers", "period_end": Q4, "period_type": "quarter",
-         "scenario": "actual", "value": "10", "unit": "currency", "currency": "USD"}
+        {
+            "company_id": 1,
+            "kpi": "customers",
+            "period_end": Q4,
+            "period_type": "quarter",
+            "scenario": "actual",
+            "value": "10",
+            "unit": "currency",
+            "currency": "USD",
+        }
     )
     assert errors == {"unit": "customers is measured in count, not currency"}
 
 
 def test_a_custom_kpi_name_must_be_snake_case() -> None:
     errors = KpiForm.validate(
-        {"company_id": 1, "kpi": "Net Promoter Score", "period_end": Q4, "period_type": "quarter",
-         "scenario": "actual", "value": "40", "unit": "ratio"}
+        {
+            "company_id": 1,
+            "kpi": "Net Promoter Score",
+            "period_end": Q4,
+            "period_type": "quarter",
+            "scenario": "actual",
+            "value": "40",
+            "unit": "ratio",
+        }
     )
     assert errors == {"kpi": "must be a snake_case name such as 'arr' (got 'Net Promoter Score')"}

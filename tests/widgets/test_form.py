@@ -9,8 +9,11 @@ acting user; a partner can save nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -26,10 +29,16 @@ from portfolio_kit.errors import (
 from portfolio_kit.models import Fund, FundCashFlow, Role
 from portfolio_kit.services.records import update_record
 from portfolio_kit.widgets._fields import FieldSpec
-from portfolio_kit.widgets._form import check_values
+from portfolio_kit.widgets._form import RecordForm, check_values
 from portfolio_kit.widgets._status import StatusBar
-from portfolio_kit.widgets.funds import FundForm
+from portfolio_kit.widgets.admin import UserForm
+from portfolio_kit.widgets.companies import CompanyForm
+from portfolio_kit.widgets.diligence import DiligenceItemForm, InitiativeForm
+from portfolio_kit.widgets.financials import KpiForm
+from portfolio_kit.widgets.funds import FundForm, FundNavForm
+from portfolio_kit.widgets.investments import InvestmentForm
 from portfolio_kit.widgets.session import ActingUser
+from portfolio_kit.widgets.valuations import ValuationForm
 from tests.support.portfolio import ANALYST_EMAIL, SmallPortfolio
 from tests.support.snapshot import table_snapshot
 from tests.widgets.conftest import AuditTrail
@@ -52,7 +61,13 @@ def fill(form: FundForm, values: dict[str, object]) -> None:
 
 def test_validation_is_pure_and_names_each_field() -> None:
     errors = FundForm.validate(
-        {**VALID_FUND, "vintage_year": "1900", "currency": "euro", "management_fee_rate": "150", "name": ""}
+        {
+            **VALID_FUND,
+            "vintage_year": "1900",
+            "currency": "euro",
+            "management_fee_rate": "150",
+            "name": "",
+        }
     )
     assert errors == {
         "name": "is required",
@@ -87,7 +102,10 @@ def test_save_stays_disabled_until_the_form_is_valid(db: Database, analyst: Acti
     assert not form.save_button.disabled
     form.fields["vintage_year"].value = "twenty"
     assert form.save_button.disabled
-    assert form.fields["vintage_year"].error_text == "must be a number such as 1,250,000.50 (got 'twenty')"
+    assert (
+        form.fields["vintage_year"].error_text
+        == "must be a number such as 1,250,000.50 (got 'twenty')"
+    )
 
 
 def test_creating_a_fund_writes_it_and_attributes_it(
@@ -107,7 +125,10 @@ def test_creating_a_fund_writes_it_and_attributes_it(
     assert len(rows) == 1
     row = rows[0]
     assert (row["actor"], row["user_id"], row["action"], row["entity_type"]) == (
-        ANALYST_EMAIL, portfolio.analyst_id, "insert", "Fund",
+        ANALYST_EMAIL,
+        portfolio.analyst_id,
+        "insert",
+        "Fund",
     )
     assert row["changes"]["total_commitments"] == [None, "250000000.00"]
     assert form.record_id == fund.id
@@ -135,7 +156,9 @@ def test_editing_loads_current_values_and_records_old_and_new(
     assert rows[0]["changes"] == {"total_commitments": ["500000000.00", "525000000.00"]}
 
 
-def test_an_invalid_save_writes_nothing(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_an_invalid_save_writes_nothing(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     form = FundForm(db, user=analyst)
     fill(form, {**VALID_FUND, "currency": "E"})
@@ -170,7 +193,13 @@ def test_a_stale_version_is_refused_and_reload_shows_the_other_change(
     form = FundForm(any_db, user=analyst)
     form.picker.value = portfolio.fund_id
     with any_db.session(Actor("colleague@example.com", Role.ANALYST)) as session:
-        update_record(session, Fund, portfolio.fund_id, expected_version=1, changes={"hurdle_rate": Decimal("0.08")})
+        update_record(
+            session,
+            Fund,
+            portfolio.fund_id,
+            expected_version=1,
+            changes={"hurdle_rate": Decimal("0.08")},
+        )
     after_colleague = table_snapshot(any_db)
 
     form.fields["total_commitments"].value = "600,000,000"
@@ -226,19 +255,40 @@ def test_signing_in_later_unlocks_the_form(db: Database, portfolio: SmallPortfol
 @pytest.mark.parametrize(
     ("error", "expected", "reload"),
     [
-        (ValidationError("amount", "must be greater than zero (got 0)"),
-         "Could not save: amount: must be greater than zero (got 0)", False),
-        (ValidationError("record", "a record with the same key already exists (UNIQUE constraint failed)"),
-         "Could not save: a record with the same key already exists (UNIQUE constraint failed)", True),
-        (ConflictError("Fund 'X' was changed after you loaded it"), "Could not save: Fund 'X' was changed after you loaded it", True),
+        (
+            ValidationError("amount", "must be greater than zero (got 0)"),
+            "Could not save: amount: must be greater than zero (got 0)",
+            False,
+        ),
+        (
+            ValidationError(
+                "record", "a record with the same key already exists (UNIQUE constraint failed)"
+            ),
+            "Could not save: a record with the same key already exists (UNIQUE constraint failed)",
+            True,
+        ),
+        (
+            ConflictError("Fund 'X' was changed after you loaded it"),
+            "Could not save: Fund 'X' was changed after you loaded it",
+            True,
+        ),
         (NotFoundError("Fund #9 does not exist"), "Could not save: Fund #9 does not exist", True),
-        (PermissionDeniedError("p@example.com is a partner and cannot change data"),
-         "Not allowed: p@example.com is a partner and cannot change data", False),
-        (ZeroDivisionError("division by zero"),
-         "Could not save: unexpected ZeroDivisionError: division by zero (a bug: please report it)", False),
+        (
+            PermissionDeniedError("p@example.com is a partner and cannot change data"),
+            "Not allowed: p@example.com is a partner and cannot change data",
+            False,
+        ),
+        (
+            ZeroDivisionError("division by zero"),
+            "Could not save: unexpected ZeroDivisionError: division by zero "
+            "(a bug: please report it)",
+            False,
+        ),
     ],
 )
-def test_status_bar_turns_errors_into_sentences(error: Exception, expected: str, reload: bool) -> None:
+def test_status_bar_turns_errors_into_sentences(
+    error: Exception, expected: str, reload: bool
+) -> None:
     status = StatusBar(on_reload=lambda: None)
 
     def fail() -> None:
@@ -296,3 +346,160 @@ def test_cash_flow_rules_that_need_the_fund_are_refused_at_save(
     assert table_snapshot(db) == before
     with db.session() as session:
         assert session.scalars(select(FundCashFlow)).all() == []
+
+
+Opener = Callable[[SmallPortfolio], tuple[int, dict[str, Any]]]
+"""The record id to pick (no values), or the scope id and the values of a record to create first."""
+
+
+@dataclass(frozen=True)
+class FormCase:
+    """How to open one stored record in a form, break one field, and change it as a colleague."""
+
+    form: type[RecordForm]
+    admin: bool
+    record: Opener
+    invalid: tuple[str, Any]
+    colleague: dict[str, Any]
+
+
+def _seeded(attribute: str) -> Opener:
+    return lambda portfolio: (getattr(portfolio, attribute), {})
+
+
+def _created(scope: str, values: dict[str, Any]) -> Opener:
+    return lambda portfolio: (getattr(portfolio, scope), values)
+
+
+FORM_CASES = [
+    FormCase(
+        FundForm,
+        False,
+        _seeded("fund_id"),
+        ("vintage_year", "abc"),
+        {"hurdle_rate": Decimal("0.08")},
+    ),
+    FormCase(
+        CompanyForm,
+        False,
+        _seeded("company_id"),
+        ("fiscal_year_end_month", "13"),
+        {"sector": "SaaS"},
+    ),
+    FormCase(
+        InvestmentForm,
+        False,
+        _seeded("investment_id"),
+        ("ownership", "0"),
+        {"entry_revenue": Decimal("1")},
+    ),
+    FormCase(
+        UserForm, True, _seeded("partner_id"), ("email", "not-an-email"), {"name": "Patricia"}
+    ),
+    FormCase(
+        FundNavForm,
+        False,
+        _created("fund_id", {"as_of": date(2024, 12, 31), "nav": "100"}),
+        ("nav", "-1"),
+        {"nav": Decimal("5")},
+    ),
+    FormCase(
+        KpiForm,
+        False,
+        _created(
+            "company_id",
+            {
+                "kpi": "customers",
+                "period_end": date(2024, 12, 31),
+                "value": "10",
+                "unit": "count",
+            },
+        ),
+        ("value", "ten"),
+        {"value": Decimal("11")},
+    ),
+    FormCase(
+        ValuationForm,
+        False,
+        _created(
+            "company_id",
+            {
+                "valuation_date": date(2024, 12, 31),
+                "method": "dcf",
+                "equity_value": "100",
+            },
+        ),
+        ("equity_value", "-1"),
+        {"notes": "checked"},
+    ),
+    FormCase(
+        DiligenceItemForm,
+        False,
+        _created("company_id", {"category": "tax", "title": "Tax review"}),
+        ("title", ""),
+        {"owner": "Colleague"},
+    ),
+    FormCase(
+        InitiativeForm,
+        False,
+        _created(
+            "company_id",
+            {
+                "title": "Pricing",
+                "lever": "margin",
+                "status": "planned",
+                "progress": "10",
+            },
+        ),
+        ("progress", "140"),
+        {"owner": "Colleague"},
+    ),
+]
+
+
+def _open(case: FormCase, db: Database, portfolio: SmallPortfolio, user: ActingUser) -> RecordForm:
+    record_or_scope, values = case.record(portfolio)
+    if not values:
+        form = case.form(db, user=user)
+        form.picker.value = record_or_scope
+        return form
+    form = case.form(db, user=user, scope_id=record_or_scope)
+    for name, value in values.items():
+        form.fields[name].value = value
+    assert form.save(), form.status.text
+    return form
+
+
+@pytest.mark.parametrize("case", FORM_CASES, ids=[case.form.__name__ for case in FORM_CASES])
+def test_every_form_refuses_an_invalid_field_and_a_stale_version_without_a_trace(
+    db: Database, portfolio: SmallPortfolio, analyst: ActingUser, admin: ActingUser, case: FormCase
+) -> None:
+    form = _open(case, db, portfolio, admin if case.admin else analyst)
+    assert form.record_id is not None and form.version is not None
+    loaded = form.values()
+
+    before = table_snapshot(db)
+    name, bad = case.invalid
+    form.fields[name].value = bad
+    assert form.save_button.disabled
+    assert form.fields[name].error_text
+    assert form.save() is False
+    assert table_snapshot(db) == before
+
+    form.fields[name].value = loaded[name]
+    with db.session(Actor("colleague@example.com", Role.ANALYST)) as session:
+        update_record(
+            session,
+            case.form.model,
+            form.record_id,
+            expected_version=form.version,
+            changes=case.colleague,
+        )
+    after_colleague = table_snapshot(db)
+    assert form.save() is False
+    assert "colleague@example.com" in form.status.text
+    assert form.status.reload_offered
+    assert table_snapshot(db) == after_colleague
+
+    form.status.reload_button.click()
+    assert form.save() is True

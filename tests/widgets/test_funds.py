@@ -18,8 +18,14 @@ from tests.widgets.conftest import AuditTrail
 
 def test_amounts_with_more_decimals_than_cents_are_refused() -> None:
     errors = FundForm.validate(
-        {"name": "F", "vintage_year": "2020", "currency": "USD", "strategy": "buyout",
-         "status": "investing", "total_commitments": "1.234"}
+        {
+            "name": "F",
+            "vintage_year": "2020",
+            "currency": "USD",
+            "strategy": "buyout",
+            "status": "investing",
+            "total_commitments": "1.234",
+        }
     )
     assert errors == {"total_commitments": "has more than 2 decimal places (got 1.234)"}
 
@@ -36,7 +42,10 @@ def test_nav_is_saved_in_the_fund_currency(
     with db.session() as session:
         nav = session.scalars(select(FundNav)).one()
         assert (nav.fund_id, nav.as_of, nav.nav, nav.currency) == (
-            portfolio.fund_id, date(2024, 12, 31), Decimal("412500000.00"), "USD",
+            portfolio.fund_id,
+            date(2024, 12, 31),
+            Decimal("412500000.00"),
+            "USD",
         )
     assert [(r["actor"], r["action"], r["entity_type"]) for r in audit_trail.rows()] == [
         (ANALYST_EMAIL, "insert", "FundNav")
@@ -50,7 +59,10 @@ def test_nav_must_be_a_quarter_end_and_not_negative(
     form = FundNavForm(db, user=analyst, scope_id=portfolio.fund_id)
     form.fields["as_of"].value = date(2024, 11, 30)
     form.fields["nav"].value = "-5"
-    assert form.fields["as_of"].error_text == "2024-11-30 is not a quarter end (31 Mar, 30 Jun, 30 Sep, 31 Dec)"
+    assert (
+        form.fields["as_of"].error_text
+        == "2024-11-30 is not a quarter end (31 Mar, 30 Jun, 30 Sep, 31 Dec)"
+    )
     assert form.fields["nav"].error_text == "must not be negative (got -5.00)"
     assert form.save_button.disabled
 
@@ -71,7 +83,9 @@ def test_a_second_nav_for_the_same_quarter_is_refused_without_a_trace(
     assert table_snapshot(db) == before
 
 
-def test_changing_the_fund_lists_that_funds_navs(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_changing_the_fund_lists_that_funds_navs(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     form = FundNavForm(db, user=analyst, scope_id=portfolio.fund_id)
     form.fields["as_of"].value = date(2024, 12, 31)
     form.fields["nav"].value = "1"
@@ -108,7 +122,12 @@ def test_a_batch_of_calls_and_distributions_is_saved_together(
         (date(2024, 6, 28), "distribution", "4,500,000.50", "Sale of Acme stake"),
     ]
     for row, (when, kind, amount, notes) in zip(grid.rows, entries, strict=True):
-        row["date"].value, row["kind"].value, row["amount"].value, row["notes"].value = when, kind, amount, notes
+        row["date"].value, row["kind"].value, row["amount"].value, row["notes"].value = (
+            when,
+            kind,
+            amount,
+            notes,
+        )
     assert not grid.save_button.disabled
     grid.save_button.click()
 
@@ -118,17 +137,31 @@ def test_a_batch_of_calls_and_distributions_is_saved_together(
         assert [(f.date, f.kind, f.amount, f.currency, f.notes) for f in flows] == [
             (date(2024, 1, 15), CashFlowKind.CAPITAL_CALL, Decimal("10000000.00"), "USD", "Call 5"),
             (date(2024, 3, 31), CashFlowKind.MANAGEMENT_FEE, Decimal("1250000.00"), "USD", None),
-            (date(2024, 6, 28), CashFlowKind.DISTRIBUTION, Decimal("4500000.50"), "USD", "Sale of Acme stake"),
+            (
+                date(2024, 6, 28),
+                CashFlowKind.DISTRIBUTION,
+                Decimal("4500000.50"),
+                "USD",
+                "Sale of Acme stake",
+            ),
         ]
         # LP sign convention: calls and fees are paid in (negative), distributions positive.
-        assert [f.signed_amount for f in flows] == [Decimal("-10000000.00"), Decimal("-1250000.00"), Decimal("4500000.50")]
+        assert [f.signed_amount for f in flows] == [
+            Decimal("-10000000.00"),
+            Decimal("-1250000.00"),
+            Decimal("4500000.50"),
+        ]
     rows = audit_trail.rows()
-    assert [(r["actor"], r["action"], r["entity_type"]) for r in rows] == [(ANALYST_EMAIL, "insert", "FundCashFlow")] * 3
+    assert [(r["actor"], r["action"], r["entity_type"]) for r in rows] == [
+        (ANALYST_EMAIL, "insert", "FundCashFlow")
+    ] * 3
     assert all(row["date"].value is None and row["amount"].value == "" for row in grid.rows)
     assert "Sale of Acme stake" in grid.recent.value
 
 
-def test_one_bad_row_saves_none_of_the_batch(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_one_bad_row_saves_none_of_the_batch(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     grid = CashFlowGrid(db, user=analyst, fund_id=portfolio.fund_id)
     grid.rows[0]["date"].value = date(2024, 1, 15)
@@ -141,7 +174,9 @@ def test_one_bad_row_saves_none_of_the_batch(db: Database, analyst: ActingUser, 
     assert table_snapshot(db) == before
 
 
-def test_a_partner_cannot_enter_cash_flows(db: Database, partner: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_partner_cannot_enter_cash_flows(
+    db: Database, partner: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     grid = CashFlowGrid(db, user=partner, fund_id=portfolio.fund_id)
     grid.rows[0]["date"].value = date(2024, 1, 15)

@@ -16,7 +16,9 @@ from tests.support.snapshot import table_snapshot
 from tests.widgets.conftest import AuditTrail
 
 
-def test_editing_loads_the_deal_terms(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_editing_loads_the_deal_terms(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     form = InvestmentForm(db, user=analyst)
     assert ("Summit Partners III → Acme Software", portfolio.investment_id) in form.picker.options
     form.picker.value = portfolio.investment_id
@@ -41,15 +43,21 @@ def test_a_new_investment_with_ownership_as_a_percentage(
 
     assert form.status.kind == "ok", form.status.text
     with db.session() as session:
-        investment = session.scalars(select(Investment).where(Investment.fund_id == portfolio.second_fund_id)).one()
+        investment = session.scalars(
+            select(Investment).where(Investment.fund_id == portfolio.second_fund_id)
+        ).one()
         assert investment.ownership == Decimal("0.375")
         assert investment.equity_invested == Decimal("45000000.00")
     rows = audit_trail.rows()
-    assert [(r["actor"], r["action"], r["entity_type"]) for r in rows] == [(ANALYST_EMAIL, "insert", "Investment")]
+    assert [(r["actor"], r["action"], r["entity_type"]) for r in rows] == [
+        (ANALYST_EMAIL, "insert", "Investment")
+    ]
     assert rows[0]["changes"]["ownership"] == [None, "0.37500000"]
 
 
-def test_exit_rules_are_checked_before_saving(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_exit_rules_are_checked_before_saving(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     form = InvestmentForm(db, user=analyst)
     form.picker.value = portfolio.investment_id
     form.fields["exit_proceeds"].value = "90,000,000"
@@ -58,7 +66,9 @@ def test_exit_rules_are_checked_before_saving(db: Database, analyst: ActingUser,
     assert form.fields["exit_date"].error_text == "2020-12-31 is before the entry date 2021-01-15"
     assert form.save_button.disabled
     form.fields["ownership"].value = "0"
-    assert form.fields["ownership"].error_text.startswith("must be a fraction above 0 and at most 1")
+    assert form.fields["ownership"].error_text.startswith(
+        "must be a fraction above 0 and at most 1"
+    )
 
 
 def test_a_second_investment_by_the_same_fund_in_the_same_company_is_refused(

@@ -28,8 +28,14 @@ Q4 = date(2025, 12, 31)
 
 def _cell(ws: openpyxl.worksheet.worksheet.Worksheet, code: str, period: date) -> str:
     """Find a cell as a person would: the code in column A, the date in the header row."""
-    header_row = next(row for row in range(1, 20) if any(isinstance(c.value, datetime) for c in ws[row]))
-    column = next(c.column_letter for c in ws[header_row] if isinstance(c.value, datetime) and c.value.date() == period)
+    header_row = next(
+        row for row in range(1, 20) if any(isinstance(c.value, datetime) for c in ws[row])
+    )
+    column = next(
+        c.column_letter
+        for c in ws[header_row]
+        if isinstance(c.value, datetime) and c.value.date() == period
+    )
     row = next(c.row for c in ws["A"] if c.value == code)
     return f"{column}{row}"
 
@@ -55,13 +61,22 @@ def filled(template: bytes, entries: dict[str, object]) -> tuple[bytes, dict[str
 def upload(screen: KpiImport, data: bytes, name: str = "acme_q4.xlsx") -> None:
     """What the browser sends when a file is picked."""
     screen.upload.value = (
-        {"name": name, "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "size": len(data), "content": memoryview(data), "last_modified": datetime(2026, 1, 10, 9, 0)},
+        {
+            "name": name,
+            "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": datetime(2026, 1, 10, 9, 0),
+        },
     )
 
 
 def test_a_clean_template_is_imported_and_attributed(
-    db: Database, analyst: ActingUser, portfolio: SmallPortfolio, template: bytes, audit_trail: AuditTrail
+    db: Database,
+    analyst: ActingUser,
+    portfolio: SmallPortfolio,
+    template: bytes,
+    audit_trail: AuditTrail,
 ) -> None:
     data, _cells = filled(template, {"revenue": 13_100_000, "arr": 48_000_000, "customers": 212})
     screen = KpiImport(db, user=analyst)
@@ -77,7 +92,11 @@ def test_a_clean_template_is_imported_and_attributed(
     assert screen.status.text == "Imported acme_q4.xlsx: 3 figure(s) added, 0 updated, 0 unchanged."
     with db.session() as session:
         revenue = session.scalars(select(FinancialMetric)).one()
-        assert (revenue.line_item, revenue.period_end, revenue.value) == ("revenue", Q4, Decimal("13100000"))
+        assert (revenue.line_item, revenue.period_end, revenue.value) == (
+            "revenue",
+            Q4,
+            Decimal("13100000"),
+        )
         kpis = {row.kpi: row.value for row in session.scalars(select(CompanyKPI))}
         assert kpis == {"arr": Decimal("48000000"), "customers": Decimal("212")}
     rows = audit_trail.rows()
@@ -104,7 +123,9 @@ def test_every_problem_is_listed_with_its_cell_and_nothing_is_written(
     assert table_snapshot(db) == before
 
 
-def test_a_file_that_is_not_a_template_is_explained(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_file_that_is_not_a_template_is_explained(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     workbook = openpyxl.Workbook()
     workbook.active["A1"] = "hello"
     buffer = io.BytesIO()
@@ -131,7 +152,8 @@ def test_a_partner_cannot_import(
 def test_flagged_values_need_a_tick_before_importing(
     db: Database, analyst: ActingUser, portfolio: SmallPortfolio, template: bytes
 ) -> None:
-    # A customer count of 212.5 is a fraction: the template checker flags it for a person to confirm.
+    # A customer count of 212.5 is a fraction: the template checker flags it
+    # for a person to confirm.
     data, cells = filled(template, {"customers": 212.5})
     screen = KpiImport(db, user=analyst)
     upload(screen, data)

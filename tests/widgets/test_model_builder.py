@@ -21,20 +21,42 @@ from tests.support.portfolio import SmallPortfolio
 FY = {2022: date(2022, 12, 31), 2023: date(2023, 12, 31)}
 
 HISTORY = {
-    2022: {"revenue": 400e6, "operating_income": 60e6, "depreciation_and_amortization": 20e6,
-           "capital_expenditure": -24e6, "accounts_receivable": 50e6, "inventory": 30e6, "accounts_payable": 20e6,
-           "cash_and_equivalents": 40e6, "long_term_debt": 200e6},
-    2023: {"revenue": 484e6, "operating_income": 76.8e6, "depreciation_and_amortization": 19.36e6,
-           "capital_expenditure": -29.04e6, "accounts_receivable": 60e6, "inventory": 36.8e6, "accounts_payable": 24.4e6,
-           "cash_and_equivalents": 50e6, "long_term_debt": 190e6},
+    2022: {
+        "revenue": 400e6,
+        "operating_income": 60e6,
+        "depreciation_and_amortization": 20e6,
+        "capital_expenditure": -24e6,
+        "accounts_receivable": 50e6,
+        "inventory": 30e6,
+        "accounts_payable": 20e6,
+        "cash_and_equivalents": 40e6,
+        "long_term_debt": 200e6,
+    },
+    2023: {
+        "revenue": 484e6,
+        "operating_income": 76.8e6,
+        "depreciation_and_amortization": 19.36e6,
+        "capital_expenditure": -29.04e6,
+        "accounts_receivable": 60e6,
+        "inventory": 36.8e6,
+        "accounts_payable": 24.4e6,
+        "cash_and_equivalents": 50e6,
+        "long_term_debt": 190e6,
+    },
 }
 
 
 @pytest.fixture
 def with_history(db: Database, portfolio: SmallPortfolio) -> SmallPortfolio:
     rows = [
-        {"company_id": portfolio.company_id, "period_end": FY[year], "period_type": "year", "line_item": item,
-         "value": value, "currency": "USD"}
+        {
+            "company_id": portfolio.company_id,
+            "period_end": FY[year],
+            "period_type": "year",
+            "line_item": item,
+            "value": value,
+            "currency": "USD",
+        }
         for year, items in HISTORY.items()
         for item, value in items.items()
     ]
@@ -43,7 +65,9 @@ def with_history(db: Database, portfolio: SmallPortfolio) -> SmallPortfolio:
     return portfolio
 
 
-def test_defaults_come_from_the_last_fiscal_year(db: Database, with_history: SmallPortfolio) -> None:
+def test_defaults_come_from_the_last_fiscal_year(
+    db: Database, with_history: SmallPortfolio
+) -> None:
     builder = ModelBuilder(db, company_id=with_history.company_id)
     values = builder.values()
     # FY2023: revenue 484m; growth 484/400 - 1 = 21%; EBITDA (76.8 + 19.36) / 484 = 19.87%;
@@ -62,21 +86,36 @@ def test_defaults_come_from_the_last_fiscal_year(db: Database, with_history: Sma
 
 def type_dcf(builder: ModelBuilder) -> None:
     entries = {
-        "years": "1", "base_revenue": "1,000,000,000", "revenue_growth": "10", "ebitda_margin": "20",
-        "depreciation_pct_revenue": "5", "capex_pct_revenue": "5", "nwc_pct_revenue": "0", "tax_rate": "25",
-        "wacc": "10", "terminal_method": "gordon", "terminal_growth": "2", "exit_multiple": "", "mid_year": False,
-        "net_debt": "100,000,000", "shares_outstanding": "",
+        "years": "1",
+        "base_revenue": "1,000,000,000",
+        "revenue_growth": "10",
+        "ebitda_margin": "20",
+        "depreciation_pct_revenue": "5",
+        "capex_pct_revenue": "5",
+        "nwc_pct_revenue": "0",
+        "tax_rate": "25",
+        "wacc": "10",
+        "terminal_method": "gordon",
+        "terminal_growth": "2",
+        "exit_multiple": "",
+        "mid_year": False,
+        "net_debt": "100,000,000",
+        "shares_outstanding": "",
     }
     for name, value in entries.items():
         builder.current[name].value = value
 
 
-def test_adjusted_assumptions_give_the_hand_computed_dcf(db: Database, with_history: SmallPortfolio) -> None:
+def test_adjusted_assumptions_give_the_hand_computed_dcf(
+    db: Database, with_history: SmallPortfolio
+) -> None:
     builder = ModelBuilder(db, company_id=with_history.company_id)
     type_dcf(builder)
-    # Year 1: revenue 1,100m; EBITDA 220m; D&A 55m; EBIT 165m; tax 41.25m; FCF = 123.75 + 55 - 55 = 123.75m.
-    # PV = 123.75 / 1.1 = 112.5m. Gordon TV = 123.75 * 1.02 / (0.10 - 0.02) = 1,577.8125m; PV 1,434.375m.
-    # EV = 1,546.875m; equity = EV - net debt 100m = 1,446.875m; TV share 1,434.375 / 1,546.875 = 92.7%;
+    # Year 1: revenue 1,100m; EBITDA 220m; D&A 55m; EBIT 165m; tax 41.25m;
+    # FCF = 123.75 + 55 - 55 = 123.75m; PV = 123.75 / 1.1 = 112.5m.
+    # Gordon TV = 123.75 * 1.02 / (0.10 - 0.02) = 1,577.8125m; PV 1,434.375m.
+    # EV = 1,546.875m; equity = EV - net debt 100m = 1,446.875m;
+    # TV share 1,434.375 / 1,546.875 = 92.7%;
     # implied exit multiple 1,577.8125 / 220 = 7.17x.
     assert builder.result is not None
     assert builder.result.enterprise_value == pytest.approx(1_546.875e6)
@@ -88,12 +127,17 @@ def test_adjusted_assumptions_give_the_hand_computed_dcf(db: Database, with_hist
     }
 
 
-def test_field_errors_are_shown_and_block_the_workbook(db: Database, with_history: SmallPortfolio) -> None:
+def test_field_errors_are_shown_and_block_the_workbook(
+    db: Database, with_history: SmallPortfolio
+) -> None:
     builder = ModelBuilder(db, company_id=with_history.company_id)
     type_dcf(builder)
     builder.current["years"].value = "5"
     builder.current["revenue_growth"].value = "10, 9"
-    assert builder.current["revenue_growth"].error_text == "needs 5 values (one per year) or one for every year, got 2"
+    assert (
+        builder.current["revenue_growth"].error_text
+        == "needs 5 values (one per year) or one for every year, got 2"
+    )
     assert builder.build_button.disabled
     assert builder.headline() == {}
     builder.current["revenue_growth"].value = "10, 9, 8, 7, 6"
@@ -104,14 +148,27 @@ def test_field_errors_are_shown_and_block_the_workbook(db: Database, with_histor
 
 
 def test_validation_is_pure() -> None:
-    errors = ModelBuilder.validate(DCF, {"years": "3", "base_revenue": "-5", "revenue_growth": "abc"})
+    errors = ModelBuilder.validate(
+        DCF, {"years": "3", "base_revenue": "-5", "revenue_growth": "abc"}
+    )
     assert errors["revenue_growth"] == "value 1 must be a percentage such as 8 or 8.5 (got 'abc')"
     assert errors["ebitda_margin"] == "is required"
-    _assumptions, _extras, errors = build_assumptions(DCF, {
-        "years": "1", "base_revenue": "-5", "revenue_growth": "1", "ebitda_margin": "1",
-        "depreciation_pct_revenue": "1", "capex_pct_revenue": "1", "nwc_pct_revenue": "1",
-        "tax_rate": "25", "wacc": "10", "terminal_method": "gordon", "terminal_growth": "2",
-    })
+    _assumptions, _extras, errors = build_assumptions(
+        DCF,
+        {
+            "years": "1",
+            "base_revenue": "-5",
+            "revenue_growth": "1",
+            "ebitda_margin": "1",
+            "depreciation_pct_revenue": "1",
+            "capex_pct_revenue": "1",
+            "nwc_pct_revenue": "1",
+            "tax_rate": "25",
+            "wacc": "10",
+            "terminal_method": "gordon",
+            "terminal_growth": "2",
+        },
+    )
     assert errors == {"base_revenue": "must be positive, got -5.0"}
 
 
@@ -121,7 +178,9 @@ def test_the_workbook_download_holds_the_model(db: Database, with_history: Small
     builder.build_button.click()
 
     assert builder.status.text.startswith("Built Acme_Software_DCF.xlsx")
-    match = re.search(r'<a download="([^"]+)" href="data:([^;]+);base64,([^"]+)"', builder.download.value)
+    match = re.search(
+        r'<a download="([^"]+)" href="data:([^;]+);base64,([^"]+)"', builder.download.value
+    )
     assert match is not None
     name, mime, payload = match.groups()
     assert name == "Acme_Software_DCF.xlsx"
@@ -131,22 +190,41 @@ def test_the_workbook_download_holds_the_model(db: Database, with_history: Small
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     values = [cell.value for row in workbook["Inputs"].iter_rows() for cell in row]
     assert 1_000_000_000 in values
-    assert any(isinstance(value, str) and value.startswith("=") for row in workbook["DCF"].iter_rows() for value in (c.value for c in row))
+    assert any(
+        isinstance(value, str) and value.startswith("=")
+        for row in workbook["DCF"].iter_rows()
+        for value in (c.value for c in row)
+    )
 
 
 def test_an_lbo_with_hand_computed_returns(db: Database, with_history: SmallPortfolio) -> None:
     builder = ModelBuilder(db, company_id=with_history.company_id, kind=LBO)
     entries = {
-        "years": "1", "entry_ebitda": "100,000,000", "entry_multiple": "10", "exit_multiple": "10",
-        "ebitda_growth": "0", "transaction_fees": "0", "minimum_cash": "0", "tax_rate": "0",
-        "depreciation_pct_ebitda": "0", "capex_pct_ebitda": "0", "nwc_pct_ebitda": "0", "sweep_share": "100",
-        "tranche1_name": "Senior", "tranche1_amount": "500,000,000", "tranche1_interest_rate": "8",
-        "tranche1_amortization_rate": "0", "tranche1_cash_sweep": False, "tranche2_name": "", "tranche2_amount": "",
+        "years": "1",
+        "entry_ebitda": "100,000,000",
+        "entry_multiple": "10",
+        "exit_multiple": "10",
+        "ebitda_growth": "0",
+        "transaction_fees": "0",
+        "minimum_cash": "0",
+        "tax_rate": "0",
+        "depreciation_pct_ebitda": "0",
+        "capex_pct_ebitda": "0",
+        "nwc_pct_ebitda": "0",
+        "sweep_share": "100",
+        "tranche1_name": "Senior",
+        "tranche1_amount": "500,000,000",
+        "tranche1_interest_rate": "8",
+        "tranche1_amortization_rate": "0",
+        "tranche1_cash_sweep": False,
+        "tranche2_name": "",
+        "tranche2_amount": "",
     }
     for name, value in entries.items():
         builder.current[name].value = value
     # EV 1,000m = debt 500m + equity 500m. Year 1: EBITDA 100m - interest 40m = 60m of cash kept.
-    # Exit EV 1,000m less net debt (500 - 60) = 560m of equity: MOIC 560 / 500 = 1.12x, IRR 12% over one year.
+    # Exit EV 1,000m less net debt (500 - 60) = 560m of equity:
+    # MOIC 560 / 500 = 1.12x, IRR 12% over one year.
     assert builder.headline() == {
         "Purchase enterprise value": "1,000.0m USD",
         "Sponsor equity": "500.0m USD",
@@ -159,16 +237,24 @@ def test_an_lbo_with_hand_computed_returns(db: Database, with_history: SmallPort
 
 
 def test_a_tranche_needs_a_name_and_an_amount() -> None:
-    base = {"years": "1", "entry_ebitda": "100", "entry_multiple": "10", "exit_multiple": "10", "ebitda_growth": "0"}
+    base = {
+        "years": "1",
+        "entry_ebitda": "100",
+        "entry_multiple": "10",
+        "exit_multiple": "10",
+        "ebitda_growth": "0",
+    }
     assert build_assumptions(LBO, {**base, "tranche1_amount": "10"})[2] == {
         "tranche1_name": "is required for a tranche with an amount"
     }
-    assert build_assumptions(LBO, {**base, "tranche1_name": "Senior", "tranche1_amount": "2,000"})[2] == {
-        "tranches": "debt (2000.0) covers all uses (1000.0), leaving no sponsor equity"
-    }
+    assert build_assumptions(LBO, {**base, "tranche1_name": "Senior", "tranche1_amount": "2,000"})[
+        2
+    ] == {"tranches": "debt (2000.0) covers all uses (1000.0), leaving no sponsor equity"}
 
 
-def test_without_history_the_missing_drivers_are_named(db: Database, portfolio: SmallPortfolio) -> None:
+def test_without_history_the_missing_drivers_are_named(
+    db: Database, portfolio: SmallPortfolio
+) -> None:
     builder = ModelBuilder(db, company_id=portfolio.company_id)
     assert builder.status.kind == "error"
     assert "base_revenue" in builder.status.text

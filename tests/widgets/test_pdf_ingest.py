@@ -16,7 +16,15 @@ from sqlalchemy import select
 
 from portfolio_kit import Database, pdf
 from portfolio_kit.audit import Actor
-from portfolio_kit.models import AuditLog, Document, DocumentStatus, ExtractedLine, FinancialMetric, ReviewStatus, Role
+from portfolio_kit.models import (
+    AuditLog,
+    Document,
+    DocumentStatus,
+    ExtractedLine,
+    FinancialMetric,
+    ReviewStatus,
+    Role,
+)
 from portfolio_kit.pdf import StatementSet, extract_statements
 from portfolio_kit.services.review import set_line_decision
 from portfolio_kit.widgets.pdf_ingest import PdfIngest
@@ -33,15 +41,23 @@ FY2019 = date(2019, 9, 28)
 @pytest.fixture(scope="module")
 def apple_pdf() -> bytes:
     if not APPLE_10K.is_file():
-        require("10-K corpus", f"{APPLE_10K} is missing: the shared corpus is cloned beside the repository")
+        require(
+            "10-K corpus",
+            f"{APPLE_10K} is missing: the shared corpus is cloned beside the repository",
+        )
     return APPLE_10K.read_bytes()
 
 
 def pick_upload(screen: PdfIngest, data: bytes, name: str) -> None:
     """What the browser sends when a file is picked."""
     screen.upload.value = (
-        {"name": name, "type": "application/pdf", "size": len(data), "content": memoryview(data),
-         "last_modified": datetime(2026, 1, 10, 9, 0)},
+        {
+            "name": name,
+            "type": "application/pdf",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": datetime(2026, 1, 10, 9, 0),
+        },
     )
 
 
@@ -67,7 +83,11 @@ def reuse_extraction(
 
 @pytest.fixture
 def screen(
-    db: Database, analyst: ActingUser, portfolio: SmallPortfolio, apple_pdf: bytes, reuse_extraction: None
+    db: Database,
+    analyst: ActingUser,
+    portfolio: SmallPortfolio,
+    apple_pdf: bytes,
+    reuse_extraction: None,
 ) -> PdfIngest:
     screen = PdfIngest(db, user=analyst, company_id=portfolio.company_id)
     pick_upload(screen, apple_pdf, "APPLE_2019_10K.pdf")
@@ -77,7 +97,8 @@ def screen(
 
 def select_line(screen: PdfIngest, item: str, period_end: date) -> ExtractedLine:
     line = next(
-        line for line in screen.staged.values()
+        line
+        for line in screen.staged.values()
         if line.line_item == item and line.period_end == period_end and line.confidence >= 0.9
     )
     screen.statement.value = line.statement
@@ -137,17 +158,28 @@ def test_accept_correct_reject_and_commit(
     with db.session() as session:
         stored = {
             (m.line_item, m.period_end): (m.value, m.source.value, m.page, m.source_label)
-            for m in session.scalars(select(FinancialMetric).where(FinancialMetric.company_id == portfolio.company_id))
+            for m in session.scalars(
+                select(FinancialMetric).where(FinancialMetric.company_id == portfolio.company_id)
+            )
         }
     assert stored == {
         ("revenue", FY2019): (Decimal("260174000000.000000"), "pdf", revenue.page, revenue.label),
-        ("net_income", FY2019): (Decimal("55256000000.000000"), "pdf", net_income.page, net_income.label),
+        ("net_income", FY2019): (
+            Decimal("55256000000.000000"),
+            "pdf",
+            net_income.page,
+            net_income.label,
+        ),
     }
     assert screen.commit_button.disabled
 
 
 def test_a_row_can_be_mapped_to_another_item_before_accepting(screen: PdfIngest) -> None:
-    line = next(line for line in screen.staged.values() if line.line_item is None and line.statement == "income_statement")
+    line = next(
+        line
+        for line in screen.staged.values()
+        if line.line_item is None and line.statement == "income_statement"
+    )
     screen.statement.value = line.statement
     screen.lines.value = line.id
     screen.item.value = "cost_of_revenue"
@@ -158,13 +190,23 @@ def test_a_row_can_be_mapped_to_another_item_before_accepting(screen: PdfIngest)
 
 def test_accepting_the_confident_rows_takes_one_row_per_item_and_period(screen: PdfIngest) -> None:
     accepted = screen.accept_confident(0.9)
-    keys = [(line.period_end, line.line_item) for line in screen.staged.values() if line.review_status is ReviewStatus.ACCEPTED]
+    keys = [
+        (line.period_end, line.line_item)
+        for line in screen.staged.values()
+        if line.review_status is ReviewStatus.ACCEPTED
+    ]
     assert accepted == len(keys) > 0
     assert len(set(keys)) == len(keys)
-    assert all(line.confidence >= 0.9 for line in screen.staged.values() if line.review_status is ReviewStatus.ACCEPTED)
+    assert all(
+        line.confidence >= 0.9
+        for line in screen.staged.values()
+        if line.review_status is ReviewStatus.ACCEPTED
+    )
 
 
-def test_a_decision_somebody_else_made_first_is_not_overwritten(db: Database, screen: PdfIngest) -> None:
+def test_a_decision_somebody_else_made_first_is_not_overwritten(
+    db: Database, screen: PdfIngest
+) -> None:
     line = select_line(screen, "revenue", FY2019)
     with db.session(Actor("colleague@example.com", Role.ANALYST)) as session:
         set_line_decision(session, line.id, expected_version=line.version, decision="rejected")
@@ -177,7 +219,9 @@ def test_a_decision_somebody_else_made_first_is_not_overwritten(db: Database, sc
     assert screen.staged[line.id].review_status is ReviewStatus.REJECTED
 
 
-def test_a_file_that_is_not_a_pdf_fails_visibly(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_a_file_that_is_not_a_pdf_fails_visibly(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     screen = PdfIngest(db, user=analyst)
     pick_upload(screen, b"quarterly numbers, typed in a text file", "numbers.pdf")
     screen.extract_button.click()
@@ -192,7 +236,9 @@ def test_a_file_that_is_not_a_pdf_fails_visibly(db: Database, analyst: ActingUse
         assert document.error and document.error.startswith("numbers.pdf:")
 
 
-def test_a_partner_can_look_but_not_extract(db: Database, partner: ActingUser, portfolio: SmallPortfolio, apple_pdf: bytes) -> None:
+def test_a_partner_can_look_but_not_extract(
+    db: Database, partner: ActingUser, portfolio: SmallPortfolio, apple_pdf: bytes
+) -> None:
     before = table_snapshot(db)
     screen = PdfIngest(db, user=partner)
     pick_upload(screen, apple_pdf, "APPLE_2019_10K.pdf")
@@ -204,9 +250,12 @@ def test_a_partner_can_look_but_not_extract(db: Database, partner: ActingUser, p
 
 def test_uploads_are_attributed(db: Database, screen: PdfIngest) -> None:
     with db.session() as session:
-        document = session.scalars(select(Document).where(Document.file_name == "APPLE_2019_10K.pdf")).one()
+        document = session.scalars(
+            select(Document).where(Document.file_name == "APPLE_2019_10K.pdf")
+        ).one()
         row = session.scalars(
-            select(AuditLog).where(AuditLog.entity_type == "Document", AuditLog.entity_id == str(document.id))
+            select(AuditLog)
+            .where(AuditLog.entity_type == "Document", AuditLog.entity_id == str(document.id))
             .order_by(AuditLog.id)
         ).first()
         assert row is not None and row.actor == ANALYST_EMAIL

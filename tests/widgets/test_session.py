@@ -26,8 +26,18 @@ def password_hash() -> str:
 def accounts(db: Database, portfolio: SmallPortfolio, password_hash: str) -> dict[str, int]:
     """Two accounts that can really sign in (the seeded ones cannot)."""
     with db.session() as session:
-        analyst = User(email="sam.signin@example.com", name="Sam", password_hash=password_hash, role=Role.ANALYST)
-        partner = User(email="pia.partner@example.com", name="Pia", password_hash=password_hash, role=Role.PARTNER)
+        analyst = User(
+            email="sam.signin@example.com",
+            name="Sam",
+            password_hash=password_hash,
+            role=Role.ANALYST,
+        )
+        partner = User(
+            email="pia.partner@example.com",
+            name="Pia",
+            password_hash=password_hash,
+            role=Role.PARTNER,
+        )
         session.add_all([analyst, partner])
         session.flush()
         return {"analyst": analyst.id, "partner": partner.id}
@@ -58,14 +68,20 @@ def test_signing_in_sets_the_acting_user_and_saves_are_attributed(
     with db.session() as session:
         fund_id = session.scalar(select(Fund.id).where(Fund.name == "Signed Fund I"))
         row = session.scalars(
-            select(AuditLog).where(AuditLog.entity_type == "Fund", AuditLog.entity_id == str(fund_id))
+            select(AuditLog).where(
+                AuditLog.entity_type == "Fund", AuditLog.entity_id == str(fund_id)
+            )
         ).one()
         assert (row.actor, row.user_id) == ("sam.signin@example.com", accounts["analyst"])
 
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [("sam.signin@example.com", "wrong-password!"), ("nobody@example.com", PASSWORD), ("not an email", PASSWORD)],
+    [
+        ("sam.signin@example.com", "wrong-password!"),
+        ("nobody@example.com", PASSWORD),
+        ("not an email", PASSWORD),
+    ],
 )
 def test_a_failed_sign_in_says_the_same_thing_for_every_cause(
     db: Database, accounts: dict[str, int], email: str, password: str
@@ -90,7 +106,10 @@ def test_a_partner_signs_in_read_only(db: Database, accounts: dict[str, int]) ->
     sign_in(widget, "pia.partner@example.com", PASSWORD)
     assert widget.status.value == "Signed in as pia.partner@example.com (partner): read-only"
     assert form.save_button.disabled
-    assert form.status.text == "Read-only: pia.partner@example.com is a partner: read-only, nothing can be saved"
+    assert (
+        form.status.text
+        == "Read-only: pia.partner@example.com is a partner: read-only, nothing can be saved"
+    )
 
 
 def test_signing_out_leaves_nobody(db: Database, accounts: dict[str, int]) -> None:
@@ -109,7 +128,11 @@ def test_configured_user_acts_in_a_single_user_lab(
     get_settings.cache_clear()
     user = ActingUser.from_settings(db)
     assert user.actor is not None
-    assert (user.actor.email, user.actor.role, user.actor.user_id) == (ANALYST_EMAIL, Role.ANALYST, portfolio.analyst_id)
+    assert (user.actor.email, user.actor.role, user.actor.user_id) == (
+        ANALYST_EMAIL,
+        Role.ANALYST,
+        portfolio.analyst_id,
+    )
     assert user.can_write
 
 
@@ -120,7 +143,10 @@ def test_an_unknown_configured_user_is_named_in_the_explanation(
     get_settings.cache_clear()
     user = ActingUser.from_settings(db)
     assert user.actor is None
-    assert user.explanation == "PORTFOLIO_KIT_USER='ghost@example.com' is not a user of this database: sign in instead"
+    assert (
+        user.explanation
+        == "PORTFOLIO_KIT_USER='ghost@example.com' is not a user of this database: sign in instead"
+    )
 
 
 def test_without_configuration_nobody_acts(db: Database, portfolio: SmallPortfolio) -> None:

@@ -30,22 +30,38 @@ def test_a_mark_takes_the_company_currency(
     assert form.status.kind == "ok", form.status.text
     with db.session() as session:
         valuation = session.scalars(select(Valuation)).one()
-        assert (valuation.method, valuation.equity_value, valuation.currency, valuation.is_mark) == (
-            ValuationMethod.TRADING_COMPARABLES, Decimal("180000000.00"), "USD", True,
+        assert (
+            valuation.method,
+            valuation.equity_value,
+            valuation.currency,
+            valuation.is_mark,
+        ) == (
+            ValuationMethod.TRADING_COMPARABLES,
+            Decimal("180000000.00"),
+            "USD",
+            True,
         )
         assert valuation.implied_multiple == Decimal("12.5")
-    assert form.picker.options[1] == ("2024-12-31 trading comparables: 180,000,000 USD (mark)", valuation.id)
+    assert form.picker.options[1] == (
+        "2024-12-31 trading comparables: 180,000,000 USD (mark)",
+        valuation.id,
+    )
     assert [(r["actor"], r["action"], r["entity_type"]) for r in audit_trail.rows()] == [
         (ANALYST_EMAIL, "insert", "Valuation")
     ]
 
 
-def test_negative_equity_is_refused_with_the_reason(db: Database, analyst: ActingUser, portfolio: SmallPortfolio) -> None:
+def test_negative_equity_is_refused_with_the_reason(
+    db: Database, analyst: ActingUser, portfolio: SmallPortfolio
+) -> None:
     before = table_snapshot(db)
     form = ValuationForm(db, user=analyst, scope_id=portfolio.company_id)
     form.fields["valuation_date"].value = date(2024, 12, 31)
     form.fields["equity_value"].value = "-1"
-    assert form.fields["equity_value"].error_text == "must not be negative: equity is worth zero at worst (got -1.00)"
+    assert (
+        form.fields["equity_value"].error_text
+        == "must not be negative: equity is worth zero at worst (got -1.00)"
+    )
     assert not form.save()
     assert table_snapshot(db) == before
 
