@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sqlite3
 import statistics
@@ -289,6 +290,10 @@ def _report(results: list[tuple[str, list[float], list[float]]], rows: int) -> b
     return passed
 
 
+def _load() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=500)
@@ -305,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Workload: {args.companies} companies x {args.quarters} quarter ends x {args.items} line items "
         f"= {workload.rows:,} rows; {args.repeats} runs each, fresh database per run; median reported."
     )
+    # Other processes on the machine stretch both paths; the ratio is the figure to read.
+    print(f"Load average at start: {_load()} on {os.cpu_count()} cores")
     results = []
     with tempfile.TemporaryDirectory(prefix="pkit-load-") as folder:
         sqlite_target = _SqliteTarget(Path(folder))
@@ -332,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                     cluster.stop()
 
     passed = _report(results, workload.rows)
+    print(f"Load average at end: {_load()}")
     return 0 if passed else 1
 
 

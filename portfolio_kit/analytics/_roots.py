@@ -291,6 +291,12 @@ def solve_rate(times: np.ndarray, amounts: np.ndarray, guess: float, what: str) 
         root = _nearest_root_by_scan(times, amounts, guess, newton_root)
     if root is None:
         raise ValueError(f"amounts: no {what} found: no rate above -100% gives zero NPV")
-    if not np.isfinite(root):
+    if not np.isfinite(root) or too_large(root, float(times.max())):
         raise ValueError(f"amounts: no {what} found: the rate is too large to represent")
     return root
+
+
+def too_large(rate: float | np.ndarray, horizon: float | np.ndarray) -> bool | np.ndarray:
+    """Whether ``(1 + rate) ** horizon`` passes exp(SCAN_SPAN): discount factors underflow there."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.log1p(rate) * horizon > SCAN_SPAN

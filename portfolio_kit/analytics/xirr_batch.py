@@ -22,6 +22,7 @@ from portfolio_kit.analytics._roots import (
     RATE_TOLERANCE,
     _nearest_root_by_scan,
     solve_rate,
+    too_large,
 )
 from portfolio_kit.analytics._validation import (
     DAYS_PER_YEAR,
@@ -119,16 +120,20 @@ def xirr_sorted(
         return rates
 
     solved, solved_rates, failed = _halley_many(defined, starts, lengths, times, amounts)
-    rates[solved] = solved_rates
+    horizons = times[starts + lengths - 1]
+    beyond = too_large(solved_rates, horizons[solved])
+    rates[solved[~beyond]] = solved_rates[~beyond]
+    solved = solved[~beyond]
     needs_scalar = np.zeros(count, dtype=bool)
     needs_scalar[failed] = True
-    maybe_several = solved[_root_count_bound(starts, lengths, amounts)[solved] > 1]
+    maybe_several = np.sort(solved[_root_count_bound(starts, lengths, amounts)[solved] > 1])
     if maybe_several.size:
         proven = _nearest_proven(maybe_several, rates[maybe_several], guess, starts, lengths, times, amounts)
         for series in maybe_several[~proven]:
             window = slice(starts[series], starts[series] + lengths[series])
             root = _nearest_root_by_scan(times[window], amounts[window], guess, rates[series])
-            rates[series] = root if root is not None and np.isfinite(root) else np.nan
+            usable = root is not None and np.isfinite(root) and not too_large(root, horizons[series])
+            rates[series] = root if usable else np.nan
     for series in np.flatnonzero(needs_scalar):
         window = slice(starts[series], starts[series] + lengths[series])
         try:
@@ -291,7 +296,7 @@ def _halley_many(
     failed: list[np.ndarray] = []
 
     ids = series
-    if ids.size == starts.size:
+    if ids.size == starts.size and np.array_equal(ids, np.arange(ids.size)):
         t, a = times, amounts
     else:
         flows = _flows_of(ids, starts, lengths)
@@ -347,7 +352,8 @@ def _halley_many(
 
 
 def _flows_of(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    if ids.size == starts.size:
+    """Positions of the flows of series ``ids``, series by series in the order of ``ids``."""
+    if ids.size == starts.size and np.array_equal(ids, np.arange(ids.size)):
         return np.arange(int(lengths.sum()))
     counts = lengths[ids]
     offsets = np.repeat(starts[ids] - np.r_[0, np.cumsum(counts)[:-1]], counts)

@@ -43,6 +43,13 @@ from portfolio_kit.settings import get_settings
     "--no-preheat", is_flag=True, help="Start a kernel per page view instead of keeping some ready."
 )
 @click.option(
+    "--refill-delay",
+    type=click.FloatRange(0, 600),
+    default=5.0,
+    show_default=True,
+    help="Seconds after a preheated kernel is used before its replacement starts.",
+)
+@click.option(
     "--kernel-database-url",
     envvar="PORTFOLIO_KIT_DASHBOARD_DATABASE_URL",
     default=None,
@@ -65,6 +72,7 @@ def serve(
     base_url: str,
     pool_size: int,
     no_preheat: bool,
+    refill_delay: float,
     kernel_database_url: str | None,
     behind_https_proxy: bool,
     open_browser: bool,
@@ -98,6 +106,7 @@ def serve(
         base_url=base_url,
         preheat=not no_preheat,
         pool_size=pool_size,
+        refill_delay=refill_delay,
         session_max_age_hours=settings.session_max_age_hours,
         behind_https_proxy=behind_https_proxy,
         open_browser=open_browser,

@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 from html import escape
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -251,9 +252,17 @@ def table_html(
     )
 
 
+def chart_cache_dir() -> Path:
+    """``<data_dir>/cache/charts``: drawn charts shared by every dashboard kernel."""
+    from portfolio_kit.settings import get_settings
+
+    return Path(get_settings().data_dir) / "cache" / "charts"
+
+
 def chart_html(chart: Any, *, name: str) -> str:
     """A chart drawn to SVG in the kernel (no JavaScript, no network)."""
-    return f'<figure class="pk-chart" data-chart="{escape(name)}">{to_svg(chart)}</figure>'
+    svg = to_svg(chart, validate=False, cache_dir=chart_cache_dir())
+    return f'<figure class="pk-chart" data-chart="{escape(name)}">{svg}</figure>'
 
 
 def section_html(title: str, content: str) -> str:

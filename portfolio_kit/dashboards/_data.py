@@ -66,15 +66,15 @@ def chosen_fund(context: DashboardContext, funds: pd.DataFrame) -> int:
     return int(funds["fund_id"].iloc[0])
 
 
-def index_name(context: DashboardContext) -> str | None:
-    """Name of the benchmark index the PME uses (the first stored), or None."""
+def benchmark_levels(context: DashboardContext, as_of: date | None = None) -> pd.Series | None:
+    """The benchmark index (the first stored, as ``frames.fund_pme`` uses), or
+    None when the database holds no index. The Series is named after it."""
     from portfolio_kit.errors import ValidationError
 
     try:
-        levels = frames.index_levels(context.database)
+        return frames.index_levels(context.database, as_of=as_of)
     except ValidationError:
         return None
-    return str(levels.name) if levels.name else None
 
 
 def finite_or_nan(value: object) -> float:

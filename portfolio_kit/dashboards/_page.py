@@ -29,6 +29,7 @@ from portfolio_kit.dashboards.access import (
     DashboardContext,
     NotAvailable,
     is_served,
+    kernel_database,
     open_context,
 )
 from portfolio_kit.dashboards.catalog import dashboard
@@ -129,6 +130,24 @@ def guarded(
         _record(exc)
         on_error(UNEXPECTED)
     return None
+
+
+def prepare() -> None:
+    """Everything a page needs that does not depend on who asks for it, done
+    while a preheated kernel waits for its request: the chart engine, the
+    read-only database connection and the Arrow loader behind ``frames``.
+
+    Failures are ignored here: the page itself reports them as a sentence.
+    """
+    from portfolio_kit import charts, frames
+    from portfolio_kit.server import keys, sessions  # noqa: F401 - imported now, used after the request
+    from portfolio_kit.settings import get_settings
+
+    try:
+        charts.warm_up()
+        frames.funds(kernel_database(get_settings().database_url))
+    except Exception:  # a warm-up must never stop the notebook
+        return
 
 
 def render(

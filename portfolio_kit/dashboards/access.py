@@ -102,6 +102,18 @@ class DashboardContext:
         return fund_id in self.fund_ids
 
 
+_databases: dict[str | None, Database] = {}
+
+
+def kernel_database(url: str | None) -> Database:
+    """This kernel's read-only database for ``url`` (None: the configured
+    default), opened once: ``prepare()`` opens it before the request, the page
+    reuses it."""
+    if url not in _databases:
+        _databases[url] = connect(url, read_only=True)
+    return _databases[url]
+
+
 def is_served(environ: Mapping[str, str] | None = None) -> bool:
     """True in a kernel started by a dashboard server (ours or any Voila).
 
@@ -225,7 +237,7 @@ def open_context(
         )
         if claims is None:
             raise AccessDenied(SIGN_IN_AGAIN)
-        database = database or connect(settings.database_url, read_only=True)
+        database = database or kernel_database(settings.database_url)
         viewer, fund_ids, user = _viewer(database, user_id=claims.user_id)
         if (
             viewer.email != claims.email
@@ -246,7 +258,7 @@ def open_context(
             f"Set {ENV_PREFIX}USER to your e-mail to open the dashboards in a notebook, "
             "or open them through portfolio-kit serve."
         )
-    database = database or connect(settings.database_url, read_only=True)
+    database = database or kernel_database(settings.database_url)
     viewer, fund_ids, _user = _viewer(database, email=settings.user)
     env = os.environ if environ is None else environ
     return DashboardContext(

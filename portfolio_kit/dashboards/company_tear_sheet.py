@@ -22,7 +22,7 @@ import pandas as pd
 from portfolio_kit import analytics, charts, frames
 from portfolio_kit.dashboards import _components as ui
 from portfolio_kit.dashboards._data import NO_FUNDS, finite_or_nan, reporting_date
-from portfolio_kit.dashboards._page import Page, guarded, message_page, render, shell
+from portfolio_kit.dashboards._page import Page, guarded, message_page, prepare, render, shell
 from portfolio_kit.dashboards.access import DashboardContext, NotAvailable
 from portfolio_kit.vocabulary import KPIS
 
@@ -521,5 +521,5 @@ def show() -> Page:
 
 
 def warm_up() -> None:
-    """Do the slow first-time work (imports, the chart engine) before a request arrives."""
-    charts.warm_up()
+    """Do the slow first-time work before a request arrives (see ``_page.prepare``)."""
+    prepare()

@@ -23,12 +23,12 @@ from portfolio_kit.dashboards import _components as ui
 from portfolio_kit.dashboards._data import (
     NO_FUNDS,
     as_date,
+    benchmark_levels,
     chosen_fund,
     finite_or_nan,
-    index_name,
     visible_funds,
 )
-from portfolio_kit.dashboards._page import Page, guarded, message_page, render, shell
+from portfolio_kit.dashboards._page import Page, guarded, message_page, prepare, render, shell
 from portfolio_kit.dashboards.access import DashboardContext, NotAvailable
 from portfolio_kit.periods import add_months
 
@@ -138,12 +138,15 @@ def load_fund(context: DashboardContext, fund_id: int) -> FundData:
     distributed = float(distributions.sum())
     pme = pd.Series(dtype=float)
     benchmark = None
-    if as_of is not None and len(flows):
-        try:
-            pme = frames.fund_pme(db, fund_id, as_of=as_of)
-            benchmark = index_name(context)
-        except ValueError:
-            pme = pd.Series(dtype=float)
+    if as_of is not None and len(flows) and len(navs):
+        levels = benchmark_levels(context, as_of)
+        if levels is not None and len(levels):
+            benchmark = str(levels.name)
+            # Flows and NAVs are already loaded: the analytics need only the index.
+            try:
+                pme = analytics.fund_pme(flows, navs, levels, as_of)
+            except ValueError:
+                pme = pd.Series(dtype=float)
     headline = FundHeadline(
         fund_id=fund_id,
         name=str(fund["name"]),
@@ -379,8 +382,8 @@ def show() -> Page:
 
 
 def warm_up() -> None:
-    """Do the slow first-time work (imports, the chart engine) before a request arrives."""
-    charts.warm_up()
+    """Do the slow first-time work before a request arrives (see ``_page.prepare``)."""
+    prepare()
 
 
 __all__ = ["FundData", "FundHeadline", "FundOverview", "build", "load_fund", "show", "warm_up"]

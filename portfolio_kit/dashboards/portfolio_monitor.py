@@ -39,7 +39,7 @@ from portfolio_kit.dashboards._data import (
     reporting_date,
     visible_funds,
 )
-from portfolio_kit.dashboards._page import Page, guarded, message_page, render, shell
+from portfolio_kit.dashboards._page import Page, guarded, message_page, prepare, render, shell
 from portfolio_kit.dashboards.access import DashboardContext, NotAvailable
 from portfolio_kit.periods import add_months, month_end, quarter_end
 
@@ -510,5 +510,5 @@ def show() -> Page:
 
 
 def warm_up() -> None:
-    """Do the slow first-time work (imports, the chart engine) before a request arrives."""
-    charts.warm_up()
+    """Do the slow first-time work before a request arrives (see ``_page.prepare``)."""
+    prepare()

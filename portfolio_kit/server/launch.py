@@ -63,6 +63,7 @@ class ServeOptions:
     behind_https_proxy: bool = False
     open_browser: bool = False
     cull_idle_seconds: int = 900
+    refill_delay: float = 5.0
     extra_kernel_env: Mapping[str, str] = field(default_factory=dict)
 
     def url(self) -> str:
@@ -146,8 +147,9 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     """Voila's configuration for the dashboards.
 
     Sources stripped and tracebacks hidden, preheated kernels (one ready per
-    dashboard by default), the ``Cookie`` header passed to kernels so they can
-    verify the session, no files served from the dashboards folder, idle
+    dashboard by default, refilled ``refill_delay`` seconds after use), the
+    ``Cookie`` header passed to kernels so they can verify the session, no
+    files served from the dashboards folder, idle
     kernels of abandoned pages culled, and no other config files read (the
     command line is the only source of truth).
     """
@@ -173,6 +175,10 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaConfiguration.allow_template_override = "NO"
     config.VoilaConfiguration.allow_theme_override = "NO"
+    # A used kernel's replacement starts (and imports pandas and Altair) only
+    # after the page has been drawn: on two cores, refilling at once (Voila's
+    # default, 1 s) takes the CPU from the partner who is waiting.
+    config.VoilaKernelManager.fill_delay = options.refill_delay
     config.MappingKernelManager.cull_idle_timeout = options.cull_idle_seconds
     config.MappingKernelManager.cull_interval = 60
     config.PortfolioKitIdentityProvider.database_url = options.database_url

@@ -160,3 +160,16 @@ def test_offline_rendering_never_uses_the_cdn_renderer(restore_altair: None) -> 
     assert set(bundle) == {"image/svg+xml"} or "image/svg+xml" in bundle[0]
     assert charts.enable_offline_rendering(interactive=True) == "jupyter"
     assert alt.renderers.active == "jupyter"
+
+
+def test_drawn_charts_are_kept_by_content(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    chart = charts.j_curve(QUARTERS)
+    first = charts.to_svg(chart, cache_dir=tmp_path)
+    stored = list(tmp_path.glob("*.svg"))
+    assert len(stored) == 1 and stored[0].read_text() == first
+    stored[0].write_text("<svg>kept</svg>")
+    assert charts.to_svg(chart, cache_dir=tmp_path) == "<svg>kept</svg>"
+    # Other data is another drawing, under another name.
+    changed = QUARTERS.assign(nav=QUARTERS["nav"] * 2)
+    assert charts.to_svg(charts.j_curve(changed), cache_dir=tmp_path) != "<svg>kept</svg>"
+    assert len(list(tmp_path.glob("*.svg"))) == 2

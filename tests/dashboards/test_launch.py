@@ -54,6 +54,7 @@ def test_voila_is_configured_for_partners(tmp_path: Path) -> None:
     assert voila.http_header_envs == ["Cookie"]
     assert voila.file_allowlist == []
     assert config.Voila.port == 9123 and config.Voila.port_retries == 0
+    assert config.VoilaKernelManager.fill_delay == 5.0
     assert config.Voila.identity_provider_class.__name__ == "PortfolioKitIdentityProvider"
     assert config.PortfolioKitIdentityProvider.secret_file == str(tmp_path / "secret")
 
