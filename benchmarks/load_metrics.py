@@ -17,6 +17,12 @@ Each measurement runs ``--repeats`` times (default 3), each on a fresh
 database; companies are inserted through the ORM first and are not timed,
 nor is building the input rows. The target is package/baseline <= 2.0.
 
+Two clocks are reported. Wall time is what the issue asks for, but on a
+shared machine other processes stretch it by several times, run to run. CPU
+time (this process plus, for a local server, every PostgreSQL process of the
+cluster, read from ``/proc``) counts only the work done, so its ratio is the
+steadier figure; the verdict is given for both.
+
 PostgreSQL: ``--postgres-url`` names a server the script may create and drop
 databases on (``postgresql+psycopg://user@host:port/postgres``); without it
 the script starts a throwaway cluster with ``tests/support/postgres.py``.
@@ -184,6 +190,8 @@ def postgres_baseline(url: str, columns: list[str], tuples: list[tuple[Any, ...]
 
 class _SqliteTarget:
     name = "SQLite"
+    server_pid: int | None = None
+    server_known = True
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -209,8 +217,10 @@ class _SqliteTarget:
 class _PostgresTarget:
     name = "PostgreSQL"
 
-    def __init__(self, maintenance_url: str) -> None:
+    def __init__(self, maintenance_url: str, server_pid: int | None) -> None:
         self.maintenance_url = maintenance_url
+        self.server_pid = server_pid
+        self.server_known = server_pid is not None
         self._admin = create_engine(maintenance_url, isolation_level="AUTOCOMMIT")
         self._count = 0
 
@@ -238,27 +248,62 @@ class _PostgresTarget:
         self._admin.dispose()
 
 
-def _timed(action: Callable[[], None]) -> float:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float | None
+    """Seconds of CPU: this process plus the local PostgreSQL server; None when
+    the server is remote."""
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """CPU used by ``pid``, its live children and its exited children (Linux ``/proc``)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # Fields after the command: state, ppid, ..., utime (12th), stime, cutime, cstime.
+        if int(stat.parent.name) == pid:
+            ticks += sum(int(value) for value in fields[11:15])
+        elif int(fields[1]) == pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _timed(action: Callable[[], None], server_pid: int | None, server_known: bool) -> Timing:
+    server_before = _tree_cpu_seconds(server_pid) if server_pid else 0.0
+    cpu_before, started = time.process_time(), time.perf_counter()
     action()
-    return time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_before
+    if server_pid:
+        cpu += _tree_cpu_seconds(server_pid) - server_before
+    return Timing(wall, cpu if server_known else None)
 
 
-def measure(target: Any, workload: Workload, repeats: int, profile: bool) -> tuple[list[float], list[float]]:
-    package_times: list[float] = []
-    baseline_times: list[float] = []
+def _cpu_text(timing: Timing) -> str:
+    return "n/a" if timing.cpu is None else f"{timing.cpu:.2f} s"
+
+
+def measure(target: Any, workload: Workload, repeats: int, profile: bool) -> tuple[list[Timing], list[Timing]]:
+    package_times: list[Timing] = []
+    baseline_times: list[Timing] = []
     for repeat in range(1, repeats + 1):
         with target.fresh() as (database, _where):
             rows = metric_rows(workload, add_companies(database, workload.companies))
-            package_times.append(_timed(lambda: package_load(database, rows)))
+            package_times.append(
+                _timed(lambda: package_load(database, rows), target.server_pid, target.server_known)
+            )
             _check_count(target.name, "package", database, workload.rows)
         with target.fresh() as (database, where):
             rows = metric_rows(workload, add_companies(database, workload.companies))
-            baseline_times.append(_timed(target.baseline(where, rows)))
+            baseline_times.append(_timed(target.baseline(where, rows), target.server_pid, target.server_known))
             _check_count(target.name, "baseline", database, workload.rows)
+        package, baseline = package_times[-1], baseline_times[-1]
         print(
-            f"  {target.name} run {repeat}: package {package_times[-1]:.2f} s, "
-            f"baseline {baseline_times[-1]:.2f} s",
+            f"  {target.name} run {repeat}: package {package.wall:.2f} s wall / {_cpu_text(package)} CPU, "
+            f"baseline {baseline.wall:.2f} s wall / {_cpu_text(baseline)} CPU",
             flush=True,
         )
     if profile:
@@ -278,15 +323,36 @@ def _check_count(target: str, path: str, database: Database, expected: int) -> N
         raise RuntimeError(f"{target} {path} load stored {found} rows, expected {expected}")
 
 
-def _report(results: list[tuple[str, list[float], list[float]]], rows: int) -> bool:
-    print(f"\n{'database':<11} {'package (s)':>12} {'baseline (s)':>13} {'ratio':>7} {'rows/s package':>15}  verdict")
+def _verdict(ratio: float | None) -> str:
+    if ratio is None:
+        return "n/a "
+    return "PASS" if ratio <= TARGET_RATIO else "FAIL"
+
+
+def _report(results: list[tuple[str, list[Timing], list[Timing]]], rows: int) -> bool:
+    print(
+        f"\n{'database':<11} {'package':>9} {'baseline':>9} {'ratio':>6}   "
+        f"{'package':>9} {'baseline':>9} {'ratio':>6}   {'rows/s':>8}  verdict (target <= {TARGET_RATIO}x)"
+    )
+    print(f"{'':<11} {'wall, median seconds':^26}   {'CPU, median seconds':^26}   {'wall':>8}")
     passed = True
     for name, package_times, baseline_times in results:
-        package, baseline = statistics.median(package_times), statistics.median(baseline_times)
-        ratio = package / baseline
-        verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
-        passed &= verdict == "PASS"
-        print(f"{name:<11} {package:>12.2f} {baseline:>13.2f} {ratio:>7.2f} {rows / package:>15,.0f}  {verdict} (target <= {TARGET_RATIO}x)")
+        package = statistics.median(t.wall for t in package_times)
+        baseline = statistics.median(t.wall for t in baseline_times)
+        wall_ratio = package / baseline
+        cpu_ratio = None
+        cpu_cells = f"{'n/a':>9} {'n/a':>9} {'n/a':>6}"
+        if all(t.cpu is not None for t in (*package_times, *baseline_times)):
+            package_cpu = statistics.median(t.cpu for t in package_times)  # type: ignore[misc]
+            baseline_cpu = statistics.median(t.cpu for t in baseline_times)  # type: ignore[misc]
+            cpu_ratio = package_cpu / baseline_cpu
+            cpu_cells = f"{package_cpu:>9.2f} {baseline_cpu:>9.2f} {cpu_ratio:>6.2f}"
+        verdicts = f"wall {_verdict(wall_ratio)}, CPU {_verdict(cpu_ratio)}"
+        passed &= wall_ratio <= TARGET_RATIO and (cpu_ratio is None or cpu_ratio <= TARGET_RATIO)
+        print(
+            f"{name:<11} {package:>9.2f} {baseline:>9.2f} {wall_ratio:>6.2f}   {cpu_cells}   "
+            f"{rows / package:>8,.0f}  {verdicts}"
+        )
     return passed
 
 
@@ -330,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 url = cluster.url
         if url is not None:
-            pg_target = _PostgresTarget(url)
+            pg_target = _PostgresTarget(url, cluster.server_pid() if cluster is not None else None)
             try:
                 results.append((pg_target.name, *measure(pg_target, workload, args.repeats, args.profile)))
             finally:

@@ -298,5 +298,5 @@ def solve_rate(times: np.ndarray, amounts: np.ndarray, guess: float, what: str) 
 
 def too_large(rate: float | np.ndarray, horizon: float | np.ndarray) -> bool | np.ndarray:
     """Whether ``(1 + rate) ** horizon`` passes exp(SCAN_SPAN): discount factors underflow there."""
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return np.log1p(rate) * horizon > SCAN_SPAN

@@ -123,9 +123,10 @@ def xirr_sorted(
     horizons = times[starts + lengths - 1]
     beyond = too_large(solved_rates, horizons[solved])
     rates[solved[~beyond]] = solved_rates[~beyond]
-    solved = solved[~beyond]
     needs_scalar = np.zeros(count, dtype=bool)
     needs_scalar[failed] = True
+    needs_scalar[solved[beyond]] = True
+    solved = solved[~beyond]
     maybe_several = np.sort(solved[_root_count_bound(starts, lengths, amounts)[solved] > 1])
     if maybe_several.size:
         proven = _nearest_proven(maybe_several, rates[maybe_several], guess, starts, lengths, times, amounts)

@@ -117,6 +117,41 @@ def test_batch_equals_scalar_for_arbitrary_series(flows: list[list[float]], gap:
             assert batch[series] == pytest.approx(expected, rel=1e-9, abs=1e-10)
 
 
+def test_batch_equals_scalar_on_adversarial_series() -> None:
+    # Wild magnitudes (1e-12 to 1e12), zeros, daily to yearly spacing with jitter,
+    # several roots: every series must get exactly the scalar answer (or NaN
+    # where the scalar raises).
+    rng = np.random.default_rng(20)
+    for _ in range(40):
+        per_series = []
+        for _ in range(int(rng.integers(1, 20))):
+            count, gap = int(rng.integers(2, 25)), int(rng.integers(1, 400))
+            kind = rng.integers(0, 4)
+            if kind == 0:
+                values = rng.normal(0, 1, count)
+            elif kind == 1:
+                values = rng.choice([-1, 1], count) * 10 ** rng.uniform(-12, 12, count)
+            elif kind == 2:
+                values = rng.gamma(1, 1, count)
+                values[0] = -values[1:].sum() * rng.uniform(0.1, 3)
+            else:
+                values = rng.normal(0, 1, count)
+                values[rng.random(count) < 0.3] = 0.0
+            dates = [date(2000, 1, 1) + timedelta(days=gap * j + int(rng.integers(0, 3))) for j in range(count)]
+            per_series.append((dates, values))
+        guess = float(rng.choice([-0.5, 0.0, 0.1, 1.0]))
+        ids = [i for i, (dates, _) in enumerate(per_series) for _ in dates]
+        all_dates = [d for dates, _ in per_series for d in dates]
+        all_amounts = np.concatenate([values for _, values in per_series])
+        batch = xirr_many(ids, all_dates, all_amounts, guess=guess)
+        for i, (dates, values) in enumerate(per_series):
+            expected = scalar_or_nan(dates, values, guess)
+            if np.isnan(expected):
+                assert np.isnan(batch[i])
+            else:
+                assert batch[i] == pytest.approx(expected, rel=1e-9, abs=1e-10)
+
+
 def test_empty_input_gives_an_empty_series() -> None:
     assert xirr_many([], [], []).empty
 

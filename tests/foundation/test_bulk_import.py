@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -55,8 +55,10 @@ def metric_inserts(any_db: Database) -> Iterator[list[str]]:
 
 def test_import_writes_every_row_through_the_fast_path(any_db: Database, metric_inserts: list[str]) -> None:
     portfolio = seed_small_portfolio(any_db)
+    started = datetime.now(UTC)
     with any_db.session(portfolio.analyst) as session:
         assert import_metrics(session, _rows(portfolio), summary="2023 Q1-Q3") == 18
+    finished = datetime.now(UTC)
     with any_db.session() as session:
         stored = session.scalars(
             select(FinancialMetric).where(
@@ -73,6 +75,8 @@ def test_import_writes_every_row_through_the_fast_path(any_db: Database, metric_
         (date(2023, 9, 30), Decimal("9.250000")),
     ]
     assert {(m.scenario.value, m.source.value, m.version) for m in stored} == {("actual", "manual", 1)}
+    # Timestamps written by the bulk path read back through the ORM as the same UTC moment.
+    assert all(started <= m.created_at == m.updated_at <= finished for m in stored)
     if any_db.dialect == "postgresql":
         assert metric_inserts == [], "PostgreSQL rows must go through COPY, not INSERT"
     else:

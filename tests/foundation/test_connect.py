@@ -12,6 +12,7 @@ from portfolio_kit.errors import ConfigurationError
 from portfolio_kit.migrations import current_revision, head_revision
 from portfolio_kit.models import Base
 from portfolio_kit.settings import get_settings
+from tests.support.postgres import PostgresCluster
 
 EXPECTED_TABLES = {table.name for table in Base.metadata.sorted_tables} | {"alembic_version"}
 
@@ -83,3 +84,15 @@ def test_read_only_open_of_a_missing_file_names_the_file(tmp_path: Path) -> None
     with pytest.raises(ConfigurationError, match="nowhere.db"):
         connect(f"sqlite:///{missing}", read_only=True)
     assert not missing.exists()
+
+
+def test_plain_postgresql_url_is_served_by_psycopg(postgres_server: PostgresCluster) -> None:
+    url = postgres_server.create_migrated_database()
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    database = connect(plain)
+    try:
+        assert database.engine.url.drivername == "postgresql+psycopg"
+        assert database.is_empty()
+    finally:
+        database.dispose()
+        postgres_server.drop_database(database.url.database)

@@ -217,6 +217,11 @@ class PostgresCluster:
         assert last_error is not None
         raise last_error
 
+    def server_pid(self) -> int:
+        """The postmaster's process id (first line of ``postmaster.pid``); every
+        backend serving a connection is its child."""
+        return int((self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+
     def execute(self, sql: str) -> None:
         """Run one statement in autocommit mode on the maintenance database
         (CREATE/DROP DATABASE cannot run inside a transaction)."""
