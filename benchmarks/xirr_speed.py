@@ -32,18 +32,24 @@ def fund_like_flows(seed: int = 2024) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     amounts = np.zeros((SERIES, PERIODS))
     amounts[:, :12] = -rng.gamma(2.0, 1.0, (SERIES, 12))
-    amounts[:, 8:] += rng.gamma(1.5, 1.0, (SERIES, PERIODS - 8)) * rng.uniform(0.3, 1.5, (SERIES, 1))
+    amounts[:, 8:] += rng.gamma(1.5, 1.0, (SERIES, PERIODS - 8)) * rng.uniform(
+        0.3, 1.5, (SERIES, 1)
+    )
     late = (rng.random((SERIES, PERIODS)) < 0.05) & (np.arange(PERIODS) > 12)
     amounts[late] = -rng.gamma(1.0, 0.5, late.sum())
     amounts[:, -1] += rng.uniform(0.0, 10.0, SERIES)
-    dates = np.array(pd.date_range("2010-03-31", periods=PERIODS, freq="QE").to_numpy(), dtype="datetime64[D]")
+    dates = np.array(
+        pd.date_range("2010-03-31", periods=PERIODS, freq="QE").to_numpy(), dtype="datetime64[D]"
+    )
     return dates, amounts
 
 
 def synthetic_portfolio(companies: int = 500, flows: int = 10_000, seed: int = 7):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
     vintage = rng.integers(2012, 2022, companies)
-    entry = pd.to_datetime(vintage.astype(str)) + pd.to_timedelta(rng.integers(0, 700, companies), "D")
+    entry = pd.to_datetime(vintage.astype(str)) + pd.to_timedelta(
+        rng.integers(0, 700, companies), "D"
+    )
     exited = rng.random(companies) < 0.4
     exit_date = pd.Series(pd.NaT, index=range(companies), dtype="datetime64[ns]")
     exit_date[exited] = entry[exited] + pd.to_timedelta(rng.integers(900, 2500, exited.sum()), "D")
@@ -68,7 +74,9 @@ def synthetic_portfolio(companies: int = 500, flows: int = 10_000, seed: int = 7
     owner = np.repeat(np.arange(companies), per_company)
     offset = rng.integers(0, 2500, owner.size)
     offset[::per_company] = 0
-    amount = np.where(offset < 500, -rng.gamma(2, 1e6, owner.size), rng.gamma(1.5, 1.2e6, owner.size))
+    amount = np.where(
+        offset < 500, -rng.gamma(2, 1e6, owner.size), rng.gamma(1.5, 1.2e6, owner.size)
+    )
     amount[::per_company] = -rng.gamma(5, 4e6, companies)
     cash_flows = pd.DataFrame(
         {
@@ -105,7 +113,9 @@ def interleaved(methods: dict[str, Callable[[], object]], repeats: int) -> dict[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--slow-repeats", type=int, default=3, help="repeats of the groupby-apply runs")
+    parser.add_argument(
+        "--slow-repeats", type=int, default=3, help="repeats of the groupby-apply runs"
+    )
     args = parser.parse_args()
 
     dates, amounts = fund_like_flows()
@@ -121,27 +131,41 @@ def main() -> None:
         return xirr_many(ids, long_dates, long_amounts)
 
     def groupby_pyxirr() -> pd.Series:
-        return frame.groupby("series").apply(lambda g: pyxirr.xirr(g["date"], g["amount"]), include_groups=False)
+        return frame.groupby("series").apply(
+            lambda g: pyxirr.xirr(g["date"], g["amount"]), include_groups=False
+        )
 
     def groupby_ours() -> pd.Series:
-        return frame.groupby("series").apply(lambda g: xirr(g["date"], g["amount"]), include_groups=False)
+        return frame.groupby("series").apply(
+            lambda g: xirr(g["date"], g["amount"]), include_groups=False
+        )
 
     batch()  # warm caches and imports once, outside the timings
     fast = interleaved({"xirr_many (batch)": batch, "pyxirr.xirr loop": pyxirr_loop}, args.repeats)
     slow = interleaved(
-        {"groupby.apply(pyxirr.xirr)": groupby_pyxirr, "groupby.apply(portfolio_kit xirr)": groupby_ours},
+        {
+            "groupby.apply(pyxirr.xirr)": groupby_pyxirr,
+            "groupby.apply(portfolio_kit xirr)": groupby_ours,
+        },
         args.slow_repeats,
     )
     medians = {name: statistics.median(values) for name, values in {**fast, **slow}.items()}
     baseline = medians["pyxirr.xirr loop"]
 
-    print(f"XIRR of {SERIES:,} series x {PERIODS} quarterly flows (medians of {args.repeats} runs; "
-          f"groupby rows of {args.slow_repeats})")
+    print(
+        f"XIRR of {SERIES:,} series x {PERIODS} quarterly flows (medians of {args.repeats} runs; "
+        f"groupby rows of {args.slow_repeats})"
+    )
     print(f"{'method':38s} {'median s':>10s} {'us/series':>10s} {'vs pyxirr loop':>15s}")
     for name, seconds in medians.items():
-        print(f"{name:38s} {seconds:10.4f} {seconds / SERIES * 1e6:10.2f} {seconds / baseline:14.2f}x")
+        print(
+            f"{name:38s} {seconds:10.4f} {seconds / SERIES * 1e6:10.2f} {seconds / baseline:14.2f}x"
+        )
     speedup = medians["groupby.apply(pyxirr.xirr)"] / medians["xirr_many (batch)"]
-    print(f"batch vs pyxirr loop: {medians['xirr_many (batch)'] / baseline:.2f}x the time (target <= 1.5x)")
+    print(
+        f"batch vs pyxirr loop: {medians['xirr_many (batch)'] / baseline:.2f}x the time "
+        "(target <= 1.5x)"
+    )
     print(f"batch vs groupby.apply(pyxirr.xirr): {speedup:.1f}x faster (target >= 10x)")
 
     ours = batch().to_numpy()
@@ -151,21 +175,28 @@ def main() -> None:
     other_root = difference > 1e-6
     print(f"max |batch - pyxirr| over {both.sum():,} series: {difference[~other_root].max():.2e}")
     print(f"series where pyxirr reports another root of a several-root series: {other_root.sum()}")
-    print(f"undefined (NaN) in batch / in pyxirr: {np.isnan(ours).sum()} / {np.isnan(reference).sum()}")
+    print(
+        f"undefined (NaN) in batch / in pyxirr: {np.isnan(ours).sum()} / "
+        f"{np.isnan(reference).sum()}"
+    )
 
     investments, cash_flows, valuations = synthetic_portfolio()
     rollups = interleaved(
         {
             f"portfolio_rollup by {key}": (
-                lambda key=key: portfolio_rollup(investments, cash_flows, valuations, "2024-12-31", by=key)
+                lambda key=key: portfolio_rollup(
+                    investments, cash_flows, valuations, "2024-12-31", by=key
+                )
             )
             for key in ("fund_id", "sector", "vintage_year")
         },
         args.repeats,
     )
     print()
-    print(f"Portfolio roll-up: {len(investments)} companies, {len(cash_flows):,} flows, "
-          f"{len(valuations):,} valuations (medians of {args.repeats} runs)")
+    print(
+        f"Portfolio roll-up: {len(investments)} companies, {len(cash_flows):,} flows, "
+        f"{len(valuations):,} valuations (medians of {args.repeats} runs)"
+    )
     for name, values in rollups.items():
         print(f"{name:38s} {statistics.median(values):10.4f} s")
 

@@ -16,7 +16,9 @@ Such series are solved by Newton's method from the guess, with a bracketing
 search on ``ln(1 + rate)`` as the fallback, which cannot miss a unique root.
 Other series may have several roots: every root on a fine grid is found and
 the one nearest to the guess is returned, so the answer does not depend on
-which way an iteration happened to wander.
+which way an iteration happened to wander. Rates so large that
+``(1 + rate) ** horizon`` would pass ``exp(700)`` are out of reach (discount
+factors underflow) and reported as such.
 """
 
 from __future__ import annotations
@@ -96,7 +98,9 @@ def has_sign_change(times: np.ndarray, amounts: np.ndarray) -> bool:
     return bool((net > 0).any() and (net < 0).any())
 
 
-def present_value(rate: float, times: np.ndarray, amounts: np.ndarray) -> tuple[float, float, float]:
+def present_value(
+    rate: float, times: np.ndarray, amounts: np.ndarray
+) -> tuple[float, float, float]:
     """NPV, its derivative in the rate, and sum of |discounted amounts| (the residual's scale)."""
     with np.errstate(over="ignore", invalid="ignore"):
         discount = np.exp(-times * np.log1p(rate))
@@ -181,9 +185,9 @@ def _refine(lo: float, hi: float, times: np.ndarray, amounts: np.ndarray) -> flo
 def _bracket_unique_root(times: np.ndarray, amounts: np.ndarray, guess: float) -> float | None:
     """The single root, bracketed by widening a window around the guess in ``ln(1 + rate)``.
 
-    Once the window passes ``(1 + rate) ** horizon = exp(+/-800)`` the root,
-    if any, lies where ``1 + rate`` leaves floating point: -1.0 (the nearest
-    float to a total loss) below, infinity above (reported as an error).
+    Once the window passes ``(1 + rate) ** horizon = exp(+/-SCAN_SPAN)`` the
+    root, if any, lies where discount factors leave floating point: -1.0 (the
+    nearest float to a total loss) below, infinity above (reported as an error).
     """
     horizon = max(float(times.max()), 1e-12)
     centre = float(np.log1p(guess))
@@ -198,7 +202,7 @@ def _bracket_unique_root(times: np.ndarray, amounts: np.ndarray, guess: float) -
             return _refine(lo, centre, times, amounts)
         if np.sign(f_hi) != np.sign(f_centre):
             return _refine(centre, hi, times, amounts)
-        if width * horizon > 800.0:
+        if width * horizon > SCAN_SPAN:
             break
         width *= 2.0
     beyond_low = _scaled_value(-1e300, times, amounts)
@@ -210,7 +214,7 @@ def _bracket_unique_root(times: np.ndarray, amounts: np.ndarray, guess: float) -
     return None
 
 
-def _nearest_root_by_scan(
+def nearest_root_by_scan(
     times: np.ndarray, amounts: np.ndarray, guess: float, candidate: float | None
 ) -> float | None:
     """The root nearest to ``guess`` among grid crossings (and ``candidate``), scanning outwards.
@@ -222,41 +226,48 @@ def _nearest_root_by_scan(
     solved again.
     """
     horizon = max(float(times.max()), 1e-12)
-    ys = np.linspace(-SCAN_SPAN, SCAN_SPAN, int(2 * SCAN_SPAN / SCAN_STEP) + 1) / horizon
-    centre = int(np.clip(np.searchsorted(ys, np.log1p(guess)), 0, ys.size - 1))
+    last = round(2 * SCAN_SPAN / SCAN_STEP)
+
+    def grid(first: int, stop: int) -> np.ndarray:
+        return (np.arange(first, stop) * SCAN_STEP - SCAN_SPAN) / horizon
+
+    def signs_at(ys: np.ndarray) -> np.ndarray:
+        return np.sign(_scaled_values(ys, times, amounts)) if ys.size else ys
+
+    centre = int(np.clip(round((np.log1p(guess) * horizon + SCAN_SPAN) / SCAN_STEP), 0, last))
     known = [float(candidate)] if candidate is not None and -1.0 <= candidate < np.inf else []
     with np.errstate(divide="ignore"):
         candidate_y = float(np.log1p(known[0])) if known else np.nan
-    signs = np.full(ys.size, np.nan)
-    signs[centre] = np.sign(_scaled_value(ys[centre], times, amounts))
-    found: dict[int, float] = {}
     low = high = centre
+    ys = grid(centre, centre + 1)
+    signs = signs_at(ys)
+    found: dict[int, float] = {}
     half_width = 16
     while True:
-        new_low, new_high = max(0, centre - half_width), min(ys.size - 1, centre + half_width)
-        if new_low < low:
-            signs[new_low:low] = np.sign(_scaled_values(ys[new_low:low], times, amounts))
-        if new_high > high:
-            signs[high + 1 : new_high + 1] = np.sign(_scaled_values(ys[high + 1 : new_high + 1], times, amounts))
+        new_low, new_high = max(0, centre - half_width), min(last, centre + half_width)
+        left, right = grid(new_low, low), grid(high + 1, new_high + 1)
+        ys = np.concatenate([left, ys, right])
+        signs = np.concatenate([signs_at(left), signs, signs_at(right)])
         low, high = new_low, new_high
-        window = signs[low : high + 1]
-        for i in low + np.flatnonzero(window == 0):
-            found.setdefault(int(i), float(np.expm1(ys[i])))
-        for i in low + np.flatnonzero(window[:-1] * window[1:] < 0):
-            if int(i) not in found:
+        for i in np.flatnonzero(signs == 0):
+            found.setdefault(low + int(i), float(np.expm1(ys[i])))
+        for i in np.flatnonzero(signs[:-1] * signs[1:] < 0):
+            if low + int(i) not in found:
                 inside = ys[i] <= candidate_y <= ys[i + 1]
-                found[int(i)] = known[0] if inside else _refine(ys[i], ys[i + 1], times, amounts)
+                found[low + int(i)] = (
+                    known[0] if inside else _refine(ys[i], ys[i + 1], times, amounts)
+                )
         roots = list(found.values()) + known
         if roots:
             best = min(roots, key=lambda root: (abs(root - guess), root))
             distance = abs(best - guess)
             reach_low = np.log1p(guess - distance) if guess - distance > -1.0 else -np.inf
-            covered = (low == 0 or ys[low] <= reach_low) and (
-                high == ys.size - 1 or ys[high] >= np.log1p(guess + distance)
+            covered = (low == 0 or ys[0] <= reach_low) and (
+                high == last or ys[-1] >= np.log1p(guess + distance)
             )
-            if covered or (low == 0 and high == ys.size - 1):
+            if covered or (low == 0 and high == last):
                 return best
-        elif low == 0 and high == ys.size - 1:
+        elif low == 0 and high == last:
             return None
         half_width *= 2
 
@@ -284,11 +295,13 @@ def solve_rate(times: np.ndarray, amounts: np.ndarray, guess: float, what: str) 
         )
     newton_root = _newton(times, amounts, guess)
     if root_count_bound(times, amounts) <= 1:
-        root = newton_root if newton_root is not None else _bracket_unique_root(times, amounts, guess)
+        root = (
+            newton_root if newton_root is not None else _bracket_unique_root(times, amounts, guess)
+        )
     elif newton_root is not None and is_nearest_root(newton_root, guess, times, amounts):
         root = newton_root
     else:
-        root = _nearest_root_by_scan(times, amounts, guess, newton_root)
+        root = nearest_root_by_scan(times, amounts, guess, newton_root)
     if root is None:
         raise ValueError(f"amounts: no {what} found: no rate above -100% gives zero NPV")
     if not np.isfinite(root) or too_large(root, float(times.max())):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -94,6 +94,11 @@ def as_days(name: str, values: Any, *, min_length: int = 1) -> np.ndarray:
     Accepts anything ``pandas.to_datetime`` understands (``date``, ``datetime``,
     ISO strings, ``numpy.datetime64``, a ``DatetimeIndex`` or a Series).
     """
+    datetime_column = isinstance(values, pd.Series | pd.Index) and isinstance(
+        values.dtype, np.dtype
+    )
+    if datetime_column and values.dtype.kind == "M":
+        values = values.to_numpy()
     if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
         stamps = values
     elif isinstance(values, list | tuple) and all(

@@ -33,7 +33,13 @@ import pandas as pd
 
 from portfolio_kit.analytics import _assumptions as check
 
-BRIDGE_PARTS = ("revenue_growth", "margin_expansion", "multiple_expansion", "deleveraging", "distributions")
+BRIDGE_PARTS = (
+    "revenue_growth",
+    "margin_expansion",
+    "multiple_expansion",
+    "deleveraging",
+    "distributions",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,9 @@ class BridgePoint:
     def __post_init__(self) -> None:
         object.__setattr__(self, "revenue", check.positive("revenue", self.revenue))
         object.__setattr__(self, "ebitda", check.positive("ebitda", self.ebitda))
-        object.__setattr__(self, "enterprise_value", check.number("enterprise_value", self.enterprise_value))
+        object.__setattr__(
+            self, "enterprise_value", check.number("enterprise_value", self.enterprise_value)
+        )
         object.__setattr__(self, "net_debt", check.number("net_debt", self.net_debt))
 
     @property
@@ -81,7 +89,9 @@ class ValueBridge:
     exit_equity_value: float
 
     def to_series(self) -> pd.Series:
-        return pd.Series({part: getattr(self, part) for part in (*BRIDGE_PARTS, "total")}, name="value_bridge")
+        return pd.Series(
+            {part: getattr(self, part) for part in (*BRIDGE_PARTS, "total")}, name="value_bridge"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return check.to_plain(self)

@@ -96,6 +96,11 @@ def xirr(dates: Any, amounts: Any, guess: float = 0.1) -> float:
     rate). Excel returns whichever root its iteration from ``guess`` reaches,
     which is the same one whenever the guess is closer to it than to another.
 
+    Extremes: a root where ``1 + r`` is too close to zero for floating point
+    (two out, one back a day later) comes back as -1.0; one where
+    ``(1 + r) ** horizon`` would pass ``exp(700)`` is refused ("too large to
+    represent"), since discount factors underflow there.
+
     Parameters
     ----------
     dates : sequence of date-like
@@ -144,7 +149,8 @@ def irr(amounts: Any, guess: float = 0.1) -> float:
 def mirr(amounts: Any, finance_rate: float, reinvest_rate: float) -> float:
     """Modified IRR (Excel's MIRR): negatives financed at one rate, positives reinvested at another.
 
-    ``MIRR = (FV(positives at reinvest_rate) / -PV(negatives at finance_rate)) ** (1 / (n - 1)) - 1``
+    ``MIRR = (FV(positives at reinvest_rate) / -PV(negatives at finance_rate))
+    ** (1 / (n - 1)) - 1``
     with FV taken to the last period and PV to period 0; ``n`` amounts, one per
     period, so the result is a per-period rate.
 
@@ -163,6 +169,8 @@ def mirr(amounts: Any, finance_rate: float, reinvest_rate: float) -> float:
         raise ValueError("amounts: no negative amount, so MIRR is undefined")
     periods = np.arange(values.size, dtype=float)
     last = values.size - 1
-    future_positives = float((np.where(values > 0, values, 0.0) * (1 + reinvest) ** (last - periods)).sum())
+    future_positives = float(
+        (np.where(values > 0, values, 0.0) * (1 + reinvest) ** (last - periods)).sum()
+    )
     present_negatives = float((np.where(values < 0, values, 0.0) / (1 + finance) ** periods).sum())
     return (future_positives / -present_negatives) ** (1.0 / last) - 1.0

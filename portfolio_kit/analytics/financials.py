@@ -1,4 +1,4 @@
-"""Company financials on canonical line items: LTM, fiscal years, growth, margins, leverage, working capital.
+"""Company financials on canonical line items: LTM, fiscal years, growth, margins, leverage.
 
 Two shapes of input, both keyed by the names in ``portfolio_kit.vocabulary``:
 
@@ -128,7 +128,8 @@ def _check_duplicates(rows: pd.DataFrame) -> None:
     if duplicated.any():
         first = rows.loc[duplicated, keys].iloc[0]
         raise ValueError(
-            f"metrics: {first['line_item']!r} appears twice for company {plain(first['company_id'])!r} "
+            f"metrics: {first['line_item']!r} appears twice for company "
+            f"{plain(first['company_id'])!r} "
             f"on {pd.Timestamp(first['period_end']).date()}"
         )
 
@@ -286,7 +287,10 @@ def fiscal_year(period_end: Any, fiscal_year_end_month: int = 12) -> Any:
     ValueError
         A month outside 1..12; dates that are not period ends.
     """
-    if not isinstance(fiscal_year_end_month, int | np.integer) or not 1 <= fiscal_year_end_month <= 12:
+    if (
+        not isinstance(fiscal_year_end_month, int | np.integer)
+        or not 1 <= fiscal_year_end_month <= 12
+    ):
         raise ValueError(f"fiscal_year_end_month: must be 1 to 12, got {fiscal_year_end_month!r}")
     single = np.ndim(period_end) == 0 and not isinstance(period_end, pd.Index | pd.Series)
     ordinals = _month_ordinals("period_end", [period_end] if single else period_end)
@@ -335,7 +339,7 @@ def fiscal_year_totals(
 
 
 def yoy_growth(values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
-    """Year-on-year growth ``value / value twelve months earlier - 1``, matched by period, not position.
+    """Year-on-year growth ``value / value twelve months earlier - 1``, matched by period.
 
     Works on monthly, quarterly or annual data (index ``period_end``). NaN
     where the period a year earlier is absent or its value is not positive
@@ -347,7 +351,9 @@ def yoy_growth(values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
         Dates that are not period ends; duplicate periods.
     """
     if not isinstance(values, pd.Series | pd.DataFrame):
-        raise ValueError(f"values: must be a pandas Series or DataFrame, got {type(values).__name__}")
+        raise ValueError(
+            f"values: must be a pandas Series or DataFrame, got {type(values).__name__}"
+        )
     if values.index.has_duplicates:
         raise ValueError("values: duplicate period_end")
     ordinals = _month_ordinals("values index", values.index)
@@ -414,7 +420,9 @@ def _ratio(numerator: Any, denominator: Any) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         numerator = np.asarray(numerator, dtype=float)
         denominator = np.asarray(denominator, dtype=float)
-        result = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan)
+        result = np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan
+        )
     return result if result.ndim else float(result)
 
 
@@ -471,7 +479,9 @@ def derived_metrics(frame: pd.DataFrame, days_in_period: float = 365.0) -> pd.Da
     gross = column("gross_profit") if "gross_profit" in frame.columns else revenue - cost
     earnings = ebitda(column("operating_income"), column("depreciation_and_amortization"))
     cash = free_cash_flow(column("operating_cash_flow"), column("capital_expenditure"))
-    debt = net_debt(column("short_term_debt"), column("long_term_debt"), column("cash_and_equivalents"))
+    debt = net_debt(
+        column("short_term_debt"), column("long_term_debt"), column("cash_and_equivalents")
+    )
     interest = column("interest_expense")
     dso = _ratio(column("accounts_receivable"), revenue) * days
     dio = _ratio(column("inventory"), cost) * days

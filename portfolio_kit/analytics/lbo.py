@@ -56,12 +56,18 @@ class DebtTranche:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"name: a tranche needs a non-empty name, got {self.name!r}")
         object.__setattr__(self, "amount", check.non_negative(f"{self.name}.amount", self.amount))
-        object.__setattr__(self, "interest_rate", check.rate(f"{self.name}.interest_rate", self.interest_rate))
         object.__setattr__(
-            self, "amortization_rate", check.fraction(f"{self.name}.amortization_rate", self.amortization_rate)
+            self, "interest_rate", check.rate(f"{self.name}.interest_rate", self.interest_rate)
+        )
+        object.__setattr__(
+            self,
+            "amortization_rate",
+            check.fraction(f"{self.name}.amortization_rate", self.amortization_rate),
         )
         if not isinstance(self.cash_sweep, bool):
-            raise ValueError(f"{self.name}.cash_sweep: must be True or False, got {self.cash_sweep!r}")
+            raise ValueError(
+                f"{self.name}.cash_sweep: must be True or False, got {self.cash_sweep!r}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return check.to_plain(self)
@@ -122,13 +128,20 @@ class LboAssumptions:
                 except ValueError as error:
                     raise ValueError(f"tranches[{i}].{error}") from None
             if not isinstance(tranche, DebtTranche):
-                raise ValueError(f"tranches[{i}]: must be a DebtTranche, got {type(tranche).__name__}")
+                raise ValueError(
+                    f"tranches[{i}]: must be a DebtTranche, got {type(tranche).__name__}"
+                )
             tranches.append(tranche)
         names = [tranche.name for tranche in tranches]
         if len(set(names)) != len(names):
             raise ValueError(f"tranches: names must be unique, got {names}")
         set_("tranches", tuple(tranches))
-        for name in ("transaction_fees", "minimum_cash", "depreciation_pct_ebitda", "capex_pct_ebitda"):
+        for name in (
+            "transaction_fees",
+            "minimum_cash",
+            "depreciation_pct_ebitda",
+            "capex_pct_ebitda",
+        ):
             set_(name, check.non_negative(name, getattr(self, name)))
         set_("nwc_pct_ebitda", check.number("nwc_pct_ebitda", self.nwc_pct_ebitda))
         set_("tax_rate", check.fraction("tax_rate", self.tax_rate))
@@ -223,14 +236,31 @@ class LboResult:
         data: dict[str, Any] = {
             name: getattr(self, name)
             for name in (
-                "ebitda", "depreciation", "interest", "pretax_income", "taxes", "capex",
-                "change_in_nwc", "free_cash_flow", "mandatory_repayment",
-                "cash_available_for_sweep", "sweep", "opening_cash", "closing_cash",
-                "total_debt", "net_debt",
+                "ebitda",
+                "depreciation",
+                "interest",
+                "pretax_income",
+                "taxes",
+                "capex",
+                "change_in_nwc",
+                "free_cash_flow",
+                "mandatory_repayment",
+                "cash_available_for_sweep",
+                "sweep",
+                "opening_cash",
+                "closing_cash",
+                "total_debt",
+                "net_debt",
             )
         }
         for tranche in self.tranches:
-            for line in ("opening_balance", "interest", "mandatory_repayment", "sweep", "closing_balance"):
+            for line in (
+                "opening_balance",
+                "interest",
+                "mandatory_repayment",
+                "sweep",
+                "closing_balance",
+            ):
                 data[f"{tranche.name}_{line}"] = getattr(tranche, line)
         return pd.DataFrame(data, index=pd.Index(self.years, name="year"))
 
@@ -239,7 +269,10 @@ class LboResult:
 
 
 def sources_and_uses(assumptions: LboAssumptions) -> SourcesAndUses:
-    """Uses = entry_ebitda * entry_multiple + transaction_fees + minimum_cash; equity = uses - debt."""
+    """Uses = entry_ebitda * entry_multiple + transaction_fees + minimum_cash; equity = uses - debt.
+
+    The sponsor's equity is the plug that makes sources equal uses.
+    """
     a = assumptions
     purchase = a.entry_ebitda * a.entry_multiple
     uses = purchase + a.transaction_fees + a.minimum_cash
@@ -289,14 +322,27 @@ def lbo_returns(assumptions: LboAssumptions) -> LboResult:
     funding = sources_and_uses(a)
     balances = [tranche.amount for tranche in a.tranches]
     schedules: list[dict[str, list[float]]] = [
-        {"opening": [], "interest": [], "mandatory": [], "sweep": [], "closing": []} for _ in a.tranches
+        {"opening": [], "interest": [], "mandatory": [], "sweep": [], "closing": []}
+        for _ in a.tranches
     ]
     lines: dict[str, list[float]] = {
         name: []
         for name in (
-            "ebitda", "depreciation", "interest", "pretax_income", "taxes", "capex", "change_in_nwc",
-            "free_cash_flow", "mandatory_repayment", "cash_available_for_sweep", "sweep",
-            "opening_cash", "closing_cash", "total_debt", "net_debt",
+            "ebitda",
+            "depreciation",
+            "interest",
+            "pretax_income",
+            "taxes",
+            "capex",
+            "change_in_nwc",
+            "free_cash_flow",
+            "mandatory_repayment",
+            "cash_available_for_sweep",
+            "sweep",
+            "opening_cash",
+            "closing_cash",
+            "total_debt",
+            "net_debt",
         )
     }
     previous_ebitda = a.entry_ebitda
@@ -304,7 +350,10 @@ def lbo_returns(assumptions: LboAssumptions) -> LboResult:
     for year in range(a.years):
         ebitda = previous_ebitda * (1.0 + a.ebitda_growth[year])
         depreciation = ebitda * a.depreciation_pct_ebitda
-        interests = [balance * tranche.interest_rate for balance, tranche in zip(balances, a.tranches, strict=True)]
+        interests = [
+            balance * tranche.interest_rate
+            for balance, tranche in zip(balances, a.tranches, strict=True)
+        ]
         interest = sum(interests)
         pretax = ebitda - depreciation - interest
         taxes = max(pretax, 0.0) * a.tax_rate
@@ -322,7 +371,10 @@ def lbo_returns(assumptions: LboAssumptions) -> LboResult:
             paid = min(pool, balance - due) if tranche.cash_sweep else 0.0
             pool -= paid
             sweeps.append(paid)
-        closing = [balance - due - paid for balance, due, paid in zip(balances, mandatory, sweeps, strict=True)]
+        closing = [
+            balance - due - paid
+            for balance, due, paid in zip(balances, mandatory, sweeps, strict=True)
+        ]
         closing_cash = cash + free_cash - sum(mandatory) - sum(sweeps)
         for schedule, opening, owed, due, paid, end in zip(
             schedules, balances, interests, mandatory, sweeps, closing, strict=True
@@ -333,12 +385,21 @@ def lbo_returns(assumptions: LboAssumptions) -> LboResult:
             schedule["sweep"].append(paid)
             schedule["closing"].append(end)
         for name, value in (
-            ("ebitda", ebitda), ("depreciation", depreciation), ("interest", interest),
-            ("pretax_income", pretax), ("taxes", taxes), ("capex", capex),
-            ("change_in_nwc", change_nwc), ("free_cash_flow", free_cash),
-            ("mandatory_repayment", sum(mandatory)), ("cash_available_for_sweep", available),
-            ("sweep", sum(sweeps)), ("opening_cash", cash), ("closing_cash", closing_cash),
-            ("total_debt", sum(closing)), ("net_debt", sum(closing) - closing_cash),
+            ("ebitda", ebitda),
+            ("depreciation", depreciation),
+            ("interest", interest),
+            ("pretax_income", pretax),
+            ("taxes", taxes),
+            ("capex", capex),
+            ("change_in_nwc", change_nwc),
+            ("free_cash_flow", free_cash),
+            ("mandatory_repayment", sum(mandatory)),
+            ("cash_available_for_sweep", available),
+            ("sweep", sum(sweeps)),
+            ("opening_cash", cash),
+            ("closing_cash", closing_cash),
+            ("total_debt", sum(closing)),
+            ("net_debt", sum(closing) - closing_cash),
         ):
             lines[name].append(value)
         balances, cash, previous_ebitda = closing, closing_cash, ebitda

@@ -7,7 +7,8 @@ Conventions (the package's contract):
   The last period (latest date) is the NAV date; put 0 there if nothing flows.
 * ``index`` holds the benchmark's level on each of those periods or dates
   (total-return levels, positive).
-* ``nav`` is the fund's value on the NAV date.
+* ``nav`` is the fund's value on the NAV date (default 0: a fully realised
+  fund, or a last amount that already includes the NAV).
 
 Every method first carries each flow forward to the NAV date with the
 index: ``f_i = I_T / I_i``. With ``C_i`` the contributions and ``D_i`` the
@@ -38,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from portfolio_kit.analytics._roots import solve_rate
 from portfolio_kit.analytics._validation import (
     DAYS_PER_YEAR,
     as_amounts,
@@ -50,10 +52,11 @@ from portfolio_kit.analytics._validation import (
     require_columns,
     same_length,
 )
-from portfolio_kit.analytics._roots import solve_rate
 
 
-def _periodic(amounts: Any, index: Any, nav: Any) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+def _periodic(
+    amounts: Any, index: Any, nav: Any
+) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     values = as_amounts("amounts", amounts, min_length=2)
     levels = as_amounts("index", index, min_length=2)
     same_length(amounts=values, index=levels)
@@ -71,7 +74,9 @@ def _dated(
     _check_levels(levels)
     order = np.argsort(days, kind="stable")
     sorted_days, sorted_levels = days[order], levels[order]
-    clash = np.flatnonzero((sorted_days[1:] == sorted_days[:-1]) & (sorted_levels[1:] != sorted_levels[:-1]))
+    clash = np.flatnonzero(
+        (sorted_days[1:] == sorted_days[:-1]) & (sorted_levels[1:] != sorted_levels[:-1])
+    )
     if clash.size:
         when = day_to_timestamp(sorted_days[clash[0]]).date()
         raise ValueError(f"index: two different levels given for {when}")
@@ -84,7 +89,9 @@ def _check_levels(levels: np.ndarray) -> None:
     bad = levels <= 0
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"index: level must be positive, got {levels[position]} at position {position}")
+        raise ValueError(
+            f"index: level must be positive, got {levels[position]} at position {position}"
+        )
 
 
 def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -109,7 +116,9 @@ def _ln_flows(values: np.ndarray, growth: np.ndarray, nav: float, times: np.ndar
     return flows
 
 
-def _pme_plus_flows(values: np.ndarray, growth: np.ndarray, nav: float, times: np.ndarray) -> np.ndarray:
+def _pme_plus_flows(
+    values: np.ndarray, growth: np.ndarray, nav: float, times: np.ndarray
+) -> np.ndarray:
     contributions, distributions = _split(values)
     distributed = float((distributions * growth).sum())
     if distributed == 0.0:
@@ -120,7 +129,9 @@ def _pme_plus_flows(values: np.ndarray, growth: np.ndarray, nav: float, times: n
     return flows
 
 
-def _direct_alpha_flows(values: np.ndarray, growth: np.ndarray, nav: float, times: np.ndarray) -> np.ndarray:
+def _direct_alpha_flows(
+    values: np.ndarray, growth: np.ndarray, nav: float, times: np.ndarray
+) -> np.ndarray:
     flows = values * growth
     flows[_terminal_position(times)] += nav
     return flows
@@ -141,7 +152,7 @@ def _rate(
         raise ValueError(f"{method}: {error}") from None
 
 
-def pme_plus_lambda(amounts: Any, index: Any, nav: float) -> float:
+def pme_plus_lambda(amounts: Any, index: Any, nav: float = 0.0) -> float:
     """PME+'s distribution scale ``(sum(C_i f_i) - NAV) / sum(D_i f_i)`` (periodic inputs)."""
     values, growth, nav_value, _ = _periodic(amounts, index, nav)
     contributions, distributions = _split(values)
@@ -157,7 +168,7 @@ def ln_pme_nav(amounts: Any, index: Any) -> float:
     return -float((values * growth).sum())
 
 
-def ks_pme(amounts: Any, index: Any, nav: float) -> float:
+def ks_pme(amounts: Any, index: Any, nav: float = 0.0) -> float:
     """Kaplan-Schoar PME ratio (periodic inputs; see the module docstring).
 
     Returns
@@ -173,7 +184,7 @@ def ks_pme(amounts: Any, index: Any, nav: float) -> float:
     return _ks(*_periodic(amounts, index, nav)[:3])
 
 
-def ln_pme(amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
+def ln_pme(amounts: Any, index: Any, nav: float = 0.0, guess: float = 0.1) -> float:
     """Long-Nickels PME: the periodic IRR with the NAV replaced by the index NAV.
 
     ``nav`` (the fund's own NAV) does not enter the LN-PME; it is taken and
@@ -189,7 +200,7 @@ def ln_pme(amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
     return _rate(_ln_flows, _periodic(amounts, index, nav), "LN-PME", guess)
 
 
-def pme_plus(amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
+def pme_plus(amounts: Any, index: Any, nav: float = 0.0, guess: float = 0.1) -> float:
     """PME+ (Rouvinez): periodic IRR of contributions, scaled distributions and the NAV.
 
     Raises
@@ -200,8 +211,10 @@ def pme_plus(amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
     return _rate(_pme_plus_flows, _periodic(amounts, index, nav), "PME+", guess)
 
 
-def direct_alpha(amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
-    """Direct alpha (Gredil, Griffiths & Stucke): periodic IRR ``a`` of index-compounded flows plus NAV.
+def direct_alpha(amounts: Any, index: Any, nav: float = 0.0, guess: float = 0.1) -> float:
+    """Direct alpha (Gredil, Griffiths & Stucke): periodic IRR ``a`` of index-compounded flows.
+
+    The flows are ``a_i * I_T / I_i`` with the NAV added on the last period.
 
     Returns ``a``, the discrete excess return per period, not ``ln(1 + a)``.
 
@@ -213,22 +226,24 @@ def direct_alpha(amounts: Any, index: Any, nav: float, guess: float = 0.1) -> fl
     return _rate(_direct_alpha_flows, _periodic(amounts, index, nav), "direct alpha", guess)
 
 
-def x_ks_pme(dates: Any, amounts: Any, index: Any, nav: float) -> float:
-    """KS-PME on dated flows; ``index`` holds the level on each date, the latest date is the NAV date."""
+def x_ks_pme(dates: Any, amounts: Any, index: Any, nav: float = 0.0) -> float:
+    """KS-PME on dated flows; ``index`` holds the level on each date; the latest is the NAV date."""
     return _ks(*_dated(dates, amounts, index, nav)[:3])
 
 
-def x_ln_pme(dates: Any, amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
+def x_ln_pme(dates: Any, amounts: Any, index: Any, nav: float = 0.0, guess: float = 0.1) -> float:
     """LN-PME on dated flows: annual IRR (ACT/365) with the index NAV on the latest date."""
     return _rate(_ln_flows, _dated(dates, amounts, index, nav), "LN-PME", guess)
 
 
-def x_pme_plus(dates: Any, amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
+def x_pme_plus(dates: Any, amounts: Any, index: Any, nav: float = 0.0, guess: float = 0.1) -> float:
     """PME+ on dated flows: annual IRR (ACT/365)."""
     return _rate(_pme_plus_flows, _dated(dates, amounts, index, nav), "PME+", guess)
 
 
-def x_direct_alpha(dates: Any, amounts: Any, index: Any, nav: float, guess: float = 0.1) -> float:
+def x_direct_alpha(
+    dates: Any, amounts: Any, index: Any, nav: float = 0.0, guess: float = 0.1
+) -> float:
     """Direct alpha on dated flows: the annual discrete excess return ``a`` (ACT/365)."""
     return _rate(_direct_alpha_flows, _dated(dates, amounts, index, nav), "direct alpha", guess)
 
@@ -256,7 +271,8 @@ def align_index(index_levels: pd.Series, dates: Any) -> np.ndarray:
     """
     if not isinstance(index_levels, pd.Series):
         raise ValueError(
-            f"index_levels: must be a pandas Series indexed by date, got {type(index_levels).__name__}"
+            "index_levels: must be a pandas Series indexed by date, "
+            f"got {type(index_levels).__name__}"
         )
     level_days = as_days("index_levels index", index_levels.index)
     levels = index_levels.to_numpy(dtype=float)
@@ -264,7 +280,9 @@ def align_index(index_levels: pd.Series, dates: Any) -> np.ndarray:
     level_days, levels = level_days[order], levels[order]
     duplicated = np.flatnonzero(level_days[1:] == level_days[:-1])
     if duplicated.size:
-        raise ValueError(f"index_levels: two levels dated {day_to_timestamp(level_days[duplicated[0]]).date()}")
+        raise ValueError(
+            f"index_levels: two levels dated {day_to_timestamp(level_days[duplicated[0]]).date()}"
+        )
     days = as_days("dates", dates)
     position = np.searchsorted(level_days, days, side="right") - 1
     early = position < 0
@@ -279,7 +297,8 @@ def align_index(index_levels: pd.Series, dates: Any) -> np.ndarray:
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"index_levels: level {picked[first]} on {day_to_timestamp(level_days[position[first]]).date()} "
+            f"index_levels: level {picked[first]} on "
+            f"{day_to_timestamp(level_days[position[first]]).date()} "
             f"(used for {day_to_timestamp(days[first]).date()}) must be a positive number"
         )
     return picked
@@ -395,7 +414,9 @@ def fund_pme_table(
     require_columns("cash_flows", cash_flows, ("fund_id", "date", "amount"))
     require_columns("navs", navs, ("fund_id", "as_of", "nav"))
     cutoff = as_day("as_of", as_of)
-    flow_days = pd.Series(as_days("cash_flows.date", cash_flows["date"], min_length=0), index=cash_flows.index)
+    flow_days = pd.Series(
+        as_days("cash_flows.date", cash_flows["date"], min_length=0), index=cash_flows.index
+    )
     nav_days = pd.Series(as_days("navs.as_of", navs["as_of"], min_length=0), index=navs.index)
     reporting = set(navs.loc[nav_days <= cutoff, "fund_id"])
     rows = {}
@@ -404,7 +425,9 @@ def fund_pme_table(
             rows[fund_id] = pd.Series(np.nan, index=PME_MEASURES)
             continue
         try:
-            rows[fund_id] = fund_pme(flows, navs[navs["fund_id"] == fund_id], index_levels, as_of, guess)
+            rows[fund_id] = fund_pme(
+                flows, navs[navs["fund_id"] == fund_id], index_levels, as_of, guess
+            )
         except ValueError as error:
             raise ValueError(f"fund {plain(fund_id)!r}: {error}") from None
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(PME_MEASURES))

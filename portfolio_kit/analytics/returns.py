@@ -65,9 +65,7 @@ def _irr_with_terminal(
     return xirr(np.r_[days, cutoff].astype("datetime64[D]"), np.r_[values, value], guess=guess)
 
 
-def gross_irr(
-    dates: Any, amounts: Any, fair_value: float, as_of: Any, guess: float = 0.1
-) -> float:
+def gross_irr(dates: Any, amounts: Any, fair_value: float, as_of: Any, guess: float = 0.1) -> float:
     """Gross (deal-level) IRR: the fund's flows with the company plus its fair value at ``as_of``.
 
     Parameters
@@ -117,12 +115,16 @@ def net_irr(dates: Any, amounts: Any, nav: float, as_of: Any, guess: float = 0.1
 
 def _nav_series(navs: Any) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(navs, pd.Series):
-        raise ValueError(f"navs: must be a pandas Series indexed by date, got {type(navs).__name__}")
+        raise ValueError(
+            f"navs: must be a pandas Series indexed by date, got {type(navs).__name__}"
+        )
     days = as_days("navs index", navs.index, min_length=0)
     values = as_amounts("navs", navs.to_numpy(), min_length=0)
     if (values < 0).any():
         position = int(np.flatnonzero(values < 0)[0])
-        raise ValueError(f"navs: negative NAV {values[position]} on {day_to_timestamp(days[position]).date()}")
+        raise ValueError(
+            f"navs: negative NAV {values[position]} on {day_to_timestamp(days[position]).date()}"
+        )
     order = np.argsort(days, kind="stable")
     days, values = days[order], values[order]
     duplicated = np.flatnonzero(days[1:] == days[:-1])
@@ -131,7 +133,9 @@ def _nav_series(navs: Any) -> tuple[np.ndarray, np.ndarray]:
     return days, values
 
 
-def _latest_on_or_before(days: np.ndarray, values: np.ndarray, day: int) -> tuple[int, float] | None:
+def _latest_on_or_before(
+    days: np.ndarray, values: np.ndarray, day: int
+) -> tuple[int, float] | None:
     position = int(np.searchsorted(days, day, side="right")) - 1
     if position < 0:
         return None
@@ -190,7 +194,9 @@ def horizon_returns(
     as_of_date = day_to_timestamp(cutoff).date()
     for years in horizons:
         if not isinstance(years, int | np.integer) or years <= 0:
-            raise ValueError(f"horizons: each must be a positive whole number of years, got {years!r}")
+            raise ValueError(
+                f"horizons: each must be a positive whole number of years, got {years!r}"
+            )
         start = int(as_days("start", [add_months(as_of_date, -12 * int(years))])[0])
         opening = _latest_on_or_before(nav_days, nav_values, start)
         if opening is None:
@@ -249,7 +255,11 @@ def j_curve(
     values = as_amounts("amounts", amounts)
     same_length(dates=days, amounts=values)
     nav_days, nav_values = _nav_series(navs)
-    last = as_day("as_of", as_of) if as_of is not None else int(max(days.max(), nav_days.max(initial=days.max())))
+    last = (
+        as_day("as_of", as_of)
+        if as_of is not None
+        else int(max(days.max(), nav_days.max(initial=days.max())))
+    )
     first_date = day_to_timestamp(int(days.min())).date()
     ends = quarter_ends_between(quarter_end(first_date), quarter_end(day_to_timestamp(last).date()))
     end_days = as_days("quarter ends", ends)
@@ -258,8 +268,12 @@ def j_curve(
     days, values = days[order], values[order]
     quarter_of_flow = np.searchsorted(end_days, days, side="left")
     in_range = quarter_of_flow < end_days.size
-    contributions = np.bincount(quarter_of_flow[in_range], -np.minimum(values[in_range], 0), end_days.size)
-    distributions = np.bincount(quarter_of_flow[in_range], np.maximum(values[in_range], 0), end_days.size)
+    contributions = np.bincount(
+        quarter_of_flow[in_range], -np.minimum(values[in_range], 0), end_days.size
+    )
+    distributions = np.bincount(
+        quarter_of_flow[in_range], np.maximum(values[in_range], 0), end_days.size
+    )
 
     nav = np.full(end_days.size, np.nan)
     nav_position = np.searchsorted(nav_days, end_days, side="right") - 1

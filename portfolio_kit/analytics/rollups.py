@@ -35,8 +35,19 @@ from portfolio_kit.analytics._validation import as_amounts, as_day, as_days, pla
 from portfolio_kit.analytics.xirr_batch import xirr_sorted
 
 INVESTMENT_COLUMNS = (
-    "investment_id", "fund_id", "fund_name", "vintage_year", "company_id", "company_name",
-    "sector", "geography", "status", "entry_date", "exit_date", "currency", "ownership",
+    "investment_id",
+    "fund_id",
+    "fund_name",
+    "vintage_year",
+    "company_id",
+    "company_name",
+    "sector",
+    "geography",
+    "status",
+    "entry_date",
+    "exit_date",
+    "currency",
+    "ownership",
 )
 CASH_FLOW_COLUMNS = ("investment_id", "date", "amount")
 VALUATION_COLUMNS = ("company_id", "valuation_date", "equity_value")
@@ -112,7 +123,9 @@ def _prepare(
     require_columns("valuations", valuations, VALUATION_COLUMNS)
     cutoff = as_day("as_of", as_of)
     if investments["investment_id"].duplicated().any():
-        duplicate = investments.loc[investments["investment_id"].duplicated(), "investment_id"].iloc[0]
+        duplicate = investments.loc[
+            investments["investment_id"].duplicated(), "investment_id"
+        ].iloc[0]
         raise ValueError(f"investments: investment_id {plain(duplicate)!r} appears twice")
     ownership = investments["ownership"].to_numpy(dtype=float)
     if not np.all((ownership >= 0) & (ownership <= 1)):
@@ -124,12 +137,18 @@ def _prepare(
     count = ids.size
 
     flow_days = as_days("investment_cash_flows.date", investment_cash_flows["date"], min_length=0)
-    amounts = as_amounts("investment_cash_flows.amount", investment_cash_flows["amount"], min_length=0)
+    amounts = as_amounts(
+        "investment_cash_flows.amount", investment_cash_flows["amount"], min_length=0
+    )
     all_ids = pd.Index(investments["investment_id"])
     flow_owner_all = all_ids.get_indexer(investment_cash_flows["investment_id"])
     if (flow_owner_all < 0).any():
-        unknown = investment_cash_flows["investment_id"].to_numpy()[np.flatnonzero(flow_owner_all < 0)[0]]
-        raise ValueError(f"investment_cash_flows: investment_id {plain(unknown)!r} is not in investments")
+        unknown = investment_cash_flows["investment_id"].to_numpy()[
+            np.flatnonzero(flow_owner_all < 0)[0]
+        ]
+        raise ValueError(
+            f"investment_cash_flows: investment_id {plain(unknown)!r} is not in investments"
+        )
     flow_owner = pd.Index(ids).get_indexer(investment_cash_flows["investment_id"])
     in_scope = (flow_days <= cutoff) & (flow_owner >= 0)
     flow_owner, flow_days, amounts = flow_owner[in_scope], flow_days[in_scope], amounts[in_scope]
@@ -170,16 +189,24 @@ def _optional_days(values: pd.Series) -> np.ndarray:
     return days
 
 
-def _latest_equity_values(valuations: pd.DataFrame, company_ids: pd.Series, cutoff: int) -> np.ndarray:
+def _latest_equity_values(
+    valuations: pd.DataFrame, company_ids: pd.Series, cutoff: int
+) -> np.ndarray:
     days = as_days("valuations.valuation_date", valuations["valuation_date"], min_length=0)
     equity = valuations["equity_value"].to_numpy(dtype=float)
     known = (days <= cutoff) & ~np.isnan(equity)
     if not known.any():
         return np.full(len(company_ids), np.nan)
     frame = pd.DataFrame(
-        {"company_id": valuations["company_id"].to_numpy()[known], "day": days[known], "equity": equity[known]}
+        {
+            "company_id": valuations["company_id"].to_numpy()[known],
+            "day": days[known],
+            "equity": equity[known],
+        }
     )
-    latest = frame.sort_values(["company_id", "day"], kind="stable").drop_duplicates("company_id", keep="last")
+    latest = frame.sort_values(["company_id", "day"], kind="stable").drop_duplicates(
+        "company_id", keep="last"
+    )
     lookup = pd.Series(latest["equity"].to_numpy(), index=latest["company_id"].to_numpy())
     return lookup.reindex(company_ids.to_numpy()).to_numpy(dtype=float)
 
@@ -255,14 +282,26 @@ def portfolio_rollup(
             raise ValueError(f"by: unknown column {key!r}")
     if summary.empty:
         return pd.DataFrame(
-            columns=["investments", "invested", "realized", "unrealized", "total_value", "moic",
-                     "gross_irr", "share_of_unrealized", "top_n_share", "hhi"]
+            columns=[
+                "investments",
+                "invested",
+                "realized",
+                "unrealized",
+                "total_value",
+                "moic",
+                "gross_irr",
+                "share_of_unrealized",
+                "top_n_share",
+                "hhi",
+            ]
         )
     group_codes, group_index = _group_codes(summary, keys)
     groups = len(group_index)
 
     if require_single_currency:
-        currencies = pd.DataFrame({"group": group_codes, "currency": summary["currency"].to_numpy()})
+        currencies = pd.DataFrame(
+            {"group": group_codes, "currency": summary["currency"].to_numpy()}
+        )
         mixed = currencies.groupby("group")["currency"].nunique()
         if (mixed > 1).any():
             label = plain(group_index[int(mixed.index[np.argmax(mixed.to_numpy() > 1)])])
@@ -288,17 +327,37 @@ def portfolio_rollup(
     with np.errstate(divide="ignore", invalid="ignore"):
         table["moic"] = np.where(invested > 0, (realized + unrealized) / invested, np.nan)
         portfolio_unrealized = unrealized.sum()
-        table["share_of_unrealized"] = unrealized / portfolio_unrealized if portfolio_unrealized > 0 else np.nan
+        table["share_of_unrealized"] = (
+            unrealized / portfolio_unrealized if portfolio_unrealized > 0 else np.nan
+        )
 
     table["gross_irr"] = _pooled_irr(
-        group_codes, flow_owner, flow_days, amounts, summary["unrealized"].to_numpy(dtype=float), cutoff, guess
+        group_codes,
+        flow_owner,
+        flow_days,
+        amounts,
+        summary["unrealized"].to_numpy(dtype=float),
+        cutoff,
+        guess,
     )
-    top, hhi = _group_concentration(group_codes, summary["unrealized"].to_numpy(dtype=float), groups, top_n)
+    top, hhi = _group_concentration(
+        group_codes, summary["unrealized"].to_numpy(dtype=float), groups, top_n
+    )
     table["top_n_share"] = top
     table["hhi"] = hhi
     return table[
-        ["investments", "invested", "realized", "unrealized", "total_value", "moic", "gross_irr",
-         "share_of_unrealized", "top_n_share", "hhi"]
+        [
+            "investments",
+            "invested",
+            "realized",
+            "unrealized",
+            "total_value",
+            "moic",
+            "gross_irr",
+            "share_of_unrealized",
+            "top_n_share",
+            "hhi",
+        ]
     ]
 
 

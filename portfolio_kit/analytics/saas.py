@@ -189,7 +189,9 @@ def net_revenue_retention(
     ) / opening
 
 
-def gross_revenue_retention(opening_arr: float, contraction_arr: float, churned_arr: float) -> float:
+def gross_revenue_retention(
+    opening_arr: float, contraction_arr: float, churned_arr: float
+) -> float:
     """GRR = (opening - contraction - churned) / opening; at most 100% by construction.
 
     Raises
@@ -199,7 +201,9 @@ def gross_revenue_retention(opening_arr: float, contraction_arr: float, churned_
     """
     opening = _positive("opening_arr", opening_arr)
     return (
-        opening - _magnitude("contraction_arr", contraction_arr) - _magnitude("churned_arr", churned_arr)
+        opening
+        - _magnitude("contraction_arr", contraction_arr)
+        - _magnitude("churned_arr", churned_arr)
     ) / opening
 
 
@@ -248,7 +252,9 @@ def ltv_to_cac(lifetime_value: float, customer_acquisition_cost: float) -> float
 def cac_payback_months(
     customer_acquisition_cost: float, monthly_revenue_per_customer: float, gross_margin: float
 ) -> float:
-    """Months of gross profit to earn back CAC: ``CAC / (monthly revenue per customer x gross margin)``.
+    """Months of gross profit to earn back CAC.
+
+    ``CAC / (monthly revenue per customer x gross margin)``.
 
     Raises
     ------
@@ -266,7 +272,7 @@ def cac_payback_months(
 def magic_number(
     revenue: float, previous_revenue: float, previous_sales_and_marketing: float
 ) -> float:
-    """Sales efficiency: ``(quarter revenue - previous quarter revenue) x 4 / previous quarter S&M``.
+    """Sales efficiency: ``(revenue - previous quarter revenue) x 4 / previous quarter S&M``.
 
     The Scale Venture Partners definition: annualised new revenue bought by
     the previous quarter's sales and marketing. Above about 0.75 suggests

@@ -32,7 +32,8 @@ def cost_of_equity(
     """CAPM: ``risk_free_rate + equity_beta * equity_risk_premium + size_premium``."""
     return (
         check.number("risk_free_rate", risk_free_rate)
-        + check.number("equity_beta", equity_beta) * check.number("equity_risk_premium", equity_risk_premium)
+        + check.number("equity_beta", equity_beta)
+        * check.number("equity_risk_premium", equity_risk_premium)
         + check.number("size_premium", size_premium)
     )
 
@@ -58,10 +59,18 @@ class WaccInputs:
     size_premium: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("risk_free_rate", "equity_beta", "equity_risk_premium", "pre_tax_cost_of_debt", "size_premium"):
+        for name in (
+            "risk_free_rate",
+            "equity_beta",
+            "equity_risk_premium",
+            "pre_tax_cost_of_debt",
+            "size_premium",
+        ):
             object.__setattr__(self, name, check.number(name, getattr(self, name)))
         object.__setattr__(self, "tax_rate", check.fraction("tax_rate", self.tax_rate))
-        object.__setattr__(self, "equity_value", check.non_negative("equity_value", self.equity_value))
+        object.__setattr__(
+            self, "equity_value", check.non_negative("equity_value", self.equity_value)
+        )
         object.__setattr__(self, "debt_value", check.non_negative("debt_value", self.debt_value))
         if self.equity_value + self.debt_value <= 0:
             raise ValueError("equity_value: equity and debt values cannot both be zero")
@@ -161,7 +170,9 @@ class DcfAssumptions:
         set_("base_revenue", check.positive("base_revenue", self.base_revenue))
         growth = self.revenue_growth
         if isinstance(growth, str) or not isinstance(growth, Sequence) or len(growth) == 0:
-            raise ValueError("revenue_growth: needs one growth rate per projected year (at least one)")
+            raise ValueError(
+                "revenue_growth: needs one growth rate per projected year (at least one)"
+            )
         years = len(growth)
         set_("revenue_growth", check.per_year("revenue_growth", growth, years, check.rate))
         set_("ebitda_margin", check.per_year("ebitda_margin", self.ebitda_margin, years, _margin))
@@ -172,7 +183,8 @@ class DcfAssumptions:
         set_("wacc", check.rate("wacc", self.wacc))
         if self.terminal_method not in TERMINAL_METHODS:
             raise ValueError(
-                f"terminal_method: must be one of {', '.join(TERMINAL_METHODS)}, got {self.terminal_method!r}"
+                f"terminal_method: must be one of {', '.join(TERMINAL_METHODS)}, "
+                f"got {self.terminal_method!r}"
             )
         set_("terminal_growth", check.rate("terminal_growth", self.terminal_growth))
         if self.terminal_method == "gordon" and self.wacc <= self.terminal_growth:
@@ -190,7 +202,9 @@ class DcfAssumptions:
         for name in ("net_debt", "minority_interest", "preferred_equity", "non_operating_assets"):
             set_(name, check.number(name, getattr(self, name)))
         if self.shares_outstanding is not None:
-            set_("shares_outstanding", check.positive("shares_outstanding", self.shares_outstanding))
+            set_(
+                "shares_outstanding", check.positive("shares_outstanding", self.shares_outstanding)
+            )
 
     @property
     def years(self) -> int:
@@ -224,7 +238,9 @@ class DcfProjection:
     free_cash_flow: tuple[float, ...]
 
     def to_frame(self) -> pd.DataFrame:
-        data = {name: values for name, values in dataclasses.asdict(self).items() if name != "years"}
+        data = {
+            name: values for name, values in dataclasses.asdict(self).items() if name != "years"
+        }
         return pd.DataFrame(data, index=pd.Index(self.years, name="year"))
 
 
@@ -277,7 +293,9 @@ def project_free_cash_flows(assumptions: DcfAssumptions) -> DcfProjection:
         free_cash_flow_t = nopat_t + depreciation_t - capex_t - change_in_nwc_t
     """
     a = assumptions
-    revenue, ebitda_, depreciation, ebit, taxes, nopat, capex, nwc, change, fcf = ([] for _ in range(10))
+    revenue, ebitda_, depreciation, ebit, taxes, nopat, capex, nwc, change, fcf = (
+        [] for _ in range(10)
+    )
     previous_revenue = a.base_revenue
     previous_nwc = a.base_revenue * a.nwc_pct_revenue[0]
     for year in range(a.years):
@@ -327,7 +345,9 @@ def discount_factors(wacc: float, periods: Sequence[float]) -> tuple[float, ...]
     return tuple(1.0 / (1.0 + rate) ** period for period in periods)
 
 
-def gordon_terminal_value(final_free_cash_flow: float, wacc: float, terminal_growth: float) -> float:
+def gordon_terminal_value(
+    final_free_cash_flow: float, wacc: float, terminal_growth: float
+) -> float:
     """Growing perpetuity at the end of the last year: ``FCF_N * (1 + g) / (wacc - g)``.
 
     Raises
@@ -339,12 +359,18 @@ def gordon_terminal_value(final_free_cash_flow: float, wacc: float, terminal_gro
     growth = check.rate("terminal_growth", terminal_growth)
     if rate <= growth:
         raise ValueError(f"wacc: must exceed terminal_growth ({rate} <= {growth})")
-    return check.number("final_free_cash_flow", final_free_cash_flow) * (1.0 + growth) / (rate - growth)
+    return (
+        check.number("final_free_cash_flow", final_free_cash_flow)
+        * (1.0 + growth)
+        / (rate - growth)
+    )
 
 
 def exit_multiple_terminal_value(final_ebitda: float, exit_multiple: float) -> float:
     """Terminal value by multiple: ``EBITDA_N * exit_multiple``."""
-    return check.number("final_ebitda", final_ebitda) * check.positive("exit_multiple", exit_multiple)
+    return check.number("final_ebitda", final_ebitda) * check.positive(
+        "exit_multiple", exit_multiple
+    )
 
 
 def terminal_discount_period(years: int, terminal_method: str, mid_year: bool) -> float:
@@ -356,7 +382,10 @@ def terminal_discount_period(years: int, terminal_method: str, mid_year: bool) -
     Without the mid-year convention both use ``N``.
     """
     if terminal_method not in TERMINAL_METHODS:
-        raise ValueError(f"terminal_method: must be one of {', '.join(TERMINAL_METHODS)}, got {terminal_method!r}")
+        raise ValueError(
+            f"terminal_method: must be one of {', '.join(TERMINAL_METHODS)}, "
+            f"got {terminal_method!r}"
+        )
     if mid_year and terminal_method == "gordon":
         return years - 0.5
     return float(years)
@@ -369,7 +398,10 @@ def equity_bridge(
     preferred_equity: float = 0.0,
     non_operating_assets: float = 0.0,
 ) -> float:
-    """Equity value = EV - net debt - minority interest - preferred equity + non-operating assets."""
+    """Equity value = EV - net debt - minority interest - preferred equity + non-operating assets.
+
+    A negative result is returned as is (the claims exceed the enterprise value).
+    """
     return (
         check.number("enterprise_value", enterprise_value)
         - check.number("net_debt", net_debt)
@@ -421,7 +453,10 @@ def value_free_cash_flows(
             raise ValueError("exit_multiple: the exit method needs exit_multiple and final_ebitda")
         terminal = exit_multiple_terminal_value(final_ebitda, exit_multiple)
     else:
-        raise ValueError(f"terminal_method: must be one of {', '.join(TERMINAL_METHODS)}, got {terminal_method!r}")
+        raise ValueError(
+            f"terminal_method: must be one of {', '.join(TERMINAL_METHODS)}, "
+            f"got {terminal_method!r}"
+        )
     terminal_period = terminal_discount_period(len(flows), terminal_method, mid_year)
     terminal_factor = 1.0 / (1.0 + rate) ** terminal_period
     total = sum(values)
@@ -439,7 +474,7 @@ def value_free_cash_flows(
 
 
 def dcf(assumptions: DcfAssumptions) -> DcfResult:
-    """Unlevered DCF: project free cash flows, discount them, add a terminal value, bridge to equity.
+    """Unlevered DCF: project and discount free cash flows, add a terminal value, bridge to equity.
 
     Implied cross-checks: ``implied_exit_multiple = TV / EBITDA_N`` (None when
     EBITDA_N <= 0); for the exit method, ``implied_terminal_growth`` is the
@@ -460,14 +495,18 @@ def dcf(assumptions: DcfAssumptions) -> DcfResult:
         mid_year=a.mid_year,
     )
     enterprise = valued["enterprise_value"]
-    equity = equity_bridge(enterprise, a.net_debt, a.minority_interest, a.preferred_equity, a.non_operating_assets)
+    equity = equity_bridge(
+        enterprise, a.net_debt, a.minority_interest, a.preferred_equity, a.non_operating_assets
+    )
     terminal = valued["terminal_value"]
     final_ebitda, final_fcf = projection.ebitda[-1], projection.free_cash_flow[-1]
     implied_growth = None
     if a.terminal_method == "exit_multiple":
         gordon_equivalent = terminal / (1.0 + a.wacc) ** 0.5 if a.mid_year else terminal
         if gordon_equivalent + final_fcf != 0:
-            implied_growth = (gordon_equivalent * a.wacc - final_fcf) / (gordon_equivalent + final_fcf)
+            implied_growth = (gordon_equivalent * a.wacc - final_fcf) / (
+                gordon_equivalent + final_fcf
+            )
     return DcfResult(
         projection=projection,
         discount_period=valued["discount_period"],
@@ -481,7 +520,9 @@ def dcf(assumptions: DcfAssumptions) -> DcfResult:
         enterprise_value=enterprise,
         equity_value=equity,
         value_per_share=equity / a.shares_outstanding if a.shares_outstanding else None,
-        terminal_value_share=valued["present_value_of_terminal_value"] / enterprise if enterprise else float("nan"),
+        terminal_value_share=valued["present_value_of_terminal_value"] / enterprise
+        if enterprise
+        else float("nan"),
         implied_exit_multiple=terminal / final_ebitda if final_ebitda > 0 else None,
         implied_terminal_growth=implied_growth,
     )
@@ -511,7 +552,9 @@ def dcf_sensitivity(
         ``value_per_share`` without ``shares_outstanding``.
     """
     if output not in ("enterprise_value", "equity_value", "value_per_share"):
-        raise ValueError(f"output: must be enterprise_value, equity_value or value_per_share, got {output!r}")
+        raise ValueError(
+            f"output: must be enterprise_value, equity_value or value_per_share, got {output!r}"
+        )
     if output == "value_per_share" and assumptions.shares_outstanding is None:
         raise ValueError("output: value_per_share needs shares_outstanding in the assumptions")
     if assumptions.terminal_method == "gordon":
@@ -520,7 +563,9 @@ def dcf_sensitivity(
         axis, name, key = growths, "terminal_growth", "terminal_growth"
     else:
         if exit_multiples is None or growths is not None:
-            raise ValueError("exit_multiples: the exit method varies the multiple; pass exit_multiples only")
+            raise ValueError(
+                "exit_multiples: the exit method varies the multiple; pass exit_multiples only"
+            )
         axis, name, key = exit_multiples, "exit_multiple", "exit_multiple"
     rates = [check.rate(f"waccs[{i}]", w) for i, w in enumerate(waccs)]
     columns = [check.number(f"{name}s[{i}]", v) for i, v in enumerate(axis)]
@@ -532,7 +577,9 @@ def dcf_sensitivity(
             if key == "terminal_growth" and rate <= value:
                 continue
             grid[i, j] = getattr(dcf(assumptions.replace(wacc=rate, **{key: value})), output)
-    return pd.DataFrame(grid, index=pd.Index(rates, name="wacc"), columns=pd.Index(columns, name=name))
+    return pd.DataFrame(
+        grid, index=pd.Index(rates, name="wacc"), columns=pd.Index(columns, name=name)
+    )
 
 
 def trading_multiples(peers: pd.DataFrame) -> pd.DataFrame:
@@ -596,7 +643,9 @@ def apply_peer_multiples(
         or with no usable peer; non-finite metrics.
     """
     if not isinstance(peer_multiples, pd.DataFrame):
-        raise ValueError(f"peer_multiples: must be a pandas DataFrame, got {type(peer_multiples).__name__}")
+        raise ValueError(
+            f"peer_multiples: must be a pandas DataFrame, got {type(peer_multiples).__name__}"
+        )
     debt = check.number("net_debt", net_debt)
     statistics = ("low_quartile", "median", "mean", "high_quartile")
     rows = {}

@@ -3,11 +3,11 @@
 Portfolio roll-ups need one IRR per fund, sector, vintage or deal. Calling a
 scalar XIRR per group from ``groupby().apply`` spends about twenty times the
 arithmetic on pandas overhead, so this module sorts the flows once, finds each
-series by its offsets and runs Newton's method on every series together in a
-few whole-array numpy passes. The few series Newton cannot settle (and those
-whose cash flows change sign more than once, where the root rule of
-:func:`portfolio_kit.analytics.xirr` applies) go through the scalar solver, so
-every series gets exactly the answer ``xirr`` would give it.
+series by its offsets and runs Halley's method on every series together in a
+few whole-array numpy passes (two, for most fund-like series). Each series
+then gets exactly the answer :func:`portfolio_kit.analytics.xirr` would give
+it: a root is kept only where it is provably the only one, or provably the one
+nearest to the guess; the rare rest goes through the scalar solver's search.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 from portfolio_kit.analytics._roots import (
     MAX_NEWTON_STEPS,
     RATE_TOLERANCE,
-    _nearest_root_by_scan,
+    nearest_root_by_scan,
     solve_rate,
     too_large,
 )
@@ -56,9 +56,10 @@ def xirr_many(ids: Any, dates: Any, amounts: Any, guess: float = 0.1) -> pd.Seri
     amounts : array-like of float
         Negative for money paid out, positive for money received.
     guess : float, default 0.1
-        Newton's starting rate for every series; also the tie-breaker when a
-        series has several roots (the root nearest to it is returned, as in
-        :func:`portfolio_kit.analytics.xirr`).
+        Decides which root a series with several is given: the one nearest to
+        it, as in :func:`portfolio_kit.analytics.xirr`. (The iteration itself
+        starts from an estimate per series; where the root is unique the
+        start does not change the answer.)
 
     Returns
     -------
@@ -129,11 +130,15 @@ def xirr_sorted(
     solved = solved[~beyond]
     maybe_several = np.sort(solved[_root_count_bound(starts, lengths, amounts)[solved] > 1])
     if maybe_several.size:
-        proven = _nearest_proven(maybe_several, rates[maybe_several], guess, starts, lengths, times, amounts)
+        proven = _nearest_proven(
+            maybe_several, rates[maybe_several], guess, starts, lengths, times, amounts
+        )
         for series in maybe_several[~proven]:
             window = slice(starts[series], starts[series] + lengths[series])
-            root = _nearest_root_by_scan(times[window], amounts[window], guess, rates[series])
-            usable = root is not None and np.isfinite(root) and not too_large(root, horizons[series])
+            root = nearest_root_by_scan(times[window], amounts[window], guess, rates[series])
+            usable = (
+                root is not None and np.isfinite(root) and not too_large(root, horizons[series])
+            )
             rates[series] = root if usable else np.nan
     for series in np.flatnonzero(needs_scalar):
         window = slice(starts[series], starts[series] + lengths[series])
@@ -170,11 +175,11 @@ def _running_totals(
     position ``i`` is at most ``i * eps * sum(|values[:i+1]|)`` and a series'
     totals are differences of two such sums, hence the noise bound.
     """
-    cumulative = np.cumsum(values)
+    forward = np.cumsum(values)
     ends = starts + lengths - 1
-    before = cumulative[starts] - values[starts]
-    forward = cumulative - np.repeat(before, lengths)
-    totals = cumulative[ends] - before
+    before = forward[starts] - values[starts]
+    totals = forward[ends] - before
+    forward -= np.repeat(before, lengths)
     absolute_through_end = np.cumsum(np.add.reduceat(np.abs(values), starts))
     noise = 2.0 * (ends + 1) * _EPSILON * absolute_through_end
     return forward, totals, noise
@@ -203,16 +208,25 @@ def _sign_change_counts(
 def _root_count_bound(starts: np.ndarray, lengths: np.ndarray, amounts: np.ndarray) -> np.ndarray:
     """Per series, the root-count bound of ``_roots.root_count_bound``, or 2 when unsure.
 
-    A running total too close to zero to trust its sign makes the series
-    "unsure", which sends it to the exact check. Flows on one date are not
-    netted here: that can only raise the count, never lower it.
+    Running totals come from one global cumulative sum; a series with a
+    running total too close to zero to trust its sign (see
+    ``_running_totals``) is "unsure", which sends it to the exact check.
+    Flows on one date are not netted here: that can only raise the count,
+    never lower it.
     """
     forward, totals, noise = _running_totals(amounts, starts, lengths)
-    oldest_first, newest_first, unsure = _sign_change_counts(
-        forward, amounts, totals, noise, starts, lengths
+    backward = np.repeat(totals, lengths)
+    backward -= forward
+    backward += amounts
+    smallest = np.minimum(
+        np.minimum.reduceat(np.abs(forward), starts), np.minimum.reduceat(np.abs(backward), starts)
     )
-    bound = oldest_first + newest_first + (np.abs(totals) <= noise)
-    bound[unsure] = 2
+    bound = (
+        _changes_within(forward < 0, starts)
+        + _changes_within(backward < 0, starts)
+        + (np.abs(totals) <= noise)
+    )
+    bound[smallest <= noise] = 2
     return bound
 
 
@@ -306,11 +320,12 @@ def _halley_many(
     local_starts = np.r_[0, np.cumsum(counts)[:-1]]
     y = np.log1p(_first_estimate(local_starts, t, a))
     previous_step = np.full(ids.size, np.inf)
+    active = np.ones(ids.size, dtype=bool)
     work = np.empty_like(t)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(MAX_NEWTON_STEPS):
-            if ids.size == 0:
+            if not active.any():
                 break
             np.multiply(t, np.repeat(-y, counts), out=work)
             np.exp(work, out=work)
@@ -324,7 +339,7 @@ def _halley_many(
             step = newton / (1.0 - newton * second / (2.0 * first))
             new_y = y - step
             rate, new_rate = np.expm1(y), np.expm1(new_y)
-            broken = ~np.isfinite(new_rate) | (first == 0.0)
+            broken = active & (~np.isfinite(new_rate) | (first == 0.0))
             size = np.abs(step)
             settled = (np.abs(newton) <= NEWTON_STEP_CEILING) & (
                 np.abs(new_rate - rate) <= RATE_TOLERANCE * np.maximum(1.0, np.abs(rate))
@@ -336,19 +351,29 @@ def _halley_many(
                 & (np.abs(newton - step) <= size)
                 & (predicted <= 1e-3 * RATE_TOLERANCE * np.maximum(1.0, np.abs(new_rate)))
             )
-            done = ~broken & (settled | contracting)
+            done = active & ~broken & (settled | contracting)
             solved_ids.append(ids[done])
             solved_rates.append(new_rate[done])
             failed.append(ids[broken])
-            keep = ~(done | broken)
-            y, previous_step = new_y, size
-            if not keep.all():
-                flow_keep = np.repeat(keep, counts)
-                ids, y, counts, previous_step = ids[keep], y[keep], counts[keep], previous_step[keep]
-                t, a = t[flow_keep], a[flow_keep]
+            active &= ~(done | broken)
+            # Finished series stay in the arrays (their results are already
+            # taken) until dropping them pays for the copy.
+            y = np.where(active, new_y, y)
+            previous_step = size
+            if active.sum() < 0.6 * active.size:
+                keep = np.flatnonzero(active)
+                positions = _flows_of(keep, local_starts, counts)
+                ids, y, counts, previous_step = (
+                    ids[keep],
+                    y[keep],
+                    counts[keep],
+                    previous_step[keep],
+                )
+                t, a = t[positions], a[positions]
                 local_starts = np.r_[0, np.cumsum(counts)[:-1]]
+                active = np.ones(ids.size, dtype=bool)
                 work = np.empty_like(t)
-        failed.append(ids)
+        failed.append(ids[active])
     return np.concatenate(solved_ids), np.concatenate(solved_rates), np.concatenate(failed)
 
 

@@ -55,6 +55,9 @@ BUDGET_TOLERANCE = 0.05
 BALANCE_TOLERANCE = 0.001
 """A balance sheet off by more than 0.1% of total assets is flagged (rounding stays below that)."""
 
+MOIC_CHART_LIMIT = 30
+"""Bars on the MOIC chart at most."""
+
 ALL = "All"
 
 SORT_OPTIONS = [
@@ -466,13 +469,19 @@ class PortfolioMonitor:
         with_moic = rows[rows["moic"].notna()]
         if with_moic.empty:
             self.chart.value = ""
-        else:
-            chart = charts.moic_by_company(
-                with_moic.rename(columns={"company_name": "company"}), width=520, title=""
-            )
-            self.chart.value = ui.section_html(
-                "Gross MOIC by company", ui.chart_html(chart, name="moic")
-            )
+            return
+        # A bar per company stops being readable (and takes seconds to draw)
+        # long before a large portfolio's end: show the best and the worst.
+        title = "Gross MOIC by company"
+        if len(with_moic) > MOIC_CHART_LIMIT:
+            ordered = with_moic.sort_values("moic", ascending=False, kind="stable")
+            half = MOIC_CHART_LIMIT // 2
+            with_moic = pd.concat([ordered.head(half), ordered.tail(MOIC_CHART_LIMIT - half)])
+            title += f": the {half} highest and {MOIC_CHART_LIMIT - half} lowest of {len(ordered)}"
+        chart = charts.moic_by_company(
+            with_moic.rename(columns={"company_name": "company"}), width=520, title=""
+        )
+        self.chart.value = ui.section_html(title, ui.chart_html(chart, name="moic"))
 
     def _on_change(self, _change: dict) -> None:
         guarded(

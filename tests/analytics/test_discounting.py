@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
-import pyxirr
 import pytest
+import pyxirr
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq
@@ -16,13 +16,21 @@ from portfolio_kit.analytics import irr, mirr, xirr, xnpv, year_fractions
 # Microsoft Support, "XIRR function" and "XNPV function" (Excel help), example data:
 # 1/1/2008 -10,000; 3/1/2008 2,750; 10/30/2008 4,250; 2/15/2009 3,250; 4/1/2009 2,750.
 # XIRR returns 0.373362535 (37.34%); XNPV at 9% returns 2,086.65.
-EXCEL_DATES = [date(2008, 1, 1), date(2008, 3, 1), date(2008, 10, 30), date(2009, 2, 15), date(2009, 4, 1)]
+EXCEL_DATES = [
+    date(2008, 1, 1),
+    date(2008, 3, 1),
+    date(2008, 10, 30),
+    date(2009, 2, 15),
+    date(2009, 4, 1),
+]
 EXCEL_AMOUNTS = [-10_000.0, 2_750.0, 4_250.0, 3_250.0, 2_750.0]
 
 
 def written_out_xnpv(rate: float, dates: list[date], amounts: list[float]) -> float:
     start = dates[0]
-    return sum(a / (1 + rate) ** ((d - start).days / 365) for d, a in zip(dates, amounts, strict=True))
+    return sum(
+        a / (1 + rate) ** ((d - start).days / 365) for d, a in zip(dates, amounts, strict=True)
+    )
 
 
 def test_xirr_matches_the_excel_help_example() -> None:
@@ -41,7 +49,9 @@ def test_xnpv_matches_the_excel_help_example() -> None:
 def test_xirr_agrees_with_pyxirr_and_with_brentq_on_the_written_out_npv() -> None:
     root = brentq(lambda r: written_out_xnpv(r, EXCEL_DATES, EXCEL_AMOUNTS), 0.0, 1.0, xtol=1e-15)
     assert xirr(EXCEL_DATES, EXCEL_AMOUNTS) == pytest.approx(root, abs=1e-12)
-    assert xirr(EXCEL_DATES, EXCEL_AMOUNTS) == pytest.approx(pyxirr.xirr(EXCEL_DATES, EXCEL_AMOUNTS), abs=1e-8)
+    assert xirr(EXCEL_DATES, EXCEL_AMOUNTS) == pytest.approx(
+        pyxirr.xirr(EXCEL_DATES, EXCEL_AMOUNTS), abs=1e-8
+    )
 
 
 def test_xirr_does_not_depend_on_the_order_of_dates() -> None:
@@ -52,7 +62,9 @@ def test_xirr_does_not_depend_on_the_order_of_dates() -> None:
 
 def test_xirr_of_one_year_and_two_flows_is_the_simple_return() -> None:
     # 365 days between the flows: (1 + r) = 121 / 100 ** (365/365), so r = 21%.
-    assert xirr([date(2021, 1, 1), date(2022, 1, 1)], [-100.0, 121.0]) == pytest.approx(0.21, abs=1e-12)
+    assert xirr([date(2021, 1, 1), date(2022, 1, 1)], [-100.0, 121.0]) == pytest.approx(
+        0.21, abs=1e-12
+    )
 
 
 def test_xirr_accepts_strings_timestamps_and_numpy_dates() -> None:
@@ -75,7 +87,9 @@ TWO_ROOT_AMOUNTS = [-100.0, 230.0, -132.0]
     ("guess", "expected"),
     [(0.0, 0.10), (0.1, 0.10), (0.14, 0.10), (0.16, 0.20), (0.2, 0.20), (0.5, 0.20), (-0.5, 0.10)],
 )
-def test_xirr_returns_the_root_nearest_the_guess_when_there_are_two(guess: float, expected: float) -> None:
+def test_xirr_returns_the_root_nearest_the_guess_when_there_are_two(
+    guess: float, expected: float
+) -> None:
     assert xirr(TWO_ROOT_DATES, TWO_ROOT_AMOUNTS, guess=guess) == pytest.approx(expected, abs=1e-10)
 
 
@@ -97,7 +111,9 @@ def test_a_late_capital_call_does_not_stop_a_unique_irr_from_being_found() -> No
 
 def test_xirr_handles_a_near_total_loss() -> None:
     # 1% back after 365 days: r = 0.01 - 1 = -99%.
-    assert xirr([date(2021, 1, 1), date(2022, 1, 1)], [-100.0, 1.0]) == pytest.approx(-0.99, abs=1e-12)
+    assert xirr([date(2021, 1, 1), date(2022, 1, 1)], [-100.0, 1.0]) == pytest.approx(
+        -0.99, abs=1e-12
+    )
 
 
 def test_xirr_handles_a_very_high_return() -> None:
@@ -116,7 +132,9 @@ def test_xirr_handles_a_very_high_return() -> None:
         ([-70_000, 12_000, 15_000], -0.1, -0.444, 3),
     ],
 )
-def test_irr_matches_the_excel_help_examples(amounts: list[float], guess: float, published: float, places: int) -> None:
+def test_irr_matches_the_excel_help_examples(
+    amounts: list[float], guess: float, published: float, places: int
+) -> None:
     result = irr(amounts, guess=guess)
     assert round(result, places) == pytest.approx(published, abs=1e-12)
     assert result == pytest.approx(pyxirr.irr(amounts, guess=guess), abs=1e-8)
@@ -132,7 +150,9 @@ MIRR_FLOWS = [-120_000, 39_000, 30_000, 21_000, 37_000, 46_000]
     ("amounts", "reinvest", "published"),
     [(MIRR_FLOWS, 0.12, 0.126), (MIRR_FLOWS[:4], 0.12, -0.048), (MIRR_FLOWS, 0.14, 0.135)],
 )
-def test_mirr_matches_the_excel_help_examples(amounts: list[float], reinvest: float, published: float) -> None:
+def test_mirr_matches_the_excel_help_examples(
+    amounts: list[float], reinvest: float, published: float
+) -> None:
     result = mirr(amounts, 0.10, reinvest)
     assert round(result, 3) == pytest.approx(published, abs=1e-12)
     assert result == pytest.approx(pyxirr.mirr(amounts, 0.10, reinvest), abs=1e-12)
@@ -147,11 +167,15 @@ def test_mirr_by_hand() -> None:
 def test_xnpv_discounts_to_the_first_listed_date() -> None:
     dates = [date(2020, 1, 1), date(2021, 1, 1)]
     # 110 received 366 days later (2020 is a leap year), discounted at 10%.
-    assert xnpv(0.1, dates, [-100.0, 110.0]) == pytest.approx(-100 + 110 / 1.1 ** (366 / 365), rel=1e-14)
+    assert xnpv(0.1, dates, [-100.0, 110.0]) == pytest.approx(
+        -100 + 110 / 1.1 ** (366 / 365), rel=1e-14
+    )
 
 
 def test_xnpv_refuses_a_date_before_the_first_listed_one_as_excel_does() -> None:
-    with pytest.raises(ValueError, match=r"dates: position 1 \(2019-06-01\) precedes the first listed date"):
+    with pytest.raises(
+        ValueError, match=r"dates: position 1 \(2019-06-01\) precedes the first listed date"
+    ):
         xnpv(0.1, [date(2020, 1, 1), date(2019, 6, 1)], [-100.0, 110.0])
 
 
@@ -172,7 +196,9 @@ amount_lists = st.lists(
     gaps=st.lists(st.integers(min_value=1, max_value=800), min_size=24, max_size=24),
     guess=st.floats(min_value=-0.5, max_value=1.0),
 )
-def test_xnpv_at_the_xirr_is_zero(outflows: list[float], inflows: list[float], gaps: list[int], guess: float) -> None:
+def test_xnpv_at_the_xirr_is_zero(
+    outflows: list[float], inflows: list[float], gaps: list[int], guess: float
+) -> None:
     amounts = [-x for x in outflows] + inflows
     start = date(2010, 1, 1)
     dates = [start + timedelta(days=sum(gaps[: i + 1])) for i in range(len(amounts))]
@@ -201,7 +227,9 @@ def test_xnpv_at_the_xirr_is_zero(outflows: list[float], inflows: list[float], g
     later=st.lists(st.floats(min_value=0.0, max_value=1e6), min_size=1, max_size=30),
     gaps=st.lists(st.integers(min_value=1, max_value=400), min_size=30, max_size=30),
 )
-def test_xirr_agrees_with_pyxirr_on_conventional_flows(first: float, later: list[float], gaps: list[int]) -> None:
+def test_xirr_agrees_with_pyxirr_on_conventional_flows(
+    first: float, later: list[float], gaps: list[int]
+) -> None:
     if sum(later) == 0:
         return
     amounts = [-first, *later]

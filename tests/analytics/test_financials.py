@@ -1,4 +1,4 @@
-"""Company financials: LTM, fiscal years, growth and ratios, checked by hand and against Apple's 10-K."""
+"""Company financials: LTM, fiscal years, growth and ratios, by hand and against Apple's 10-K."""
 
 from __future__ import annotations
 
@@ -23,7 +23,15 @@ from portfolio_kit.analytics import (
 )
 
 QUARTER_ENDS = pd.to_datetime(
-    ["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30"]
+    [
+        "2023-03-31",
+        "2023-06-30",
+        "2023-09-30",
+        "2023-12-31",
+        "2024-03-31",
+        "2024-06-30",
+        "2024-09-30",
+    ]
 )
 
 
@@ -84,7 +92,9 @@ def test_ltm_by_company_matches_per_company_ltm() -> None:
         for period_end, value in zip(QUARTER_ENDS, quarterly()["revenue"], strict=True):
             rows.append((company, period_end, "quarter", "actual", "revenue", value * scale))
             rows.append((company, period_end, "quarter", "budget", "revenue", -1.0))
-    long = pd.DataFrame(rows, columns=["company_id", "period_end", "period_type", "scenario", "line_item", "value"])
+    long = pd.DataFrame(
+        rows, columns=["company_id", "period_end", "period_type", "scenario", "line_item", "value"]
+    )
     table = ltm_by_company(long)
     assert table.loc[("B", pd.Timestamp("2024-06-30")), "revenue"] == 2 * 540.0
     for company in ("A", "B"):

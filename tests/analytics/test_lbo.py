@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 
-import pyxirr
 import pytest
+import pyxirr
 
 from portfolio_kit.analytics import DebtTranche, LboAssumptions, lbo_returns
 
 
 def simple_deal(**changes: object) -> LboAssumptions:
     base = dict(
-        entry_ebitda=100.0, entry_multiple=8.0, exit_multiple=8.0, ebitda_growth=[0.10, 0.10],
+        entry_ebitda=100.0,
+        entry_multiple=8.0,
+        exit_multiple=8.0,
+        ebitda_growth=[0.10, 0.10],
         tranches=[DebtTranche("senior", 400.0, 0.10, amortization_rate=0.10, cash_sweep=True)],
         tax_rate=0.25,
     )
@@ -82,8 +85,14 @@ def test_assumptions_round_trip_through_json() -> None:
     [
         ({"entry_multiple": 0.0}, "entry_multiple: must be positive"),
         ({"ebitda_growth": []}, "ebitda_growth: needs one growth rate per holding year"),
-        ({"tranches": [DebtTranche("a", 900.0, 0.1)]}, r"tranches: debt \(900.0\) covers all uses \(800.0\)"),
-        ({"tranches": [{"name": "a", "amount": 10.0, "interest_rate": -2.0}]}, r"tranches\[0\]\.a.interest_rate: must be greater than -1"),
+        (
+            {"tranches": [DebtTranche("a", 900.0, 0.1)]},
+            r"tranches: debt \(900.0\) covers all uses \(800.0\)",
+        ),
+        (
+            {"tranches": [{"name": "a", "amount": 10.0, "interest_rate": -2.0}]},
+            r"tranches\[0\]\.a.interest_rate: must be greater than -1",
+        ),
         ({"sweep_share": 1.5}, "sweep_share: must be between 0.0 and 1.0"),
     ],
 )

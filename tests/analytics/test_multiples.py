@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pyxirr.pe
 import pytest
+import pyxirr.pe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,8 +27,12 @@ def test_multiples_agree_with_pyxirr_pe() -> None:
     # pyxirr.pe takes signed flows (contributions negative); ours take magnitudes.
     signed = [-10.0, -20.0, 15.0, 30.0]
     assert dpi([10.0, 20.0], [15.0, 30.0]) == pytest.approx(pyxirr.pe.dpi(signed), abs=1e-15)
-    assert tvpi([10.0, 20.0], [15.0, 30.0], 15.0) == pytest.approx(pyxirr.pe.tvpi(signed, 15.0), abs=1e-15)
-    assert rvpi([10.0, 20.0], [15.0, 30.0], 15.0) == pytest.approx(pyxirr.pe.rvpi([10.0, 20.0], 15.0), abs=1e-15)
+    assert tvpi([10.0, 20.0], [15.0, 30.0], 15.0) == pytest.approx(
+        pyxirr.pe.tvpi(signed, 15.0), abs=1e-15
+    )
+    assert rvpi([10.0, 20.0], [15.0, 30.0], 15.0) == pytest.approx(
+        pyxirr.pe.rvpi([10.0, 20.0], 15.0), abs=1e-15
+    )
 
 
 def test_paid_in_to_committed_and_moic_by_hand() -> None:
@@ -37,12 +41,18 @@ def test_paid_in_to_committed_and_moic_by_hand() -> None:
     assert moic(50.0, 40.0, 35.0) == pytest.approx(1.5, abs=1e-15)
 
 
-magnitudes = st.lists(st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=1, max_size=20)
+magnitudes = st.lists(
+    st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=1, max_size=20
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(contributions=magnitudes, distributions=magnitudes, nav=st.floats(min_value=0, max_value=1e9))
-def test_tvpi_is_dpi_plus_rvpi(contributions: list[float], distributions: list[float], nav: float) -> None:
+@given(
+    contributions=magnitudes, distributions=magnitudes, nav=st.floats(min_value=0, max_value=1e9)
+)
+def test_tvpi_is_dpi_plus_rvpi(
+    contributions: list[float], distributions: list[float], nav: float
+) -> None:
     if sum(contributions) == 0:
         return
     total = tvpi(contributions, distributions, nav)
@@ -53,7 +63,10 @@ def test_tvpi_is_dpi_plus_rvpi(contributions: list[float], distributions: list[f
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: tvpi([10.0, -5.0], [1.0], 0.0), r"contributions: must be positive magnitudes, got -5.0 at position 1"),
+        (
+            lambda: tvpi([10.0, -5.0], [1.0], 0.0),
+            r"contributions: must be positive magnitudes, got -5.0 at position 1",
+        ),
         (lambda: tvpi([0.0], [1.0], 0.0), "contributions: total is zero"),
         (lambda: tvpi([10.0], [float("nan")], 0.0), "distributions: contains NaN at position 0"),
         (lambda: rvpi([10.0], [1.0], -1.0), "nav: must not be negative"),

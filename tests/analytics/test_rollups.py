@@ -6,8 +6,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyxirr
 import pytest
+import pyxirr
 
 from portfolio_kit.analytics import concentration, investment_summary, portfolio_rollup
 
@@ -36,16 +36,36 @@ def portfolio() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         {
             "investment_id": [1, 1, 1, 2, 2, 3, 3, 4],
             "date": pd.to_datetime(
-                ["2020-01-01", "2022-01-01", "2024-06-30", "2020-07-01", "2023-06-30", "2021-01-01", "2022-06-30", "2025-01-01"]
+                [
+                    "2020-01-01",
+                    "2022-01-01",
+                    "2024-06-30",
+                    "2020-07-01",
+                    "2023-06-30",
+                    "2021-01-01",
+                    "2022-06-30",
+                    "2025-01-01",
+                ]
             ),
-            "kind": ["investment", "dividend", "proceeds", "investment", "proceeds", "investment", "investment", "investment"],
+            "kind": [
+                "investment",
+                "dividend",
+                "proceeds",
+                "investment",
+                "proceeds",
+                "investment",
+                "investment",
+                "investment",
+            ],
             "amount": [-100.0, 20.0, 999.0, -80.0, 200.0, -50.0, -10.0, -70.0],
         }
     )
     valuations = pd.DataFrame(
         {
             "company_id": [10, 10, 10, 20],
-            "valuation_date": pd.to_datetime(["2022-12-31", "2023-12-31", "2024-06-30", "2022-12-31"]),
+            "valuation_date": pd.to_datetime(
+                ["2022-12-31", "2023-12-31", "2024-06-30", "2022-12-31"]
+            ),
             "method": ["multiple"] * 4,
             "enterprise_value": [500.0, 600.0, 1500.0, 700.0],
             "equity_value": [300.0, 400.0, 999.0, 500.0],
@@ -75,7 +95,11 @@ def test_rollup_by_fund_pools_flows_for_the_irr() -> None:
     table = portfolio_rollup(*portfolio(), as_of=AS_OF, by="fund_id", top_n=1)
     fund_one = table.loc["F1"]
     assert fund_one["investments"] == 2
-    assert (fund_one["invested"], fund_one["realized"], fund_one["unrealized"]) == (180.0, 220.0, 200.0)
+    assert (fund_one["invested"], fund_one["realized"], fund_one["unrealized"]) == (
+        180.0,
+        220.0,
+        200.0,
+    )
     assert fund_one["moic"] == pytest.approx(420.0 / 180.0, rel=1e-15)
     pooled = pyxirr.xirr(
         [date(2020, 1, 1), date(2020, 7, 1), date(2022, 1, 1), date(2023, 6, 30), AS_OF],
@@ -106,7 +130,9 @@ def test_mixed_currencies_are_refused_unless_allowed() -> None:
     investments.loc[investments["investment_id"] == 3, "currency"] = "EUR"
     with pytest.raises(ValueError, match="investments: group 'Software' mixes currencies"):
         portfolio_rollup(investments, flows, valuations, as_of=AS_OF, by="sector")
-    table = portfolio_rollup(investments, flows, valuations, as_of=AS_OF, by="sector", require_single_currency=False)
+    table = portfolio_rollup(
+        investments, flows, valuations, as_of=AS_OF, by="sector", require_single_currency=False
+    )
     assert table.loc["Software", "invested"] == 160.0
 
 
@@ -114,11 +140,27 @@ def test_bad_frames_are_explained() -> None:
     investments, flows, valuations = portfolio()
     with pytest.raises(ValueError, match="investments: missing column"):
         investment_summary(investments.drop(columns="ownership"), flows, valuations, AS_OF)
-    orphan = pd.concat([flows, pd.DataFrame({"investment_id": [99], "date": pd.to_datetime(["2021-01-01"]), "kind": ["x"], "amount": [1.0]})])
-    with pytest.raises(ValueError, match="investment_cash_flows: investment_id 99 is not in investments"):
+    orphan = pd.concat(
+        [
+            flows,
+            pd.DataFrame(
+                {
+                    "investment_id": [99],
+                    "date": pd.to_datetime(["2021-01-01"]),
+                    "kind": ["x"],
+                    "amount": [1.0],
+                }
+            ),
+        ]
+    )
+    with pytest.raises(
+        ValueError, match="investment_cash_flows: investment_id 99 is not in investments"
+    ):
         investment_summary(investments, orphan, valuations, AS_OF)
     flows.loc[0, "amount"] = np.nan
-    with pytest.raises(ValueError, match="investment_cash_flows.amount: contains NaN at position 0"):
+    with pytest.raises(
+        ValueError, match=r"investment_cash_flows\.amount: contains NaN at position 0"
+    ):
         investment_summary(investments, flows, valuations, AS_OF)
     with pytest.raises(ValueError, match="by: unknown column 'region'"):
         portfolio_rollup(*portfolio(), as_of=AS_OF, by="region")

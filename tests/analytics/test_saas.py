@@ -28,9 +28,15 @@ def snapshots() -> pd.DataFrame:
     # Customer a grows 100 -> 120, b shrinks 50 -> 30, c churns (40 -> 0),
     # d is new (0 -> 25); then a flat, b churns, d grows to 35, e new at 10.
     rows = [
-        ("a", "2023-12-31", 100.0), ("b", "2023-12-31", 50.0), ("c", "2023-12-31", 40.0),
-        ("a", "2024-03-31", 120.0), ("b", "2024-03-31", 30.0), ("d", "2024-03-31", 25.0),
-        ("a", "2024-06-30", 120.0), ("d", "2024-06-30", 35.0), ("e", "2024-06-30", 10.0),
+        ("a", "2023-12-31", 100.0),
+        ("b", "2023-12-31", 50.0),
+        ("c", "2023-12-31", 40.0),
+        ("a", "2024-03-31", 120.0),
+        ("b", "2024-03-31", 30.0),
+        ("d", "2024-03-31", 25.0),
+        ("a", "2024-06-30", 120.0),
+        ("d", "2024-06-30", 35.0),
+        ("e", "2024-06-30", 10.0),
     ]
     frame = pd.DataFrame(rows, columns=["customer_id", "period_end", "arr"])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
@@ -46,10 +52,20 @@ def test_arr_movements_by_hand() -> None:
     assert first["contraction_arr"] == 20.0
     assert first["churned_arr"] == 40.0
     assert first["closing_arr"] == 175.0
-    assert (first["opening_customers"], first["new_customers"], first["churned_customers"]) == (3, 1, 1)
+    assert (first["opening_customers"], first["new_customers"], first["churned_customers"]) == (
+        3,
+        1,
+        1,
+    )
     second = moves.loc["2024-06-30"]
     assert (second["new_arr"], second["expansion_arr"], second["churned_arr"]) == (10.0, 10.0, 30.0)
-    bridge = moves["opening_arr"] + moves["new_arr"] + moves["expansion_arr"] - moves["contraction_arr"] - moves["churned_arr"]
+    bridge = (
+        moves["opening_arr"]
+        + moves["new_arr"]
+        + moves["expansion_arr"]
+        - moves["contraction_arr"]
+        - moves["churned_arr"]
+    )
     np.testing.assert_allclose(bridge, moves["closing_arr"], rtol=0, atol=1e-9)
 
 

@@ -27,8 +27,13 @@ def test_wacc_by_hand() -> None:
     # Weights 600 / 1000 and 400 / 1000: 0.6 * 10% + 0.4 * 4.5% = 7.8%.
     result = wacc(
         WaccInputs(
-            risk_free_rate=0.04, equity_beta=1.2, equity_risk_premium=0.05, pre_tax_cost_of_debt=0.06,
-            tax_rate=0.25, equity_value=600.0, debt_value=400.0,
+            risk_free_rate=0.04,
+            equity_beta=1.2,
+            equity_risk_premium=0.05,
+            pre_tax_cost_of_debt=0.06,
+            tax_rate=0.25,
+            equity_value=600.0,
+            debt_value=400.0,
         )
     )
     assert result.cost_of_equity == pytest.approx(0.10, abs=1e-15)
@@ -38,8 +43,15 @@ def test_wacc_by_hand() -> None:
 
 def two_year_case(**changes: object) -> DcfAssumptions:
     base = dict(
-        base_revenue=100.0, revenue_growth=[0.10, 0.10], ebitda_margin=0.30, depreciation_pct_revenue=0.05,
-        capex_pct_revenue=0.06, nwc_pct_revenue=0.10, tax_rate=0.25, wacc=0.10, terminal_growth=0.02,
+        base_revenue=100.0,
+        revenue_growth=[0.10, 0.10],
+        ebitda_margin=0.30,
+        depreciation_pct_revenue=0.05,
+        capex_pct_revenue=0.06,
+        nwc_pct_revenue=0.10,
+        tax_rate=0.25,
+        wacc=0.10,
+        terminal_growth=0.02,
     )
     base.update(changes)
     return DcfAssumptions(**base)  # type: ignore[arg-type]
@@ -88,24 +100,32 @@ def test_exit_multiple_dcf_by_hand() -> None:
     # The implied Gordon growth reproduces the same present value from year 1.5.
     growth = result.implied_terminal_growth
     assert growth is not None
-    assert 20.3775 * (1 + growth) / (0.10 - growth) / 1.1**1.5 == pytest.approx(terminal / 1.1**2, rel=1e-12)
+    assert 20.3775 * (1 + growth) / (0.10 - growth) / 1.1**1.5 == pytest.approx(
+        terminal / 1.1**2, rel=1e-12
+    )
 
 
 def test_explicit_free_cash_flows_value_the_same_as_the_projection() -> None:
     valued = value_free_cash_flows(FCF, 0.10, terminal_growth=0.02)
-    assert valued["enterprise_value"] == pytest.approx(dcf(two_year_case()).enterprise_value, rel=1e-14)
+    assert valued["enterprise_value"] == pytest.approx(
+        dcf(two_year_case()).enterprise_value, rel=1e-14
+    )
 
 
 def test_sensitivity_grid_recomputes_each_cell() -> None:
     case = two_year_case()
     grid = dcf_sensitivity(case, [0.02, 0.09, 0.10], [0.02, 0.03])
     assert grid.loc[0.10, 0.02] == pytest.approx(dcf(case).enterprise_value, rel=1e-14)
-    assert grid.loc[0.09, 0.03] == pytest.approx(dcf(case.replace(wacc=0.09, terminal_growth=0.03)).enterprise_value, rel=1e-14)
+    assert grid.loc[0.09, 0.03] == pytest.approx(
+        dcf(case.replace(wacc=0.09, terminal_growth=0.03)).enterprise_value, rel=1e-14
+    )
     assert grid.loc[0.02].isna().all()  # WACC at or below growth: no finite value
 
 
 def test_assumptions_round_trip_through_json() -> None:
-    case = two_year_case(terminal_method="exit_multiple", exit_multiple=9.5, mid_year=True, shares_outstanding=3.0)
+    case = two_year_case(
+        terminal_method="exit_multiple", exit_multiple=9.5, mid_year=True, shares_outstanding=3.0
+    )
     text = json.dumps(case.to_dict())
     assert DcfAssumptions.from_dict(json.loads(text)) == case
 
@@ -113,13 +133,19 @@ def test_assumptions_round_trip_through_json() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"wacc": 0.08, "terminal_growth": 0.09}, r"wacc: must exceed terminal_growth \(0.08 <= 0.09\)"),
+        (
+            {"wacc": 0.08, "terminal_growth": 0.09},
+            r"wacc: must exceed terminal_growth \(0.08 <= 0.09\)",
+        ),
         ({"wacc": 0.02}, r"wacc: must exceed terminal_growth \(0.02 <= 0.02\)"),
         ({"revenue_growth": []}, "revenue_growth: needs one growth rate per projected year"),
         ({"ebitda_margin": [0.3]}, r"ebitda_margin: needs 2 values \(one per year\), got 1"),
         ({"tax_rate": 1.5}, "tax_rate: must be between 0.0 and 1.0"),
         ({"base_revenue": float("nan")}, "base_revenue: must be finite"),
-        ({"terminal_method": "exit_multiple"}, "exit_multiple: required when terminal_method is 'exit_multiple'"),
+        (
+            {"terminal_method": "exit_multiple"},
+            "exit_multiple: required when terminal_method is 'exit_multiple'",
+        ),
     ],
 )
 def test_bad_assumptions_name_the_field(changes: dict[str, object], message: str) -> None:
@@ -140,12 +166,24 @@ def test_gordon_terminal_value_refuses_wacc_at_growth() -> None:
 
 
 def test_equity_bridge_by_hand() -> None:
-    assert equity_bridge(1000.0, net_debt=300.0, minority_interest=20.0, preferred_equity=30.0, non_operating_assets=15.0) == 665.0
+    assert (
+        equity_bridge(
+            1000.0,
+            net_debt=300.0,
+            minority_interest=20.0,
+            preferred_equity=30.0,
+            non_operating_assets=15.0,
+        )
+        == 665.0
+    )
 
 
 def test_peer_multiples_applied_with_excel_quartiles() -> None:
     peers = pd.DataFrame(
-        {"enterprise_value": [800.0, 1200.0, 900.0, 1500.0, 700.0], "ebitda": [100.0, 120.0, 90.0, 125.0, -5.0]},
+        {
+            "enterprise_value": [800.0, 1200.0, 900.0, 1500.0, 700.0],
+            "ebitda": [100.0, 120.0, 90.0, 125.0, -5.0],
+        },
         index=list("abcde"),
     )
     multiples = trading_multiples(peers)

@@ -6,22 +6,24 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-import pyxirr
 import pytest
+import pyxirr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portfolio_kit.analytics import xirr, xirr_many
 
 
-def fund_like_flows(series: int, periods: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fund_like_flows(
+    series: int, periods: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quarterly calls early, distributions later, a few late calls (several sign changes)."""
     rng = np.random.default_rng(seed)
     amounts = np.zeros((series, periods))
     amounts[:, : periods // 3] = -rng.gamma(2.0, 1.0, (series, periods // 3))
-    amounts[:, periods // 5 :] += rng.gamma(1.5, 1.0, (series, periods - periods // 5)) * rng.uniform(
-        0.2, 1.5, (series, 1)
-    )
+    amounts[:, periods // 5 :] += rng.gamma(
+        1.5, 1.0, (series, periods - periods // 5)
+    ) * rng.uniform(0.2, 1.5, (series, 1))
     late = (rng.random((series, periods)) < 0.08) & (np.arange(periods) > periods // 3)
     amounts[late] = -rng.gamma(1.0, 0.5, late.sum())
     dates = np.datetime64("2012-03-31") + (np.arange(periods) * 91.3).astype("timedelta64[D]")
@@ -94,14 +96,18 @@ def test_a_series_with_two_roots_gets_the_one_nearest_the_guess() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     flows=st.lists(
-        st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=2, max_size=15),
+        st.lists(
+            st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=2, max_size=15
+        ),
         min_size=1,
         max_size=8,
     ),
     gap=st.integers(min_value=20, max_value=200),
     guess=st.sampled_from([-0.3, 0.0, 0.1, 0.5]),
 )
-def test_batch_equals_scalar_for_arbitrary_series(flows: list[list[float]], gap: int, guess: float) -> None:
+def test_batch_equals_scalar_for_arbitrary_series(
+    flows: list[list[float]], gap: int, guess: float
+) -> None:
     ids, dates, amounts = [], [], []
     for series, values in enumerate(flows):
         ids += [series] * len(values)
@@ -137,7 +143,10 @@ def test_batch_equals_scalar_on_adversarial_series() -> None:
             else:
                 values = rng.normal(0, 1, count)
                 values[rng.random(count) < 0.3] = 0.0
-            dates = [date(2000, 1, 1) + timedelta(days=gap * j + int(rng.integers(0, 3))) for j in range(count)]
+            dates = [
+                date(2000, 1, 1) + timedelta(days=gap * j + int(rng.integers(0, 3)))
+                for j in range(count)
+            ]
             per_series.append((dates, values))
         guess = float(rng.choice([-0.5, 0.0, 0.1, 1.0]))
         ids = [i for i, (dates, _) in enumerate(per_series) for _ in dates]

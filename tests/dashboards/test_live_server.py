@@ -83,13 +83,19 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(re.escape(name) + r"(?![\w])", text) is not None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _browser_available() -> None:
+    """Skip (fail under CI) before building anything when Chromium or Playwright is missing
+    (session scope: it must come before the session-scoped demo database)."""
+    reason = harness.missing_browser()
+    if reason:
+        require("chromium", reason)
+
+
 @pytest.fixture(scope="module")
 def live(
     demo_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[harness.RunningServer]:
-    reason = harness.missing_browser()
-    if reason:
-        require("chromium", reason)
     work = tmp_path_factory.mktemp("live_server")
     database = copy_demo(demo_template, work / "db")
     dashboards = harness.dashboards_copy(
