@@ -156,8 +156,8 @@ def horizon_returns(
     before ``as_of`` minus ``h`` years, month ends kept at month ends) is an
     outflow on its date, every flow after that date up to ``as_of`` follows,
     and the NAV dated ``as_of`` is the closing inflow. Since inception uses
-    every flow up to ``as_of`` and the closing NAV. This is the ILPA /
-    Cambridge Associates horizon convention.
+    every flow up to ``as_of`` and the closing NAV: the point-to-point
+    "horizon IRR" that Cambridge Associates publishes for its benchmarks.
 
     Parameters
     ----------

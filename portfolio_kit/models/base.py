@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, Numeric, String, TypeDecorator, event
+from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, Numeric, String, Text, TypeDecorator, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, object_session
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, validates, object_session
 
 from portfolio_kit.errors import ValidationError
 
@@ -212,3 +212,30 @@ def check_date(field: str, value: Any) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ValidationError(field, f"must be a date (got {value!r})")
     return value
+
+
+class CashFlowFields:
+    """Columns and checks shared by LP and deal cash flows.
+
+    Amounts are stored as positive magnitudes; each table's ``kind`` decides
+    the direction, so a sign typo cannot turn a call into a distribution.
+    """
+
+    date: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    @validates("date")
+    def _date(self, _key: str, value: date) -> date:
+        return check_date("date", value)
+
+    @validates("amount")
+    def _amount(self, _key: str, value: Decimal) -> Decimal:
+        if value is None:
+            raise ValidationError("amount", "is required")
+        return check_positive("amount", value)
+
+    @validates("currency")
+    def _currency(self, _key: str, value: str) -> str:
+        return check_currency("currency", value)

@@ -6,11 +6,12 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portfolio_kit.errors import ValidationError
 from portfolio_kit.models.base import (
+    CashFlowFields,
     MONEY,
     RATIO,
     Base,
@@ -129,7 +130,7 @@ class Fund(VersionedMixin, TimestampMixin, Base):
             raise ValidationError("final_close_date", "must not be before first_close_date")
 
 
-class FundCashFlow(VersionedMixin, TimestampMixin, Base):
+class FundCashFlow(CashFlowFields, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "fund_cash_flows"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -138,27 +139,9 @@ class FundCashFlow(VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"))
-    date: Mapped[date]
     kind: Mapped[CashFlowKind] = mapped_column(enum_column(CashFlowKind, "cash_flow_kind"))
-    amount: Mapped[Decimal] = mapped_column(MONEY)
-    currency: Mapped[str] = mapped_column(String(3))
-    notes: Mapped[str | None] = mapped_column(Text)
 
     fund: Mapped[Fund] = relationship(back_populates="cash_flows")
-
-    @validates("date")
-    def _date(self, _key: str, value: date) -> date:
-        return check_date("date", value)
-
-    @validates("amount")
-    def _amount(self, _key: str, value: Decimal) -> Decimal:
-        if value is None:
-            raise ValidationError("amount", "is required")
-        return check_positive("amount", value)
-
-    @validates("currency")
-    def _currency(self, _key: str, value: str) -> str:
-        return check_currency("currency", value)
 
     @property
     def signed_amount(self) -> Decimal:

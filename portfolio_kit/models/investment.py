@@ -11,11 +11,12 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portfolio_kit.errors import ValidationError
 from portfolio_kit.models.base import (
+    CashFlowFields,
     MONEY,
     RATIO,
     Base,
@@ -120,7 +121,7 @@ class Investment(VersionedMixin, TimestampMixin, Base):
         return f"Investment fund #{self.fund_id} in company #{self.company_id}"
 
 
-class InvestmentCashFlow(VersionedMixin, TimestampMixin, Base):
+class InvestmentCashFlow(CashFlowFields, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "investment_cash_flows"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -129,27 +130,9 @@ class InvestmentCashFlow(VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     investment_id: Mapped[int] = mapped_column(ForeignKey("investments.id", ondelete="CASCADE"))
-    date: Mapped[date]
     kind: Mapped[DealCashFlowKind] = mapped_column(enum_column(DealCashFlowKind, "deal_cash_flow_kind"))
-    amount: Mapped[Decimal] = mapped_column(MONEY)
-    currency: Mapped[str] = mapped_column(String(3))
-    notes: Mapped[str | None] = mapped_column(Text)
 
     investment: Mapped[Investment] = relationship(back_populates="cash_flows")
-
-    @validates("date")
-    def _date(self, _key: str, value: date) -> date:
-        return check_date("date", value)
-
-    @validates("amount")
-    def _amount(self, _key: str, value: Decimal) -> Decimal:
-        if value is None:
-            raise ValidationError("amount", "is required")
-        return check_positive("amount", value)
-
-    @validates("currency")
-    def _currency(self, _key: str, value: str) -> str:
-        return check_currency("currency", value)
 
     @property
     def signed_amount(self) -> Decimal:
