@@ -69,7 +69,8 @@ def company_options(context: DashboardContext) -> pd.DataFrame:
 
 
 def chosen_company(context: DashboardContext, options: pd.DataFrame) -> int:
-    """``?company=<id>`` if the viewer may see it, else the first company by name.
+    """``?company=<id>`` if the viewer may see it, else the first company still
+    held (by name), else the first company.
 
     Raises
     ------
@@ -81,7 +82,8 @@ def chosen_company(context: DashboardContext, options: pd.DataFrame) -> int:
         if requested not in set(options["company_id"]):
             raise NotAvailable("The company this link points to is not available to you.")
         return requested
-    return int(options["company_id"].iloc[0])
+    held = options[options["status"].astype(str) == "invested"]
+    return int((held if len(held) else options)["company_id"].iloc[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +359,7 @@ def _bridge_html(data: CompanyData) -> str:
                 "Multiple",
                 "Deleveraging",
                 "Distributions",
-                "Value today",
+                "Total value",
             ],
             "amount": [
                 bridge.entry_equity_value,
