@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
-_CORPUS_DIR = _REPO_ROOT.parent / "shared" / "corpus" / "10k"
+_CORPUS_ROOT = _REPO_ROOT.parent / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +33,12 @@ def scorer() -> ModuleType:
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    """The 10-K corpus; skipped when absent, except on CI where its absence is a failure."""
-    if not _CORPUS_DIR.is_dir():
-        reason = f"10-K corpus not found at {_CORPUS_DIR}"
+    """The corpus root (10k/, 10q/, releases/); skipped when absent, a failure on CI."""
+    folders = [_CORPUS_ROOT / sub for sub in ("10k", "10q", "releases")]
+    absent = [str(f) for f in folders if not f.is_dir()]
+    if absent:
+        reason = f"PDF corpus folder(s) not found: {', '.join(absent)}"
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (CI is set, so the corpus is required)")
         pytest.skip(reason)
-    return _CORPUS_DIR
+    return _CORPUS_ROOT
