@@ -37,6 +37,7 @@ _QUARTER = re.compile(r"_\d{4}Q([1-4])_")
 TAX_IDENTITY_EXCEPTIONS = {
     "EBAY_2019_10K": "p. 64: income from discontinued operations, net of income taxes",
     "PFIZER_2021_10K": "p. 56: discontinued operations, net of tax",
+    "EBAY_2023Q2_10Q": "p. 4: income (loss) from discontinued operations, net of income taxes",
 }
 
 by_file = pytest.mark.parametrize("path", EXPECTED_FILES, ids=[p.stem for p in EXPECTED_FILES])
