@@ -214,7 +214,8 @@ def test_enough_items_in_the_statements_the_document_prints(path, scorer):
 
 @by_file
 def test_period_lengths_fit_the_document_type(path, scorer):
-    """10-K flows cover 12 months; a 10-Q's quarter is 3 and its year to date 3 x quarter."""
+    """10-K flows cover 12 months; a 10-Q's quarter is 3 and its year to date 3 x quarter
+    (the stem names the fiscal quarter), and its cash flow covers the year to date."""
     frame = scorer.load_expected(path)
     flows = frame[frame["statement"] != "balance_sheet"]
     months = set(flows["period_months"])
@@ -228,7 +229,10 @@ def test_period_lengths_fit_the_document_type(path, scorer):
         income = set(flows.loc[flows["statement"] == "income_statement", "period_months"])
         cash = set(flows.loc[flows["statement"] == "cash_flow", "period_months"])
         assert income == {3, year_to_date}, f"{path.name}: income statement {sorted(income)}"
-        assert cash == {year_to_date}, f"{path.name}: cash flow {sorted(cash)}"
+        # Most print the year to date only; some (Salesforce) the quarter as well.
+        assert year_to_date in cash and cash <= {3, year_to_date}, (
+            f"{path.name}: cash flow {sorted(cash)}"
+        )
     if doc_type == "release":
         assert months <= {3, 6, 9, 12}
 
