@@ -38,6 +38,7 @@ TAX_IDENTITY_EXCEPTIONS = {
     "EBAY_2019_10K": "p. 64: income from discontinued operations, net of income taxes",
     "PFIZER_2021_10K": "p. 56: discontinued operations, net of tax",
     "EBAY_2023Q2_10Q": "p. 4: income (loss) from discontinued operations, net of income taxes",
+    "Pfizer_2023Q2_10Q": "p. 7: discontinued operations--net of tax",
 }
 
 by_file = pytest.mark.parametrize("path", EXPECTED_FILES, ids=[p.stem for p in EXPECTED_FILES])
@@ -100,7 +101,9 @@ def _row_windows(text: str, label: str) -> list[str]:
     """The figures printed after each occurrence of ``label``, up to the next words."""
     windows = []
     folded = text.casefold()
-    for match in re.finditer(re.escape(" ".join(label.split()).casefold()), folded):
+    # Some text layers drop the space between capitals (PG&E's "TOTALASSETS").
+    pattern = r"\s*".join(re.escape(word) for word in label.casefold().split())
+    for match in re.finditer(pattern, folded):
         rest = text[match.end() :]
         stop = re.search(r"[A-Za-z]{2,}", rest)
         windows.append(rest[: stop.start()] if stop else rest)
@@ -137,8 +140,17 @@ def _column_orders(rows: pd.DataFrame) -> dict[str, list[int]]:
     A 10-K prints its years newest first (or oldest first); a 10-Q prints the quarter's
     columns, then the year-to-date ones (or the reverse), each current year first (or
     prior year first). Ties never occur: (period_months, period_end) is unique per item.
+    Balance sheets of a 10-Q put the last fiscal year-end beside (or between) the
+    current and prior-year quarter ends (Foot Locker: Oct 2022, Oct 2021, Jan 2022), so
+    any order of their columns is a candidate; the test still requires one order to fit
+    every row of the statement.
     """
     frame = rows.reset_index(drop=True)
+    if (frame["statement"] == "balance_sheet").all():
+        return {
+            " / ".join(frame.loc[list(order), "period_end"]): list(order)
+            for order in itertools.permutations(frame.index)
+        }
     orders = {}
     for months_asc, dates_asc in itertools.product((True, False), (False, True)):
         name = (
@@ -201,15 +213,21 @@ def test_file_is_well_formed(path, scorer):
 
 @by_file
 def test_enough_items_in_the_statements_the_document_prints(path, scorer):
-    """A 10-K or 10-Q has all three primary statements; a release at least the income one."""
+    """A 10-K or 10-Q has all three primary statements; a release at least the income one.
+
+    The floors are what the sparest layout in the corpus still prints plainly: a bank
+    has no gross profit, cost of revenue, inventory, current-asset or current-liability
+    subtotals and often no capital expenditure row (about fifteen items left); a release
+    may print only a condensed income statement (McDonald's: revenue down to EPS).
+    """
     frame = scorer.load_expected(path)
     statements = set(frame["statement"])
     if _doc_type(path) == "release":
         assert "income_statement" in statements
-        assert frame["item"].nunique() >= 10
+        assert frame["item"].nunique() >= 5
     else:
         assert statements == {"income_statement", "balance_sheet", "cash_flow"}
-        assert frame["item"].nunique() >= 20
+        assert frame["item"].nunique() >= 15
 
 
 @by_file
@@ -279,6 +297,8 @@ def _by_period(frame: pd.DataFrame) -> dict[tuple[str, int], dict[str, float]]:
 @by_file
 def test_balance_sheet_and_gross_profit_identities_hold(path, scorer):
     frame = scorer.load_expected(path)
+    if "gross_profit" not in set(frame["item"]) and "total_assets" not in set(frame["item"]):
+        pytest.skip(f"{path.name}: no balance sheet and no gross profit printed")
     unit = float(scorer.value_unit(frame))
     checked = 0
     for period, v in _by_period(frame).items():
@@ -382,12 +402,14 @@ def test_each_row_is_printed_on_its_page_in_column_order(path, scorer, corpus_di
         if not windows:
             problems.append(f"{item}: label {label!r} not on page {page}")
             continue
-        tokens = [_numbers(w) for w in windows]
+        # The windows in page order: a release may print the quarter and the year to
+        # date as two tables, so one row's figures sit in two windows.
+        tokens = [token for w in windows for token in _numbers(w)]
         printed = [_printed(v, item, unit) for v in rows["exact_value"]]
         fitting = {
             name
             for name, order in _column_orders(rows).items()
-            if any(_is_subsequence([printed[i] for i in order], t) for t in tokens)
+            if _is_subsequence([printed[i] for i in order], tokens)
         }
         if not fitting:
             problems.append(f"{item}: {printed} not in the row(s) {windows}")
