@@ -39,6 +39,7 @@ TAX_IDENTITY_EXCEPTIONS = {
     "PFIZER_2021_10K": "p. 56: discontinued operations, net of tax",
     "EBAY_2023Q2_10Q": "p. 4: income (loss) from discontinued operations, net of income taxes",
     "Pfizer_2023Q2_10Q": "p. 7: discontinued operations--net of tax",
+    "EBAY_2023Q2_EARNINGS": "p. 7: income (loss) from discontinued operations, net of income taxes",
 }
 
 by_file = pytest.mark.parametrize("path", EXPECTED_FILES, ids=[p.stem for p in EXPECTED_FILES])
@@ -101,8 +102,12 @@ def _row_windows(text: str, label: str) -> list[str]:
     """The figures printed after each occurrence of ``label``, up to the next words."""
     windows = []
     folded = text.casefold()
-    # Some text layers drop the space between capitals (PG&E's "TOTALASSETS").
-    pattern = r"\s*".join(re.escape(word) for word in label.casefold().split())
+    # Some text layers drop the space between capitals (PG&E's "TOTALASSETS"), others
+    # the ligatures fi, fl, ff (eBay's release reads "Gross profit" as "Gross prot").
+    pattern = r"\s*".join(
+        re.sub(r"f[fil]", lambda m: f"(?:{m.group(0)})?", re.escape(word))
+        for word in label.casefold().split()
+    )
     for match in re.finditer(pattern, folded):
         rest = text[match.end() :]
         stop = re.search(r"[A-Za-z]{2,}", rest)
