@@ -729,8 +729,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_EXPECTED,
         help=f"folder of expected CSVs and {SPLIT_FILE}",
     )
-    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
-    parser.add_argument("--doc-type", choices=tuple(DOC_TYPE_FOLDERS), default=None)
+    parser.add_argument(
+        "--split",
+        choices=(*SPLITS, "all"),
+        default="all",
+        help="dev, held_out, or all (each split still reported on its own; default all)",
+    )
+    parser.add_argument(
+        "--doc-type", choices=tuple(DOC_TYPE_FOLDERS), default=None, help="only this type"
+    )
     parser.add_argument("--show-missing", action="store_true", help="list missing values")
     parser.add_argument("--show-extra", action="store_true", help="list extra canonical rows")
     args = parser.parse_args(argv)

@@ -53,6 +53,12 @@ by_file = pytest.mark.parametrize("path", EXPECTED_FILES, ids=[p.stem for p in E
 
 
 @cache
+def _expected(scorer, path: Path) -> pd.DataFrame:
+    """One parse per file for the whole session; the tests only read the frame."""
+    return scorer.load_expected(path)
+
+
+@cache
 def _split() -> dict[str, tuple[str, str]]:
     frame = pd.read_csv(SPLIT_CSV, dtype=str, keep_default_na=False)
     return {r.stem: (r.doc_type, r.split) for r in frame.itertuples(index=False)}
@@ -210,7 +216,7 @@ def test_split_lists_every_corpus_pdf_in_its_document_type_folder(scorer, corpus
 def test_file_is_well_formed(path, scorer):
     header = path.read_text(encoding="utf-8").splitlines()[0]
     assert tuple(header.split(",")) == scorer.EXPECTED_COLUMNS
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     for row in frame.itertuples(index=False):
         assert row.item in LINE_ITEMS, f"{path.name}: unknown item {row.item!r}"
         assert statement_of(row.item) == row.statement, (
@@ -232,7 +238,7 @@ def test_enough_items_in_the_statements_the_document_prints(path, scorer):
     subtotals and often no capital expenditure row (about fifteen items left); a release
     may print only a condensed income statement (McDonald's: revenue down to EPS).
     """
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     statements = set(frame["statement"])
     if _doc_type(path) == "release":
         assert "income_statement" in statements
@@ -246,7 +252,7 @@ def test_enough_items_in_the_statements_the_document_prints(path, scorer):
 def test_period_lengths_fit_the_document_type(path, scorer):
     """10-K flows cover 12 months; a 10-Q's quarter is 3 and its year to date 3 x quarter
     (the stem names the fiscal quarter), and its cash flow covers the year to date."""
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     flows = frame[frame["statement"] != "balance_sheet"]
     months = set(flows["period_months"])
     doc_type = _doc_type(path)
@@ -270,7 +276,7 @@ def test_period_lengths_fit_the_document_type(path, scorer):
 @by_file
 def test_every_item_has_every_period_of_its_statement(path, scorer):
     """Each printed column of a statement holds every item the file lists for it."""
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     doc_type = _doc_type(path)
     for statement, rows in frame.groupby("statement"):
         periods = set(zip(rows["period_end"], rows["period_months"], strict=True))
@@ -288,7 +294,7 @@ def test_every_item_has_every_period_of_its_statement(path, scorer):
 
 @by_file
 def test_scale_is_applied_and_per_share_amounts_are_not_scaled(path, scorer):
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     assert scorer.value_unit(frame) >= 1000, f"{path.name}: values look unscaled"
     per_share = frame[frame["item"].isin(PER_SHARE)]
     assert (per_share["value"].abs() < 1000).all()
@@ -308,7 +314,7 @@ def _by_period(frame: pd.DataFrame) -> dict[tuple[str, int], dict[str, float]]:
 
 @by_file
 def test_balance_sheet_and_gross_profit_identities_hold(path, scorer):
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     if "gross_profit" not in set(frame["item"]) and "total_assets" not in set(frame["item"]):
         pytest.skip(f"{path.name}: no balance sheet and no gross profit printed")
     unit = float(scorer.value_unit(frame))
@@ -342,7 +348,7 @@ def test_net_income_is_pretax_income_less_tax(path, scorer):
     added (printed in parentheses, or a benefit); one of the two, the same in every column."""
     if path.stem in TAX_IDENTITY_EXCEPTIONS:
         pytest.skip(f"another row stands between: {TAX_IDENTITY_EXCEPTIONS[path.stem]}")
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     unit = float(scorer.value_unit(frame))
     conventions = set()
     for period, v in _by_period(frame).items():
@@ -362,7 +368,7 @@ def test_net_income_is_pretax_income_less_tax(path, scorer):
 def test_cash_flow_sections_add_up_to_the_net_change(path, scorer, corpus_dir):
     """Operating + investing + financing = net change, or the gap is the printed
     exchange-rate row of the same statement page (read from the page, not keyed)."""
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     cash = frame[frame["statement"] == "cash_flow"]
     if cash.empty:
         pytest.skip(f"{path.name}: the document prints no cash-flow statement")
@@ -395,7 +401,7 @@ def test_pages_are_inside_the_pdf(path, scorer, corpus_dir):
     pdf = _pdf(corpus_dir, scorer, path)
     assert pdf.is_file(), f"no PDF for {path.name} at {pdf}"
     page_count = _page_count(pdf)
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     assert frame["page"].between(0, page_count - 1).all(), f"{path.name}: {page_count} pages"
 
 
@@ -407,7 +413,7 @@ def test_each_row_is_printed_on_its_page_in_column_order(path, scorer, corpus_di
     length); the order must be the same for a whole statement.
     """
     pdf = _pdf(corpus_dir, scorer, path)
-    frame = scorer.load_expected(path)
+    frame = _expected(scorer, path)
     unit = scorer.value_unit(frame)
     problems = []
     orders_seen: dict[str, list[set[str]]] = defaultdict(list)
