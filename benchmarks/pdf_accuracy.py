@@ -279,8 +279,7 @@ def load_split(path: Path) -> dict[str, SplitEntry]:
             raise ValueError(f"{where}: stem is empty")
         if row["doc_type"] not in DOC_TYPE_FOLDERS:
             raise ValueError(
-                f"{where}: doc_type {row['doc_type']!r} is not one of "
-                f"{', '.join(DOC_TYPE_FOLDERS)}"
+                f"{where}: doc_type {row['doc_type']!r} is not one of {', '.join(DOC_TYPE_FOLDERS)}"
             )
         if row["split"] not in SPLITS:
             raise ValueError(f"{where}: split {row['split']!r} is not one of {', '.join(SPLITS)}")
@@ -558,7 +557,9 @@ def _item_table(scores: Iterable[FilingScore]) -> list[str]:
             items[(w.statement, w.item)][1] += 1
         for statement, item, *_ in s.missing:
             items[(statement, item)][2] += 1
-    lines = [f"  {'statement':<18}{'item':<32}{'right':>7}{'wrong':>7}{'missing':>9}{'accuracy':>10}"]
+    lines = [
+        f"  {'statement':<18}{'item':<32}{'right':>7}{'wrong':>7}{'missing':>9}{'accuracy':>10}"
+    ]
     ordered = sorted(
         items.items(), key=lambda kv: (kv[1][0] / sum(kv[1]), STATEMENTS.index(kv[0][0]), kv[0][1])
     )

@@ -203,8 +203,7 @@ def test_split_lists_every_corpus_pdf_in_its_document_type_folder(scorer, corpus
         for pdf in (corpus_dir / sub).glob("*.pdf")
     }
     listed = {
-        (e.stem, scorer.DOC_TYPE_FOLDERS[e.doc_type])
-        for e in scorer.load_split(SPLIT_CSV).values()
+        (e.stem, scorer.DOC_TYPE_FOLDERS[e.doc_type]) for e in scorer.load_split(SPLIT_CSV).values()
     }
     assert listed == on_disk
 
@@ -288,7 +287,9 @@ def test_every_item_has_every_period_of_its_statement(path, scorer):
             minimum = 2
         assert len(periods) >= minimum, f"{path.name}: {statement} has periods {sorted(periods)}"
         for item, item_rows in rows.groupby("item"):
-            item_periods = set(zip(item_rows["period_end"], item_rows["period_months"], strict=True))
+            item_periods = set(
+                zip(item_rows["period_end"], item_rows["period_months"], strict=True)
+            )
             assert item_periods == periods, f"{path.name}: {statement}.{item}"
 
 
@@ -377,7 +378,8 @@ def test_cash_flow_sections_add_up_to_the_net_change(path, scorer, corpus_dir):
     page_text = " ".join(_page_text(pdf, p) for p in sorted(set(cash["page"])))
     exchange_rows = [_numbers(w) for w in _figures_after(page_text, r"exchange[- ]rate")]
     for period, v in _by_period(cash).items():
-        parts = [v.get(k) for k in ("operating_cash_flow", "investing_cash_flow", "financing_cash_flow")]
+        sections = ("operating_cash_flow", "investing_cash_flow", "financing_cash_flow")
+        parts = [v.get(k) for k in sections]
         change = v.get("net_change_in_cash")
         if change is None or None in parts:
             continue

@@ -313,8 +313,16 @@ def _echo_extractor(scorer, folder):
         def to_frame(self):
             return _reported(
                 [
-                    (r.statement, r.item, r.label, r.period_end, r.value, r.page, 0.99,
-                     r.period_months)
+                    (
+                        r.statement,
+                        r.item,
+                        r.label,
+                        r.period_end,
+                        r.value,
+                        r.page,
+                        0.99,
+                        r.period_months,
+                    )
                     for r in self.truth.itertuples(index=False)
                 ]
             )
