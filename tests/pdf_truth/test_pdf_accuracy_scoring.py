@@ -365,3 +365,29 @@ def test_missing_extractor_stops_with_a_clear_message(scorer, monkeypatch, tmp_p
     monkeypatch.setitem(sys.modules, "portfolio_kit.pdf", types.ModuleType("portfolio_kit.pdf"))
     with pytest.raises(SystemExit, match="extract_statements is not importable"):
         scorer.main(["--expected", str(folder)])
+
+
+def test_report_without_period_months_says_so_in_the_verdict(scorer, monkeypatch, capsys, tmp_path):
+    """An extractor older than the contract: flows unmatched, and the verdict names why."""
+    folder = _expected_dir(tmp_path)
+    corpus = tmp_path / "corpus"
+    (corpus / "10q").mkdir(parents=True)
+    (corpus / "10q" / "EBAY_2023Q2_10Q.pdf").write_bytes(b"%PDF-1.4\n")
+    truth = scorer.load_expected(folder / "EBAY_2023Q2_10Q.csv")
+
+    class _OldSet:
+        def to_frame(self):
+            rows = [
+                (r.statement, r.item, r.label, r.period_end, r.value, r.page, 0.99, 0)
+                for r in truth.itertuples(index=False)
+            ]
+            return _reported(rows, with_months=False)
+
+    monkeypatch.setattr(scorer, "_load_extractor", lambda: lambda path: _OldSet())
+    argv = ["--corpus", str(corpus), "--expected", str(folder), "--doc-type", "10q"]
+    assert scorer.main(argv) == 0
+    out = capsys.readouterr().out
+    # Two revenues (flows) unmatched, the balance sheet's total assets right: 1 of 3.
+    assert "FAIL [held_out]: 33.3% exactly right" in out
+    assert "1 filing(s) WITHOUT period_months (flows unmatched)" in out
+    assert "APPLE_2019_10K" not in out
