@@ -27,12 +27,15 @@ class DocumentContext:
     filing, to find the end of a fiscal year that a header gives only as
     "2020"; when the filing was read only up to its statements, ``more_dates``
     reads the rest, which happens only if the pages read do not print the date.
+    ``quarterly`` is True when the cover is a 10-Q's: a flow column whose header
+    prints no period length is then taken as a quarter, else as a year.
     """
 
     fiscal_year_end: date | None
     known_dates: Counter[date] = field(default_factory=Counter)
     more_dates: Callable[[], Counter[date]] | None = None
     default_currency: str = "USD"
+    quarterly: bool = False
 
     def all_known_dates(self) -> Counter[date]:
         """Dates of the whole filing: reads the pages not read yet, once."""

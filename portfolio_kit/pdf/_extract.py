@@ -26,7 +26,7 @@ from portfolio_kit.pdf._document import (
 from portfolio_kit.pdf._layout import RawStatement, read_page
 from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
-from portfolio_kit.pdf._periods import all_dates, fiscal_year_end
+from portfolio_kit.pdf._periods import all_dates, fiscal_year_end, is_quarterly_cover
 from portfolio_kit.pdf._statement import build_statement
 from portfolio_kit.pdf._words import Word, pdfium_words, pdfplumber_words
 from portfolio_kit.pdf.errors import CorruptPdfError, EncryptedPdfError, NoStatementsFoundError
@@ -120,6 +120,7 @@ def extract_statements(
             fiscal_year_end=_cover_fiscal_year_end(pages),
             known_dates=_dates_in(pages.read),
             more_dates=lambda: _dates_in(pages.read_rest()),
+            quarterly=_cover_is_quarterly(pages),
         )
         if engine == "pdfium":
             statements, missing = _read_all(
@@ -278,6 +279,10 @@ def _cover_fiscal_year_end(pages: PageTexts) -> date | None:
         if found is not None:
             return found
     return None
+
+
+def _cover_is_quarterly(pages: PageTexts) -> bool:
+    return any(is_quarterly_cover(pages[i]) for i in range(min(_COVER_PAGES, len(pages))))
 
 
 def _dates_in(texts: list[str]) -> Counter[date]:

@@ -9,11 +9,13 @@ named identities, and only then score every figure's confidence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from portfolio_kit.pdf._dating import DocumentContext, resolve_periods
+from portfolio_kit.pdf._duration import period_start
 from portfolio_kit.pdf._identities import (
     Evidence,
     check_equal,
@@ -69,6 +71,7 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     first = raw.pages[0]
     notes: list[str] = []
     periods, estimated = resolve_periods(first, context)
+    months, starts = _period_lengths(raw, periods, context, notes)
     units = parse_units(first.heading_text)
     currency = units.currency or _currency_from_headings(raw) or context.default_currency
     if not units.stated:
@@ -86,7 +89,9 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     _name_subtotals(views, footings)
     mapped = _map_items(views, raw.kind, evidence)
     _named_identities(views, mapped, raw.kind, units, evidence)
-    figures = _figures(views, mapped, evidence, periods, estimated, units, currency, raw.kind)
+    figures = _figures(
+        views, mapped, evidence, periods, (months, starts), estimated, units, currency, raw.kind
+    )
     for column, period in enumerate(periods):
         if period is None:
             notes.append(
@@ -107,7 +112,38 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
         currency=currency,
         figures=figures,
         notes=notes,
+        period_months=tuple(months),
+        period_starts=tuple(starts),
     )
+
+
+def _period_lengths(
+    raw: RawStatement, periods: list[date | None], context: DocumentContext, notes: list[str]
+) -> tuple[list[int], list[date | None]]:
+    """Each column's length in months (0 for a balance sheet) and first day.
+
+    The header's phrase decides ("Three Months Ended", "39 Weeks Ended");
+    a flow column with none is a quarter in a 10-Q and a year otherwise,
+    and a note says so.
+    """
+    headers = raw.pages[0].headers
+    if raw.kind is Statement.BALANCE:
+        return [0] * len(headers), [None] * len(headers)
+    months: list[int] = []
+    starts: list[date | None] = []
+    known = context.known_dates + Counter(p for p in periods if p is not None)
+    for column, (header, end) in enumerate(zip(headers, periods, strict=True)):
+        length = header.months
+        if length is None:
+            length = 3 if context.quarterly else 12
+            if end is not None:
+                notes.append(
+                    f"column {column + 1}: no period length printed; taken as {length} months "
+                    f"({'a 10-Q' if context.quarterly else 'not a 10-Q'})"
+                )
+        months.append(length)
+        starts.append(period_start(end, length, header.weeks, known) if end else None)
+    return months, starts
 
 
 def _currency_from_headings(raw: RawStatement) -> str | None:
@@ -347,6 +383,7 @@ def _figures(
     mapped: dict[str, Candidate],
     evidence: Evidence,
     periods: list[date | None],
+    lengths: tuple[list[int], list[date | None]],
     estimated: list[bool],
     units: Units,
     currency: str,
@@ -377,6 +414,8 @@ def _figures(
                     item=candidate.item if candidate else None,
                     label=view.row.label,
                     period_end=period,
+                    period_months=lengths[0][column],
+                    period_start=lengths[1][column],
                     value=cell.value * factor,
                     currency=currency,
                     page=view.row.page,
