@@ -93,7 +93,15 @@ def durations_on_line(line: Line) -> list[tuple[int, int | None, float, float]]:
             taken.append((match.start(), match.end()))
             weeks = count if kind == "weeks" else None
             found.append((months, weeks, words[0].x0, words[-1].x1))
-    return found
+    found.sort(key=lambda f: f[2])
+    # A phrase reaches over the words that follow it ("Ended October 31,") up to
+    # the next phrase: that is the extent of the column group it heads.
+    extended = []
+    for index, (months, weeks, x0, x1) in enumerate(found):
+        limit = found[index + 1][2] if index + 1 < len(found) else float("inf")
+        reach = max((w.x1 for w in line.words if x1 <= w.x1 and w.x0 < limit), default=x1)
+        extended.append((months, weeks, x0, reach))
+    return extended
 
 
 def column_durations(
@@ -102,27 +110,24 @@ def column_durations(
     """(months, weeks) printed over each column, from the header lines above the figures.
 
     The line nearest the figures wins for a column. On a line with several
-    phrases ("Three Months Ended   Six Months Ended") each column takes the
-    phrase whose span is nearest its centre; a single phrase on a line
-    ("Six Months Ended June 30,") covers every column.
+    phrases ("Three Months Ended October 31,   Nine Months Ended October 31,")
+    the line is cut halfway between where one phrase's words end and the next
+    begins, and each column takes the phrase of its part; a single phrase on
+    a line ("Six Months Ended June 30,") covers every column.
     """
     result: list[tuple[int | None, int | None]] = [(None, None)] * len(centres)
     for line in reversed(lines):
         found = durations_on_line(line)
         if not found:
             continue
+        cuts = [(a[3] + b[2]) / 2 for a, b in zip(found, found[1:], strict=False)]
         for column, centre in enumerate(centres):
             if result[column][0] is not None:
                 continue
-            months, weeks, _, _ = min(found, key=lambda f: _distance(centre, f[2], f[3]))
+            part = sum(centre >= cut for cut in cuts)
+            months, weeks, _, _ = found[part]
             result[column] = (months, weeks)
     return result
-
-
-def _distance(centre: float, x0: float, x1: float) -> float:
-    if x0 <= centre <= x1:
-        return 0.0
-    return min(abs(centre - x0), abs(centre - x1))
 
 
 def period_start(

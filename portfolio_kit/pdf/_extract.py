@@ -134,12 +134,16 @@ def extract_statements(
     if not statements:
         reasons = "; ".join(f"{k.value}: {v}" for k, v in missing.items())
         raise NoStatementsFoundError(source, f"no statement could be read ({reasons})")
+    chosen = [locations[kind] for kind in statements]
+    names = Counter(loc.entity for loc in chosen if loc.entity)
     return StatementSet(
         source=source,
         page_count=pages.page_count,
         statements=statements,
         missing=missing,
         seconds=round(deadline.elapsed, 3),
+        registrant=names.most_common(1)[0][0] if names else "",
+        registrants=chosen[0].registrants if chosen else (),
     )
 
 

@@ -82,6 +82,12 @@ def read_header(
                 continue
             header = headers[column]
             if tag == "date" and header.full_date is None:
+                if header.year is not None and header.year != value[0]:
+                    # The year row nearer the figures labels the column; a date
+                    # printed once above a group ("Nine Months Ended September 30,
+                    # 2022" over 2022 and 2021) gives only its month and day.
+                    spanning = spanning or (value[1], value[2])
+                    continue
                 header.full_date = value
             elif tag == "md" and header.month_day is None:
                 header.month_day = value

@@ -146,6 +146,12 @@ class StatementSet:
 
     Index by ``Statement`` (or its string value) to get an
     ``ExtractedStatement``; ``missing`` says why a statement is absent.
+
+    ``registrant`` is the company name printed over the statements returned
+    ("" when none is printed). A combined filing holds one set of statements
+    per registrant (a holding company and its subsidiary): ``registrants``
+    lists them in print order, and the first printed, the parent, is the one
+    returned; ``to_frame()`` rows are all that registrant's.
     """
 
     source: Path
@@ -153,6 +159,8 @@ class StatementSet:
     statements: dict[Statement, ExtractedStatement]
     missing: dict[Statement, str] = field(default_factory=dict)
     seconds: float = 0.0
+    registrant: str = ""
+    registrants: tuple[str, ...] = ()
 
     def __getitem__(self, kind: Statement | str) -> ExtractedStatement:
         key = Statement(kind)
@@ -209,6 +217,8 @@ class StatementSet:
         (``datetime.date`` or None when it cannot be derived), ``value`` (float, scaled), ``currency``, ``page`` (0-based), ``bbox``
         ((x0, top, x1, bottom) in pdfplumber coordinates), ``confidence`` (0
         to 1) and ``flags`` (tuple of reasons a figure needs review, empty if none).
+        In a combined filing every row is the parent registrant's
+        (``self.registrant``); the subsidiary's statements are not read.
         """
         order = {kind: i for i, kind in enumerate(Statement)}
         figures = sorted(self.figures, key=lambda f: (order[f.statement], f.row, f.bbox[0]))
@@ -238,4 +248,5 @@ class StatementSet:
             f"{s.kind.value} p.{'-'.join(str(p + 1) for p in s.pages)} ({len(s.figures)} figures)"
             for s in self.statements.values()
         )
-        return f"StatementSet({self.source.name!r}: {found or 'nothing'})"
+        who = f" of {self.registrant!r}" if len(self.registrants) > 1 else ""
+        return f"StatementSet({self.source.name!r}{who}: {found or 'nothing'})"
