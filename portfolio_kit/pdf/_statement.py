@@ -88,6 +88,7 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     footings += _footings(per_share, raw.kind, evidence, near_miss=False)
     _name_subtotals(views, footings)
     mapped = _map_items(views, raw.kind, evidence)
+    _items_from_identities(views, mapped, raw.kind, evidence)
     _named_identities(views, mapped, raw.kind, units, evidence)
     figures = _figures(
         views, mapped, evidence, periods, (months, starts), estimated, units, currency, raw.kind
@@ -290,6 +291,56 @@ def _map_items(views: list[_RowView], kind: Statement, evidence: Evidence) -> di
         for item, weight in match_label(kind, label, view.section, view.nature):
             candidates.append(Candidate(view.index, item, weight, share))
     return {c.item: c for c in assign(candidates).values()}
+
+
+_BY_IDENTITY_WEIGHT = 0.9
+_LIABILITIES_HEADING = re.compile(r"liabilities")
+
+
+def _items_from_identities(
+    views: list[_RowView], mapped: dict[str, Candidate], kind: Statement, evidence: Evidence
+) -> None:
+    """Items whose caption the table did not recognise, found by what they must equal.
+
+    Total assets equal total liabilities and equity in every column: on a
+    balance sheet without a recognised "Total assets" caption (printed in
+    small capitals as one word, or in a filer's own words), the last row
+    before the liabilities that equals the other total in every column is
+    total assets; the same works the other way round. The row is marked
+    confirmed, since the identity is what found it.
+    """
+    if kind is not Statement.BALANCE:
+        return
+    taken = {c.row for c in mapped.values()}
+    assets = mapped.get("total_assets")
+    other = mapped.get("total_liabilities_and_equity")
+    if (assets is None) == (other is None):
+        return
+    known = views[(assets or other).row]  # type: ignore[union-attr]
+    target = [c.value if c else None for c in known.row.cells]
+    if all(v is None for v in target):
+        return
+    if assets is None:
+        first_liability = next(
+            (v.index for v in views if v.row.is_heading and _LIABILITIES_HEADING.search(v.label)),
+            known.index,
+        )
+        pool = [v for v in views if v.index < min(first_liability, known.index)]
+        pool.reverse()
+        item = "total_assets"
+    else:
+        pool = [v for v in views if v.index > known.index]
+        pool.reverse()  # the closing total is the last equal row
+        item = "total_liabilities_and_equity"
+    for view in pool:
+        if view.row.is_heading or view.index in taken or view.nature != "money":
+            continue
+        values = [c.value if c else None for c in view.row.cells]
+        if values == target:
+            columns = [c for c, cell in enumerate(view.row.cells) if cell is not None]
+            evidence.confirm([view.index, known.index], columns)
+            mapped[item] = Candidate(view.index, item, _BY_IDENTITY_WEIGHT, 1.0)
+            return
 
 
 def _named_identities(
