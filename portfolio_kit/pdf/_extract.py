@@ -214,7 +214,8 @@ def _read_location(
     for position, number in enumerate(location.pages):
         deadline.check(f"reading page {number + 1}")
         page_words, height = words(number)
-        table = read_page(page_words, number, height, location.kind, position == 0, columns)
+        first_page = position == 0 and not location.title_above
+        table = read_page(page_words, number, height, location.kind, first_page, columns)
         if table is None:
             if position == 0:
                 return None

@@ -51,6 +51,7 @@ class PageScore:
     figures: int
     title: str
     entity: str = ""
+    title_above: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class Location:
     title: str
     entity: str = ""
     registrants: tuple[str, ...] = ()
+    title_above: bool = False
 
 
 def score_page(index: int, text: str) -> PageScore | None:
@@ -131,9 +133,46 @@ def _entity(lines: list[str], title_index: int) -> str:
     return ""
 
 
+def score_with_previous(index: int, text: str, previous: str | None) -> PageScore | None:
+    """``score_page``, or, failing that, with a title that ends the previous page.
+
+    An earnings release may print a statement's title as the last line of a
+    page and its table on the next one; such a page counts, and its
+    ``title_above`` says where the title is.
+    """
+    found = score_page(index, text)
+    if found is not None or previous is None:
+        return found
+    carried = _trailing_title(previous)
+    if carried is None:
+        return None
+    found = score_page(index, f"{carried}\n{text}")
+    if found is None:
+        return None
+    return PageScore(
+        found.kind, index, found.score, found.content_hits, found.figures, found.title,
+        found.entity, title_above=True,
+    )  # fmt: skip
+
+
+def _trailing_title(text: str) -> str | None:
+    """A statement title among the last lines of a page (after it only a page number)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    tail = lines[-3:]
+    for position, line in enumerate(tail):
+        rest = tail[position + 1 :]
+        if title_kind(line) is not None and all(re.fullmatch(r"\d{1,3}", r) for r in rest):
+            return "\n".join(lines[max(0, len(lines) - 3 - 2) : len(lines) - len(rest)])
+    return None
+
+
 def score_pages(texts: Sequence[str]) -> list[PageScore]:
     """Every page that qualifies as a statement page, with its score."""
-    return [s for i, text in enumerate(texts) if (s := score_page(i, text)) is not None]
+    return [
+        s
+        for i, text in enumerate(texts)
+        if (s := score_with_previous(i, text, texts[i - 1] if i else None)) is not None
+    ]
 
 
 def find_statements(pages: Sequence[str]) -> tuple[dict[Statement, Location], int]:
@@ -155,7 +194,7 @@ def find_statements(pages: Sequence[str]) -> tuple[dict[Statement, Location], in
     read = 0
     for index in range(len(pages)):
         read = index + 1
-        score = score_page(index, pages[index])
+        score = score_with_previous(index, pages[index], pages[index - 1] if index else None)
         if score is not None:
             scores.append(score)
             if score.kind not in best or score.score > best[score.kind].score:
@@ -199,8 +238,9 @@ def locate_statements(
         first = _first_page(texts, kind, choice.page, {s.page for s in by_kind[kind]})
         pages = [first, *_continuations(texts, kind, first)]
         locations[kind] = Location(
-            kind, tuple(pages), choice.score, choice.title, choice.entity, names
-        )
+            kind, tuple(pages), choice.score, choice.title, choice.entity, names,
+            title_above=choice.title_above and first == choice.page,
+        )  # fmt: skip
     return locations
 
 
