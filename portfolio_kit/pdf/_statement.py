@@ -18,6 +18,7 @@ from portfolio_kit.pdf._dating import DocumentContext, resolve_periods
 from portfolio_kit.pdf._duration import period_start
 from portfolio_kit.pdf._identities import (
     Evidence,
+    tolerance,
     check_equal,
     check_sum,
     confirm_per_share,
@@ -302,45 +303,145 @@ def _items_from_identities(
 ) -> None:
     """Items whose caption the table did not recognise, found by what they must equal.
 
-    Total assets equal total liabilities and equity in every column: on a
-    balance sheet without a recognised "Total assets" caption (printed in
-    small capitals as one word, or in a filer's own words), the last row
-    before the liabilities that equals the other total in every column is
-    total assets; the same works the other way round. The row is marked
-    confirmed, since the identity is what found it.
+    The caption may be in a filer's own words, in small capitals read as one
+    word ("TOTALASSETS"), or lose a ligature ("Gross pro t", "Net cash used
+    in  nancing activities"); the arithmetic still says what the row is:
+
+    * balance sheet: total assets = total liabilities and equity (the last
+      equal row before the liabilities, or after the known total);
+    * income statement: gross profit = revenue - cost of revenue (a row after
+      cost of revenue); income tax is the row right after pretax income that
+      takes it to the next row (pretax -/+ tax = income after tax);
+    * cash flow: with three of operating, investing, financing and net change
+      in cash known, the fourth is the row, in its place in print order, that
+      makes them add up (with or without the exchange-rate effect).
+
+    Only unmapped money rows qualify, every printed column must agree, and
+    the row is marked confirmed, since the identity is what found it.
     """
-    if kind is not Statement.BALANCE:
-        return
     taken = {c.row for c in mapped.values()}
+    free = [v for v in views if not v.row.is_heading and v.nature == "money" and v.index not in taken]
+    unit = _unit(views)
+
+    def values(index: int) -> list[float | None]:
+        return [c.value if c else None for c in views[index].row.cells]
+
+    def take(item: str, view: _RowView, others: list[int]) -> None:
+        columns = [c for c, cell in enumerate(view.row.cells) if cell is not None]
+        evidence.confirm([view.index, *others], columns)
+        mapped[item] = Candidate(view.index, item, _BY_IDENTITY_WEIGHT, 1.0)
+        taken.add(view.index)
+
+    def row(item: str) -> int | None:
+        found = mapped.get(item)
+        return found.row if found else None
+
+    if kind is Statement.BALANCE:
+        _balance_totals(views, mapped, free, values, take, unit)
+    elif kind is Statement.INCOME:
+        revenue, cost = row("revenue"), row("cost_of_revenue")
+        if row("gross_profit") is None and revenue is not None and cost is not None:
+            target = _combine([values(revenue), values(cost)], [1, -1])
+            for view in free:
+                if cost < view.index <= cost + 3 and _equal(values(view.index), target, unit, 3):
+                    take("gross_profit", view, [revenue, cost])
+                    break
+        pretax = row("pretax_income")
+        if row("income_tax") is None and pretax is not None and pretax + 2 < len(views):
+            tax, after = views[pretax + 1], views[pretax + 2]
+            if tax.index not in taken and not tax.row.is_heading and not after.row.is_heading:
+                for sign in (-1, 1):
+                    target = _combine([values(pretax), values(tax.index)], [1, sign])
+                    if _equal(values(after.index), target, unit, 3):
+                        take("income_tax", tax, [pretax, after.index])
+                        break
+    else:
+        _cash_flow_totals(views, mapped, free, values, take, unit)
+
+
+def _balance_totals(views, mapped, free, values, take, unit) -> None:  # type: ignore[no-untyped-def]
     assets = mapped.get("total_assets")
     other = mapped.get("total_liabilities_and_equity")
     if (assets is None) == (other is None):
         return
-    known = views[(assets or other).row]  # type: ignore[union-attr]
-    target = [c.value if c else None for c in known.row.cells]
-    if all(v is None for v in target):
-        return
+    known = (assets or other).row
+    target = values(known)
     if assets is None:
         first_liability = next(
             (v.index for v in views if v.row.is_heading and _LIABILITIES_HEADING.search(v.label)),
-            known.index,
+            known,
         )
-        pool = [v for v in views if v.index < min(first_liability, known.index)]
-        pool.reverse()
+        pool = [v for v in free if v.index < min(first_liability, known)]
         item = "total_assets"
     else:
-        pool = [v for v in views if v.index > known.index]
-        pool.reverse()  # the closing total is the last equal row
+        pool = [v for v in free if v.index > known]
         item = "total_liabilities_and_equity"
-    for view in pool:
-        if view.row.is_heading or view.index in taken or view.nature != "money":
-            continue
-        values = [c.value if c else None for c in view.row.cells]
-        if values == target:
-            columns = [c for c, cell in enumerate(view.row.cells) if cell is not None]
-            evidence.confirm([view.index, known.index], columns)
-            mapped[item] = Candidate(view.index, item, _BY_IDENTITY_WEIGHT, 1.0)
+    for view in reversed(pool):  # the closing total is the last equal row
+        if _equal(values(view.index), target, unit, 1):
+            take(item, view, [known])
             return
+
+
+_CASH_FLOW_ORDER = (
+    "operating_cash_flow",
+    "investing_cash_flow",
+    "financing_cash_flow",
+    "net_change_in_cash",
+)
+
+
+def _cash_flow_totals(views, mapped, free, values, take, unit) -> None:  # type: ignore[no-untyped-def]
+    rows = {item: (mapped[item].row if item in mapped else None) for item in _CASH_FLOW_ORDER}
+    missing = [item for item, r in rows.items() if r is None]
+    if len(missing) != 1:
+        return
+    item = missing[0]
+    position = _CASH_FLOW_ORDER.index(item)
+    before = [rows[i] for i in _CASH_FLOW_ORDER[:position]]
+    after = [rows[i] for i in _CASH_FLOW_ORDER[position + 1 :]]
+    low = max((r for r in before if r is not None), default=-1)
+    high = min((r for r in after if r is not None), default=len(views))
+    known = [rows[i] for i in _CASH_FLOW_ORDER if i != item]
+    fx = [v.index for v in free if _FX_EFFECT.search(v.label)]
+    for extra in ([], fx[:1]):
+        if item == "net_change_in_cash":
+            parts, signs = [*known, *extra], [1] * (len(known) + len(extra))
+        else:
+            # the missing flow = net change - the other two flows - exchange effect
+            parts = [rows["net_change_in_cash"], *[r for r in known[:-1]], *extra]
+            signs = [1, *[-1] * (len(parts) - 1)]
+        target = _combine([values(p) for p in parts], signs)
+        for view in free:
+            if low < view.index < high and view.index not in extra:
+                if _equal(values(view.index), target, unit, len(parts)):
+                    take(item, view, [p for p in parts if p is not None])
+                    return
+
+
+def _combine(rows: list[list[float | None]], signs: list[int]) -> list[float | None]:
+    out: list[float | None] = []
+    for column in range(len(rows[0])):
+        cells = [r[column] for r in rows]
+        out.append(None if any(c is None for c in cells) else sum(s * c for s, c in zip(signs, cells)))  # type: ignore[misc]
+    return out
+
+
+def _equal(got: list[float | None], target: list[float | None], unit: float, terms: int) -> bool:
+    """Equal in every column both print (at least one), within rounding of ``terms`` figures."""
+    if any((g is None) != (t is None) for g, t in zip(got, target, strict=True)):
+        return False
+    pairs = [(g, t) for g, t in zip(got, target, strict=True) if g is not None and t is not None]
+    if not pairs or all(t == 0 for _, t in pairs):
+        return False
+    return all(abs(g - t) <= tolerance(unit, terms) for g, t in pairs)
+
+
+def _unit(views: list[_RowView]) -> float:
+    decimals = max(
+        (c.decimals for v in views if v.nature == "money" for c in v.row.cells if c and not c.is_dash),
+        default=0,
+    )
+    return 10.0 ** (-decimals)
 
 
 def _named_identities(
