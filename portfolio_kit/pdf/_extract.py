@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -155,6 +156,7 @@ def _read_all(
 ) -> tuple[dict[Statement, ExtractedStatement], dict[Statement, str]]:
     raws: dict[Statement, RawStatement] = {}
     built: dict[Statement, ExtractedStatement] = {}
+    companions: dict[Statement, list[RawStatement]] = {}
     missing: dict[Statement, str] = {}
     for kind in Statement:
         location = locations.get(kind)
@@ -170,7 +172,17 @@ def _read_all(
             continue
         raws[kind] = raw
         built[kind] = build_statement(raw, context)
+        for page in location.companions:
+            deadline.check(f"reading page {page + 1}")
+            companion = _read_location(
+                Location(kind, (page,), location.score, location.title), deadline, words
+            )
+            if companion is not None:
+                companions.setdefault(kind, []).append(companion)
     _date_from_other_statements(raws, built, context)
+    for kind, extra in companions.items():
+        for companion in extra:
+            built[kind] = _merge(built[kind], build_statement(companion, context))
     statements: dict[Statement, ExtractedStatement] = {}
     for kind, statement in built.items():
         if statement.figures:
@@ -178,6 +190,39 @@ def _read_all(
         else:
             missing[kind] = f"page {statement.pages[0] + 1}: no figure with a readable period"
     return statements, missing
+
+
+def _merge(main: ExtractedStatement, other: ExtractedStatement) -> ExtractedStatement:
+    """One statement printed on two pages for different periods (quarter, year to date).
+
+    The figures of ``other`` whose period (end and length) ``main`` does not
+    already have are added, printed page first; a note names the page.
+    """
+    first, second = sorted((main, other), key=lambda s: s.pages[0])
+    have = {(f.period_end, f.period_months) for f in first.figures}
+    offset = 1 + max((f.row for f in first.figures), default=0)
+    added = [
+        dataclasses.replace(f, row=f.row + offset)
+        for f in second.figures
+        if (f.period_end, f.period_months) not in have
+    ]
+    if not added:
+        return main
+    return dataclasses.replace(
+        first,
+        pages=first.pages + second.pages,
+        periods=first.periods + second.periods,
+        period_estimated=first.period_estimated + second.period_estimated,
+        period_months=first.period_months + second.period_months,
+        period_starts=first.period_starts + second.period_starts,
+        figures=first.figures + added,
+        notes=[
+            *first.notes,
+            *second.notes,
+            f"page {second.pages[0] + 1} prints the same statement for other periods; "
+            "its figures are included",
+        ],
+    )
 
 
 def _date_from_other_statements(

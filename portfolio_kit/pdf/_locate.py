@@ -34,6 +34,7 @@ _STRONG_SCORE = 12.0
 _LOOKAHEAD = 6
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
 _MID_PAGE_PENALTY = 1.0
+_COMPANION_REACH = 2
 _ENTITY_LINE = re.compile(r"[a-z]")
 _NOT_ENTITY = re.compile(
     r"table\s+of\s+contents|^\(?unaudited\)?$|^\d+$|^page\s+\d+|^part\s+[iv]+|item\s+\d|^index\b"
@@ -61,6 +62,9 @@ class Location:
     ``entity`` is the company name printed over the title ("PG&E CORPORATION"),
     "" when none is printed; ``registrants`` names every company of the filing
     that heads a set of statements, in print order (two in a combined filing).
+    ``companions`` are neighbouring pages that print the same statement, under
+    the same title, complete on one page, for other periods (an earnings
+    release prints the quarter on one page and the year to date on the next).
     """
 
     kind: Statement
@@ -70,6 +74,7 @@ class Location:
     entity: str = ""
     registrants: tuple[str, ...] = ()
     title_above: bool = False
+    companions: tuple[int, ...] = ()
 
 
 def score_page(index: int, text: str) -> PageScore | None:
@@ -237,9 +242,19 @@ def locate_statements(
     for kind, choice in best.items():
         first = _first_page(texts, kind, choice.page, {s.page for s in by_kind[kind]})
         pages = [first, *_continuations(texts, kind, first)]
+        companions = tuple(
+            s.page
+            for s in by_kind[kind]
+            if s.page not in pages
+            and abs(s.page - first) <= _COMPANION_REACH
+            and normalise_text(s.title) == normalise_text(choice.title)
+            and not s.title_above
+            and CLOSING_ROWS[kind].search(_body_after_title(texts[s.page]))
+            and CLOSING_ROWS[kind].search(_body_after_title(texts[first]))
+        )
         locations[kind] = Location(
             kind, tuple(pages), choice.score, choice.title, choice.entity, names,
-            title_above=choice.title_above and first == choice.page,
+            title_above=choice.title_above and first == choice.page, companions=companions,
         )  # fmt: skip
     return locations
 
