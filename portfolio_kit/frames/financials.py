@@ -12,7 +12,8 @@ after the single query, and is sorted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -34,6 +35,80 @@ from portfolio_kit.vocabulary import KPI_UNITS, KPIS, LINE_ITEMS
 WIDE_INDEX = ("company_id", "period_end", "period_type", "scenario")
 
 
+@dataclass(frozen=True, slots=True)
+class _PeriodTable:
+    """What differs between the statement-value and the KPI loader: the model,
+    its item column and argument, and the columns only one of them has."""
+
+    model: type[FinancialMetric] | type[CompanyKPI]
+    item: Column
+    item_argument: str
+    known_items: Collection[str] | None
+    extra: tuple[Column, ...]
+
+
+_METRICS = _PeriodTable(
+    FinancialMetric,
+    Column("line_item", "category", tuple(LINE_ITEMS), closed=False),
+    "line_items",
+    LINE_ITEMS,
+    (),
+)
+_KPIS = _PeriodTable(
+    CompanyKPI,
+    Column("kpi", "category", tuple(KPIS), closed=False),
+    "kpi_names",
+    None,  # any snake_case KPI may be stored, so unknown names match nothing rather than fail
+    (Column("unit", "category", tuple(sorted(KPI_UNITS))),),
+)
+
+
+def _load_period_values(
+    db: Database,
+    table: _PeriodTable,
+    company_ids: Ids,
+    fund_ids: Ids,
+    item_names: str | Iterable[str] | None,
+    period_types: str | Iterable[str] | None,
+    scenarios: str | Iterable[str] | None,
+    as_of: DateLike,
+) -> pd.DataFrame:
+    """The one query behind :func:`metrics` and :func:`kpis`: arguments checked,
+    filters bound, dtypes from the column contract."""
+    company_list = id_list("company_ids", company_ids)
+    fund_list = id_list("fund_ids", fund_ids)
+    names = name_list(table.item_argument, item_names, table.known_items)
+    types = name_list("period_types", period_types, enum_values(PeriodType))
+    chosen_scenarios = name_list("scenarios", scenarios, enum_values(Scenario))
+    cutoff = as_date("as_of", as_of)
+    model = table.model
+    item = getattr(model, table.item.name)
+    statement, columns = select_fields(
+        [
+            (Column("company_id", "int"), model.company_id),
+            (Column("period_end", "date"), model.period_end),
+            (Column("period_type", "category", enum_values(PeriodType)), model.period_type),
+            (Column("period_months", "int"), model.period_months),
+            (Column("scenario", "category", enum_values(Scenario)), model.scenario),
+            (table.item, item),
+            (Column("value", "float"), as_float(model.value)),
+            *((column, getattr(model, column.name)) for column in table.extra),
+            (Column("currency", "str"), model.currency),
+            (Column("source", "category", enum_values(MetricSource)), model.source),
+        ]
+    )
+    conditions = list(company_conditions(model.company_id, company_list, fund_list))
+    if names is not None:
+        conditions.append(item.in_(names))
+    if types is not None:
+        conditions.append(model.period_type.in_(types))
+    if chosen_scenarios is not None:
+        conditions.append(model.scenario.in_(chosen_scenarios))
+    if cutoff is not None:
+        conditions.append(model.period_end <= cutoff)
+    return load_frame(db, statement.where(*conditions), columns)
+
+
 def metrics(
     db: Database,
     company_ids: Ids = None,
@@ -46,11 +121,14 @@ def metrics(
     """Financial statement values, one row per company, period, scenario and line item.
 
     Columns: ``company_id``, ``period_end`` (datetime64[ns]), ``period_type``
-    and ``scenario`` (categories of ``PeriodType`` and ``Scenario``),
-    ``line_item`` (category in the vocabulary's order: income statement,
-    balance sheet, cash flow), ``value`` (float64, in ``currency`` units, as
-    reported: a capital expenditure is negative), ``currency``, ``source``
-    (category of ``MetricSource``). Rows are in storage order, not sorted.
+    (category of ``PeriodType``), ``period_months`` (int64: months the figure
+    covers, 0 for a balance-sheet instant; a 10-Q's three-month and six-month
+    revenue ending on one day are two rows, 'quarter' 3 and 'ytd' 6),
+    ``scenario`` (category of ``Scenario``), ``line_item`` (category in the
+    vocabulary's order: income statement, balance sheet, cash flow),
+    ``value`` (float64, in ``currency`` units, as reported: a capital
+    expenditure is negative), ``currency``, ``source`` (category of
+    ``MetricSource``). Rows are in storage order, not sorted.
 
     Parameters
     ----------
@@ -59,7 +137,7 @@ def metrics(
     line_items : str or list of str, optional
         Canonical names from ``portfolio_kit.vocabulary.LINE_ITEMS``.
     period_types, scenarios : str or list of str, optional
-        Values of ``PeriodType`` ('quarter', 'ltm', ...) and ``Scenario``
+        Values of ``PeriodType`` ('quarter', 'ytd', 'ltm', ...) and ``Scenario``
         ('actual', 'budget', 'forecast').
     as_of : date, optional
         Leave out periods ending after this day.
@@ -70,35 +148,9 @@ def metrics(
         For ids that are not integers, unknown line items, period types or
         scenarios, or an ``as_of`` that is not a date.
     """
-    company_list = id_list("company_ids", company_ids)
-    fund_list = id_list("fund_ids", fund_ids)
-    items = name_list("line_items", line_items, LINE_ITEMS)
-    types = name_list("period_types", period_types, enum_values(PeriodType))
-    chosen_scenarios = name_list("scenarios", scenarios, enum_values(Scenario))
-    cutoff = as_date("as_of", as_of)
-    metric = FinancialMetric
-    statement, columns = select_fields(
-        [
-            (Column("company_id", "int"), metric.company_id),
-            (Column("period_end", "date"), metric.period_end),
-            (Column("period_type", "category", enum_values(PeriodType)), metric.period_type),
-            (Column("scenario", "category", enum_values(Scenario)), metric.scenario),
-            (Column("line_item", "category", tuple(LINE_ITEMS), closed=False), metric.line_item),
-            (Column("value", "float"), as_float(metric.value)),
-            (Column("currency", "str"), metric.currency),
-            (Column("source", "category", enum_values(MetricSource)), metric.source),
-        ]
+    return _load_period_values(
+        db, _METRICS, company_ids, fund_ids, line_items, period_types, scenarios, as_of
     )
-    statement = statement.where(*company_conditions(metric.company_id, company_list, fund_list))
-    if items is not None:
-        statement = statement.where(metric.line_item.in_(items))
-    if types is not None:
-        statement = statement.where(metric.period_type.in_(types))
-    if chosen_scenarios is not None:
-        statement = statement.where(metric.scenario.in_(chosen_scenarios))
-    if cutoff is not None:
-        statement = statement.where(metric.period_end <= cutoff)
-    return load_frame(db, statement, columns)
 
 
 def metrics_wide(
@@ -134,11 +186,12 @@ def kpis(
 ) -> pd.DataFrame:
     """Operating KPIs, one row per company, period, scenario and KPI.
 
-    Columns: ``company_id``, ``period_end`` (datetime64[ns]), ``period_type``,
-    ``scenario`` (categories), ``kpi`` (category, known KPIs first in the
-    vocabulary's order), ``value`` (float64, in ``unit``: a 'percent' is a
-    fraction, 0.95 is 95%; a 'currency' amount is in ``currency``), ``unit``
-    (category of ``KPI_UNITS``), ``currency`` (NaN unless the unit is
+    Columns: ``company_id``, ``period_end`` (datetime64[ns]), ``period_type``
+    (category), ``period_months`` (int64, 0 for a stock such as ARR or
+    headcount), ``scenario`` (category), ``kpi`` (category, known KPIs first
+    in the vocabulary's order), ``value`` (float64, in ``unit``: a 'percent'
+    is a fraction, 0.95 is 95%; a 'currency' amount is in ``currency``),
+    ``unit`` (category of ``KPI_UNITS``), ``currency`` (NaN unless the unit is
     currency), ``source`` (category). Rows are in storage order, not sorted.
 
     Parameters
@@ -153,36 +206,9 @@ def kpis(
     ValidationError
         As for :func:`metrics`.
     """
-    company_list = id_list("company_ids", company_ids)
-    fund_list = id_list("fund_ids", fund_ids)
-    names = name_list("kpi_names", kpi_names)
-    types = name_list("period_types", period_types, enum_values(PeriodType))
-    chosen_scenarios = name_list("scenarios", scenarios, enum_values(Scenario))
-    cutoff = as_date("as_of", as_of)
-    kpi = CompanyKPI
-    statement, columns = select_fields(
-        [
-            (Column("company_id", "int"), kpi.company_id),
-            (Column("period_end", "date"), kpi.period_end),
-            (Column("period_type", "category", enum_values(PeriodType)), kpi.period_type),
-            (Column("scenario", "category", enum_values(Scenario)), kpi.scenario),
-            (Column("kpi", "category", tuple(KPIS), closed=False), kpi.kpi),
-            (Column("value", "float"), as_float(kpi.value)),
-            (Column("unit", "category", tuple(sorted(KPI_UNITS))), kpi.unit),
-            (Column("currency", "str"), kpi.currency),
-            (Column("source", "category", enum_values(MetricSource)), kpi.source),
-        ]
+    return _load_period_values(
+        db, _KPIS, company_ids, fund_ids, kpi_names, period_types, scenarios, as_of
     )
-    statement = statement.where(*company_conditions(kpi.company_id, company_list, fund_list))
-    if names is not None:
-        statement = statement.where(kpi.kpi.in_(names))
-    if types is not None:
-        statement = statement.where(kpi.period_type.in_(types))
-    if chosen_scenarios is not None:
-        statement = statement.where(kpi.scenario.in_(chosen_scenarios))
-    if cutoff is not None:
-        statement = statement.where(kpi.period_end <= cutoff)
-    return load_frame(db, statement, columns)
 
 
 def pivot_wide(long: pd.DataFrame, item_column: str) -> pd.DataFrame:
@@ -190,7 +216,16 @@ def pivot_wide(long: pd.DataFrame, item_column: str) -> pd.DataFrame:
 
     ``period_type`` and ``scenario`` join the index only when the frame holds
     more than one value of them, since otherwise they would add a constant
-    level to every row.
+    level to every row. ``period_months`` is never a level: under one period
+    type a flow has one length (``portfolio_kit.period_length``), and a
+    balance (0 months) belongs on the row of the flows it was reported with,
+    so a quarter's cash sits beside its revenue.
+
+    Raises
+    ------
+    ValueError
+        When one item has two lengths ending on one day under one period type
+        (year-to-date figures of two lengths): the message names it.
     """
     index = [
         level
@@ -200,6 +235,13 @@ def pivot_wide(long: pd.DataFrame, item_column: str) -> pd.DataFrame:
     observed = set(long[item_column].dropna().unique())
     order = [item for item in long[item_column].cat.categories if item in observed]
     keyed = long[[*index, item_column, "value"]].astype({item_column: str})
+    clash = keyed.duplicated([*index, item_column])
+    if clash.any():
+        first = keyed[clash].iloc[0]
+        raise ValueError(
+            f"{item_column}: {first[item_column]} ending {first['period_end'].date()} is stored for "
+            "more than one period length; load one period_type at a time"
+        )
     wide = keyed.pivot(index=index, columns=item_column, values="value")
     wide = wide.reindex(columns=order).sort_index()
     wide.columns.name = item_column

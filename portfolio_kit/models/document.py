@@ -107,6 +107,9 @@ class ExtractedLine(VersionedMixin, TimestampMixin, Base):
     line_item: Mapped[str | None] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(500))
     period_end: Mapped[date]
+    period_months: Mapped[int | None]
+    """Months the printed column covers (3, 6, 9, 12; 0 for a balance-sheet instant),
+    from its header; None for lines staged before extraction read it."""
     value: Mapped[Decimal] = mapped_column(AMOUNT)
     corrected_value: Mapped[Decimal | None] = mapped_column(AMOUNT)
     currency: Mapped[str] = mapped_column(String(3))

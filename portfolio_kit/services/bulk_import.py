@@ -34,6 +34,7 @@ from portfolio_kit.models import (
     Scenario,
 )
 from portfolio_kit.models.base import CURRENCY_PATTERN, utcnow
+from portfolio_kit.period_length import derived_period_months, period_months_problem
 from portfolio_kit.periods import is_period_end
 from portfolio_kit.vocabulary import KPI_UNITS, LINE_ITEMS
 
@@ -42,12 +43,12 @@ _SCENARIOS = frozenset(s.value for s in Scenario)
 _SOURCES = frozenset(s.value for s in MetricSource)
 
 METRIC_COLUMNS = (
-    "company_id", "period_end", "period_type", "scenario", "line_item", "value", "currency",
-    "source", "document_id", "page", "source_label",
+    "company_id", "period_end", "period_type", "period_months", "scenario", "line_item", "value",
+    "currency", "source", "document_id", "page", "source_label",
 )
 KPI_COLUMNS = (
-    "company_id", "period_end", "period_type", "scenario", "kpi", "value", "unit", "currency",
-    "source", "document_id", "page", "source_label",
+    "company_id", "period_end", "period_type", "period_months", "scenario", "kpi", "value", "unit",
+    "currency", "source", "document_id", "page", "source_label",
 )
 
 
@@ -77,6 +78,18 @@ def _check_common(index: int, row: Mapping[str, Any], period_ends: dict[date, bo
         raise _fail(index, "value", f"must be a finite number (got {value!r})")
 
 
+def _check_period_months(index: int, row: dict[str, Any], item: str) -> None:
+    """Fill the length a row leaves out from its period type and item, as the
+    models do, and refuse one that contradicts them."""
+    if row["period_months"] is None:
+        row["period_months"] = derived_period_months(row["period_type"], row[item])
+        if row["period_months"] is None:
+            raise _fail(index, "period_months", "is required for a year-to-date figure (2 or 4 to 11 months)")
+    problem = period_months_problem(row["period_type"], row["period_months"], row[item])
+    if problem is not None:
+        raise _fail(index, "period_months", problem)
+
+
 def _normalise(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], defaults: Mapping[str, Any]) -> list[dict[str, Any]]:
     allowed = frozenset(columns)
     result = []
@@ -101,9 +114,10 @@ def validate_metric_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, An
         _check_common(index, row, period_ends)
         if row["line_item"] not in LINE_ITEMS:
             raise _fail(index, "line_item", f"unknown line item {row['line_item']!r}")
+        _check_period_months(index, row, "line_item")
         if not isinstance(row["currency"], str) or not CURRENCY_PATTERN.match(row["currency"]):
             raise _fail(index, "currency", f"must be a three-letter code such as USD (got {row['currency']!r})")
-        key = (row["company_id"], row["period_end"], row["period_type"], row["scenario"], row["line_item"])
+        key = (row["company_id"], row["period_end"], row["period_type"], row["period_months"], row["scenario"], row["line_item"])
         if key in seen:
             raise _fail(index, "line_item", f"duplicate of an earlier row: {row['line_item']} {row['period_type']} {row['period_end']}")
         seen.add(key)
@@ -120,7 +134,8 @@ def validate_kpi_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
             raise _fail(index, "unit", f"must be one of {sorted(KPI_UNITS)} (got {row['unit']!r})")
         if row["unit"] == "currency" and not (isinstance(row["currency"], str) and CURRENCY_PATTERN.match(row["currency"])):
             raise _fail(index, "currency", f"{row['kpi']} is a currency amount and needs a currency code")
-        key = (row["company_id"], row["period_end"], row["period_type"], row["scenario"], row["kpi"])
+        _check_period_months(index, row, "kpi")
+        key = (row["company_id"], row["period_end"], row["period_type"], row["period_months"], row["scenario"], row["kpi"])
         if key in seen:
             raise _fail(index, "kpi", f"duplicate of an earlier row: {row['kpi']} {row['period_end']}")
         seen.add(key)

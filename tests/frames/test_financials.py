@@ -13,6 +13,7 @@ METRIC_COLUMNS = {
     "company_id": "int64",
     "period_end": "datetime64[ns]",
     "period_type": "category",
+    "period_months": "int64",
     "scenario": "category",
     "line_item": "category",
     "value": "float64",
@@ -23,6 +24,7 @@ KPI_COLUMNS = {
     "company_id": "int64",
     "period_end": "datetime64[ns]",
     "period_type": "category",
+    "period_months": "int64",
     "scenario": "category",
     "kpi": "category",
     "value": "float64",
@@ -109,3 +111,37 @@ def test_unknown_names_are_refused_by_argument(hand_db, arguments, field):
     with pytest.raises(ValidationError) as caught:
         frames.metrics(hand_db.db, **arguments)
     assert caught.value.field == field
+
+
+def test_period_months_tell_a_quarter_from_a_half_year_ending_on_one_day(any_db):
+    """A 10-Q's three-month and six-month revenue and its balance-sheet cash,
+    all at 30 June 2024: three rows, lengths 3, 6 and 0, and in the wide frame
+    the cash sits on the quarter's row, the six months on its own."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portfolio_kit.models import FinancialMetric
+    from tests.support.portfolio import seed_small_portfolio
+
+    portfolio = seed_small_portfolio(any_db)
+    june = date(2024, 6, 30)
+    with any_db.session(portfolio.analyst) as session:
+        for period_type, months, item, value in [
+            ("quarter", None, "revenue", "10"),
+            ("ytd", 6, "revenue", "19"),
+            ("quarter", None, "cash_and_equivalents", "7"),
+        ]:
+            session.add(FinancialMetric(company_id=portfolio.company_id, period_end=june,
+                                        period_type=period_type, period_months=months,
+                                        line_item=item, value=Decimal(value), currency="USD"))
+    table = frames.metrics(any_db)
+    stored = sorted(zip(table["period_type"].astype(str), table["period_months"], table["line_item"].astype(str), table["value"]))
+    assert stored == [("quarter", 0, "cash_and_equivalents", 7.0), ("quarter", 3, "revenue", 10.0), ("ytd", 6, "revenue", 19.0)]
+    assert table["period_months"].dtype == "int64"
+    wide = frames.metrics_wide(any_db)
+    assert list(wide.index.names) == ["company_id", "period_end", "period_type"]
+    quarter = wide.loc[(portfolio.company_id, pd.Timestamp(june), "quarter")]
+    assert (quarter["revenue"], quarter["cash_and_equivalents"]) == (10.0, 7.0)
+    half = wide.loc[(portfolio.company_id, pd.Timestamp(june), "ytd")]
+    assert half["revenue"] == 19.0 and pd.isna(half["cash_and_equivalents"])
+    assert frames.metrics(any_db, period_types="ytd")["period_months"].tolist() == [6]
