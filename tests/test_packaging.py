@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from fnmatch import fnmatch
@@ -54,3 +55,25 @@ def test_every_data_file_the_package_needs_ships_in_the_wheel():
         if in_python_package:
             continue
         assert any(fnmatch(relative, pattern) for pattern in patterns), f"{relative} would be missing from the wheel"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_test_only_dependencies_are_not_imported_by_the_package():
+    # pyxirr is the tests' oracle (a second implementation of our maths); if the
+    # package imported it, an installed wheel without the test extra would break.
+    test_only = {_name(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())[
+        "project"]["optional-dependencies"]["test"]} - {"portfolio-kit"}
+    assert "pyxirr" in test_only
+    for path in (ROOT / "portfolio_kit").rglob("*.py"):
+        leaked = _imported_modules(path) & test_only
+        assert not leaked, f"{path.relative_to(ROOT)} imports test-only {sorted(leaked)}"

@@ -17,6 +17,11 @@ names a table, which is a second query on PostgreSQL), is used only when
 - the database is an in-memory SQLite database, which lives inside the
   engine's own connection and cannot be opened a second time.
 
+Taking the fallback is logged (logger ``portfolio_kit.frames``, once per
+engine and reason): a warning when a driver is missing, since a team server
+then loads frames several times slower without saying why; info for the
+in-memory case, which is expected.
+
 A read-only ``Database`` stays read-only on the fast path: SQLite files are
 opened with ``mode=ro`` and PostgreSQL sessions with
 ``default_transaction_read_only=on``.
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import logging
 import os
 import threading
 import weakref
@@ -43,6 +49,8 @@ from portfolio_kit.db import Database
 from portfolio_kit.frames._schema import Column, to_frame
 
 Loader = Literal["adbc", "sqlalchemy"]
+
+logger = logging.getLogger("portfolio_kit.frames")
 
 SQLITE_BATCH_ROWS = 1 << 30
 """The ADBC SQLite driver infers each column's type from the first batch and
@@ -277,25 +285,65 @@ def _adbc_target(db: Database) -> _AdbcTarget | None:
     backend = url.get_backend_name()
     if backend == "sqlite":
         uri = _sqlite_uri(url, db.read_only)
-        if uri is None or not _driver_installed("adbc_driver_sqlite"):
+        if uri is None:
+            _log_fallback(db, logging.INFO, "an in-memory SQLite database cannot be opened twice")
+            return None
+        if not _driver_installed("adbc_driver_sqlite"):
+            _log_fallback(db, logging.WARNING, _missing_driver("adbc_driver_sqlite"))
             return None
         return _AdbcTarget("sqlite", uri, db.engine.dialect)
-    if backend == "postgresql" and _driver_installed("adbc_driver_postgresql"):
+    if backend == "postgresql":
+        if not _driver_installed("adbc_driver_postgresql"):
+            _log_fallback(db, logging.WARNING, _missing_driver("adbc_driver_postgresql"))
+            return None
         return _AdbcTarget(
             "postgresql",
             libpq_uri(url, read_only=db.read_only),
             _numeric_dollar_dialect(type(db.engine.dialect)),
         )
+    _log_fallback(db, logging.INFO, f"ADBC has no driver for {backend}")
     return None
 
 
-@functools.cache
+_logged_fallbacks: weakref.WeakKeyDictionary[Engine, set[str]] = weakref.WeakKeyDictionary()
+_logged_lock = threading.Lock()
+
+
+def _log_fallback(db: Database, level: int, reason: str) -> None:
+    """Say once per engine and reason why frames take the slow path: every frame
+    asks, and a dashboard loads ten of them."""
+    with _logged_lock:
+        seen = _logged_fallbacks.setdefault(db.engine, set())
+        if reason in seen:
+            return
+        seen.add(reason)
+    logger.log(
+        level,
+        "frames for %s load through SQLAlchemy, not ADBC: %s",
+        db.engine.url.render_as_string(hide_password=True),
+        reason,
+    )
+
+
+def _missing_driver(module: str) -> str:
+    package = module.replace("_", "-")
+    error = _driver_import_error(module)
+    detail = f" ({error})" if error else ""
+    return f"{package} cannot be imported{detail}; install it for loads several times faster"
+
+
 def _driver_installed(module: str) -> bool:
+    return _driver_import_error(module) is None
+
+
+@functools.cache
+def _driver_import_error(module: str) -> str | None:
+    """Why ``module.dbapi`` cannot be imported, or None when it can."""
     try:
         __import__(f"{module}.dbapi")
-    except ImportError:
-        return False
-    return True
+    except ImportError as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 @functools.cache

@@ -116,6 +116,26 @@ def company_names(database: Database, fund_name: str) -> set[str]:
         return set(rows)
 
 
+def written_off_names(database: Database, *, sector: str | None = None) -> set[str]:
+    """Companies written off by the latest NAV date, optionally of one sector (raw SQL).
+
+    A write-off counts once its exit date has passed, as the monitor shows
+    the portfolio as of the latest reported quarter.
+    """
+    query = (
+        "SELECT c.name FROM investments i "
+        "JOIN portfolio_companies c ON c.id = i.company_id "
+        "WHERE c.status = 'written_off' AND c.deleted_at IS NULL "
+        "AND i.exit_date <= (SELECT MAX(as_of) FROM fund_navs)"
+    )
+    parameters: dict[str, str] = {}
+    if sector is not None:
+        query += " AND c.sector = :s"
+        parameters["s"] = sector
+    with database.engine.connect() as connection:
+        return set(connection.execute(text(query), parameters).scalars())
+
+
 def company_id(database: Database, name: str) -> int:
     with database.engine.connect() as connection:
         return int(

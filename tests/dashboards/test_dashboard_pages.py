@@ -30,6 +30,7 @@ from tests.dashboards.expected import (
     fund_headline,
     fund_id,
     tiles,
+    written_off_names,
 )
 
 PARTNER_FUND = "Alder Ridge Capital III"
@@ -133,7 +134,9 @@ def test_partner_monitor_lists_exactly_the_partners_companies(
         assert not mentions(monitor.table.value, other_company)
 
 
-def test_monitor_filters_and_sorting(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_monitor_filters_and_sorting(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monitor = portfolio_monitor.PortfolioMonitor(_as("admin@example.com", demo_path, monkeypatch))
     monitor.sector.value = "Software"
     assert set(monitor.shown_rows()["sector"]) == {"Software"}
@@ -145,9 +148,18 @@ def test_monitor_filters_and_sorting(demo_path: Path, monkeypatch: pytest.Monkey
     monitor.order.value = False
     revenue = monitor.shown_rows()["ltm_revenue"].dropna().tolist()
     assert revenue == sorted(revenue)
+    # The demo writes off one Consumer company and no Software one, so the
+    # filter must empty the Software list and, on all sectors, show exactly
+    # the written-off companies SQL finds.
+    assert written_off_names(demo, sector="Software") == set()
     monitor.status.value = "Written off"
-    assert set(monitor.shown_rows()["sector"]) <= {"Software"}
-    assert "No company matches these filters." in monitor.table.value or len(monitor.shown_rows())
+    assert monitor.shown_rows().empty
+    assert "No company matches these filters." in monitor.table.value
+    monitor.sector.value = portfolio_monitor.ALL
+    expected = written_off_names(demo)
+    assert expected, "the demo should plant at least one write-off"
+    assert set(monitor.shown_rows()["company_name"]) == expected
+    assert f'data-rows="{len(expected)}"' in monitor.table.value
 
 
 def test_partner_tear_sheet_offers_only_the_partners_companies(

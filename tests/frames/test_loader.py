@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -210,3 +213,76 @@ def test_dispose_closes_the_pooled_connections(hand_db):
     database.dispose()
     assert database.engine not in _loader._pools
     assert pool._idle == []
+
+
+def _without_module(monkeypatch: pytest.MonkeyPatch, package: str) -> None:
+    """Make ``package`` unimportable for this test, as on a machine without it:
+    a ``None`` entry in ``sys.modules`` makes ``import`` raise ImportError."""
+    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, package, None)
+    # The import check is cached per process; a fresh cache sees the missing module.
+    monkeypatch.setattr(
+        _loader, "_driver_import_error", functools.cache(_loader._driver_import_error.__wrapped__)
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("hand_db", ["postgres"], indirect=True)
+def test_postgres_with_the_adbc_driver_takes_the_fast_path_silently(
+    hand_db, adbc_queries, caplog: pytest.LogCaptureFixture
+):
+    database = connect(hand_db.url, migrate=False)
+    try:
+        with caplog.at_level(logging.INFO, logger="portfolio_kit.frames"):
+            assert frames.loader_for(database) == "adbc"
+            amounts = frames.fund_cash_flows(database, hand_db.ids.fund_i)["amount"].tolist()
+        assert amounts == FUND_I_SIGNED
+        assert len(adbc_queries) == 1
+        assert not caplog.records
+    finally:
+        database.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("hand_db", ["postgres"], indirect=True)
+def test_postgres_without_the_adbc_driver_falls_back_and_says_why(
+    hand_db, adbc_queries, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    fast = frames.fund_cash_flows(hand_db.db, hand_db.ids.fund_i)
+    adbc_queries.clear()
+    _without_module(monkeypatch, "adbc_driver_postgresql")
+    with pytest.raises(ImportError):
+        import adbc_driver_postgresql.dbapi  # noqa: F401
+    database = connect(hand_db.url, migrate=False)
+    try:
+        with caplog.at_level(logging.INFO, logger="portfolio_kit.frames"):
+            assert frames.loader_for(database) == "sqlalchemy"
+            slow = frames.fund_cash_flows(database, hand_db.ids.fund_i)
+            frames.funds(database)
+        pd.testing.assert_frame_equal(slow, fast)
+        assert adbc_queries == []
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        # Said once for the engine, not once per frame, naming the package and the cause.
+        assert len(warnings) == 1, [r.getMessage() for r in caplog.records]
+        message = warnings[0].getMessage()
+        assert "adbc-driver-postgresql cannot be imported" in message
+        assert "adbc_driver_postgresql" in message  # the ImportError's own text
+        assert "through SQLAlchemy" in message
+        assert database.url.database in message
+    finally:
+        database.dispose()
+
+
+def test_in_memory_sqlite_fallback_is_logged_as_expected_not_as_a_warning(
+    caplog: pytest.LogCaptureFixture,
+):
+    database = connect("sqlite://")
+    try:
+        with caplog.at_level(logging.INFO, logger="portfolio_kit.frames"):
+            assert frames.loader_for(database) == "sqlalchemy"
+        (record,) = caplog.records
+        assert record.levelno == logging.INFO
+        assert "in-memory SQLite" in record.getMessage()
+    finally:
+        database.dispose()
