@@ -43,8 +43,10 @@ from portfolio_kit.excel._inputs import (
     OPTIONAL_NUMBER,
     VALUE_COLUMN,
     InputSpec,
+    start_inputs_sheet,
     write_inputs,
     write_section_title,
+    year_labels,
 )
 from portfolio_kit.excel._sensitivity import write_grid
 from portfolio_kit.excel._workbook import add_cover_sheet, define_name, print_setup, write_metadata
@@ -293,12 +295,6 @@ def _implied_exit_multiple(assumptions: DcfAssumptions) -> float | None:
     return round(result.implied_exit_multiple, 1)
 
 
-def _year_labels(years: int, first_year: int | None) -> list[str]:
-    if first_year is None:
-        return [f"Year {t}" for t in range(1, years + 1)]
-    return [f"FY{first_year + t - 1}" for t in range(1, years + 1)]
-
-
 def _write_inputs_sheet(
     wb: Workbook,
     assumptions: DcfAssumptions,
@@ -308,26 +304,19 @@ def _write_inputs_sheet(
     first_year: int | None,
     exit_multiple: float | None,
 ) -> dict[str, str]:
-    ws = wb.create_sheet("Inputs")
     years = assumptions.years
     last_column = FIRST_YEAR_COLUMN + years - 1
-    ws["A1"] = "Inputs: every assumption of the model"
-    ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = (
-        f"Blue cells on yellow are inputs; everything else is a formula. Amounts in {currency}; "
-        "rates as percentages. Each input is a named range (Formulas > Name Manager)."
+    ws, row = start_inputs_sheet(
+        wb,
+        title="Inputs: every assumption of the model",
+        drivers_title="Operating drivers by projection year",
+        currency=currency,
+        years=years,
+        first_year=first_year,
     )
-    ws["A2"].font = st.SUBTITLE_FONT
     values: dict[str, Any] = assumptions.to_dict()
     values["exit_multiple"] = exit_multiple
     refs: dict[str, str] = {}
-
-    row = write_section_title(ws, 4, "Operating drivers by projection year", last_column)
-    for offset, label in enumerate(_year_labels(years, first_year)):
-        ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
-    ws.cell(row=row, column=1, value="Driver")
-    ws.cell(row=row, column=2, value="Meaning")
-    st.style_header_row(ws, row, 1, last_column)
     row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
     refs.update(found)
 
@@ -587,7 +576,7 @@ def _write_year_header(ws: Worksheet, layout: DcfLayout, first_year: int | None)
     ws.cell(
         row=header, column=3, value=f"FY{first_year - 1} (base)" if first_year else "Base (year 0)"
     )
-    for offset, label in enumerate(_year_labels(layout.years, first_year)):
+    for offset, label in enumerate(year_labels(layout.years, first_year)):
         ws.cell(row=header, column=FIRST_YEAR_COLUMN + offset, value=label)
     st.style_header_row(ws, header, 1, layout.last_year_column)
 

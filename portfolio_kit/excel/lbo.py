@@ -33,8 +33,10 @@ from portfolio_kit.excel._inputs import (
     FIRST_YEAR_COLUMN,
     TEXT,
     InputSpec,
+    start_inputs_sheet,
     write_inputs,
     write_section_title,
+    year_labels,
 )
 from portfolio_kit.excel._workbook import add_cover_sheet, define_name, print_setup, write_metadata
 
@@ -196,26 +198,19 @@ def _inputs_sheet(
     first_year: int | None,
     currency: str,
 ) -> dict[str, str]:
-    ws = wb.create_sheet("Inputs")
     years = assumptions.years
     last_column = FIRST_YEAR_COLUMN + years - 1
-    ws["A1"] = "Inputs: every assumption of the LBO"
-    ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = (
-        f"Blue cells on yellow are inputs; everything else is a formula. Amounts in {currency}; "
-        "rates as percentages. Each input is a named range (Formulas > Name Manager)."
+    ws, row = start_inputs_sheet(
+        wb,
+        title="Inputs: every assumption of the LBO",
+        drivers_title="Operating drivers by holding year",
+        currency=currency,
+        years=years,
+        first_year=first_year,
     )
-    ws["A2"].font = st.SUBTITLE_FONT
     values: dict[str, Any] = assumptions.to_dict()
     values["existing_net_debt"] = existing_net_debt
     refs: dict[str, str] = {}
-    row = write_section_title(ws, 4, "Operating drivers by holding year", last_column)
-    ws.cell(row=row, column=1, value="Driver")
-    ws.cell(row=row, column=2, value="Meaning")
-    for offset in range(years):
-        label = f"FY{first_year + offset}" if first_year else f"Year {offset + 1}"
-        ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
-    st.style_header_row(ws, row, 1, last_column)
     row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
     refs.update(found)
     for title, specs in (
@@ -505,8 +500,7 @@ def _write_projection_header(ws: Worksheet, layout: LboLayout, first_year: int |
         column=3,
         value=f"FY{first_year - 1} (closing)" if first_year else "Closing (year 0)",
     )
-    for offset in range(layout.years):
-        label = f"FY{first_year + offset}" if first_year else f"Year {offset + 1}"
+    for offset, label in enumerate(year_labels(layout.years, first_year)):
         ws.cell(row=header, column=FIRST_YEAR_COLUMN + offset, value=label)
     st.style_header_row(ws, header, 1, layout.last_year_column)
 
