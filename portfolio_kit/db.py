@@ -1,28 +1,32 @@
-"""Opening the database: engines, sessions, read-only mode and first-use migration.
+"""Opening the database: sessions, read-only mode and first-use migration.
 
 ``connect()`` is the one entry point. The embedded SQLite file is created and
 migrated on first use; PostgreSQL is reached through psycopg 3 with the same
 code. A read-only ``Database`` cannot write at the database level (SQLite
 ``mode=ro``; PostgreSQL ``default_transaction_read_only``), which is what the
-partner dashboards open.
+partner dashboards open. Engines themselves come from ``portfolio_kit.engine``
+(below this module and the migrations, which both use it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portfolio_kit import audit
 from portfolio_kit.audit import SYSTEM, Actor
-from portfolio_kit.errors import ConfigurationError, ConflictError, ValidationError
+from portfolio_kit.engine import (  # noqa: F401 - re-exported: their long-standing home
+    create_database_engine,
+    default_url,
+    table_names,
+)
+from portfolio_kit.errors import ConflictError, ValidationError
 from portfolio_kit.settings import get_settings
 
 
@@ -109,61 +113,6 @@ def integrity_error_to_validation(exc: IntegrityError) -> ValidationError:
     return ValidationError("record", message)
 
 
-def _sqlite_url(path: Path, read_only: bool) -> str:
-    if read_only:
-        return f"sqlite:///file:{path}?mode=ro&uri=true"
-    return f"sqlite:///{path}"
-
-
-def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
-    in_memory = engine.url.database in (None, "", ":memory:")
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
-        if not read_only and not in_memory:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-
-def create_database_engine(url: str | URL, *, read_only: bool = False, echo: bool = False) -> Engine:
-    """An engine configured for the package: SQLite pragmas, PostgreSQL read-only."""
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        database = parsed.database
-        if read_only and database and database != ":memory:" and not database.startswith("file:"):
-            path = Path(database)
-            if not path.exists():
-                raise ConfigurationError(f"cannot open {path} read-only: the file does not exist")
-            parsed = make_url(_sqlite_url(path, read_only=True))
-        engine = create_engine(parsed, echo=echo)
-        _install_sqlite_pragmas(engine, read_only)
-        return engine
-    if backend == "postgresql":
-        if parsed.get_driver_name() in ("psycopg2", "pg8000", "asyncpg"):
-            raise ConfigurationError(
-                f"PostgreSQL driver {parsed.get_driver_name()!r} is not supported: "
-                "use postgresql+psycopg://"
-            )
-        parsed = parsed.set(drivername="postgresql+psycopg")
-        connect_args = {"options": "-c default_transaction_read_only=on"} if read_only else {}
-        return create_engine(parsed, echo=echo, connect_args=connect_args, pool_pre_ping=True)
-    raise ConfigurationError(f"unsupported database {backend!r}: use sqlite:// or postgresql+psycopg://")
-
-
-def default_url() -> str:
-    settings = get_settings()
-    if settings.database_url:
-        return settings.database_url
-    path = settings.default_database_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return _sqlite_url(path, read_only=False)
-
-
 def connect(url: str | None = None, *, read_only: bool = False, migrate: bool = True) -> Database:
     """Open the portfolio database.
 
@@ -189,7 +138,3 @@ def connect(url: str | None = None, *, read_only: bool = False, migrate: bool = 
         if not is_current(engine):
             database.upgrade()
     return database
-
-
-def table_names(engine: Engine) -> list[str]:
-    return sorted(inspect(engine).get_table_names())

@@ -196,6 +196,26 @@ class TrancheSchedule:
     closing_balance: tuple[float, ...]
 
 
+YEARLY_LINES = (
+    "ebitda",
+    "depreciation",
+    "interest",
+    "pretax_income",
+    "taxes",
+    "capex",
+    "change_in_nwc",
+    "free_cash_flow",
+    "mandatory_repayment",
+    "cash_available_for_sweep",
+    "sweep",
+    "opening_cash",
+    "closing_cash",
+    "total_debt",
+    "net_debt",
+)
+"""The per-year lines of ``LboResult``, in the order the model computes and shows them."""
+
+
 @dataclass(frozen=True)
 class LboResult:
     """Every line of the LBO (see the module docstring and :func:`lbo_returns`)."""
@@ -233,26 +253,7 @@ class LboResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Per-year lines, tranche lines prefixed with the tranche name."""
-        data: dict[str, Any] = {
-            name: getattr(self, name)
-            for name in (
-                "ebitda",
-                "depreciation",
-                "interest",
-                "pretax_income",
-                "taxes",
-                "capex",
-                "change_in_nwc",
-                "free_cash_flow",
-                "mandatory_repayment",
-                "cash_available_for_sweep",
-                "sweep",
-                "opening_cash",
-                "closing_cash",
-                "total_debt",
-                "net_debt",
-            )
-        }
+        data: dict[str, Any] = {name: getattr(self, name) for name in YEARLY_LINES}
         for tranche in self.tranches:
             for line in (
                 "opening_balance",
@@ -325,26 +326,7 @@ def lbo_returns(assumptions: LboAssumptions) -> LboResult:
         {"opening": [], "interest": [], "mandatory": [], "sweep": [], "closing": []}
         for _ in a.tranches
     ]
-    lines: dict[str, list[float]] = {
-        name: []
-        for name in (
-            "ebitda",
-            "depreciation",
-            "interest",
-            "pretax_income",
-            "taxes",
-            "capex",
-            "change_in_nwc",
-            "free_cash_flow",
-            "mandatory_repayment",
-            "cash_available_for_sweep",
-            "sweep",
-            "opening_cash",
-            "closing_cash",
-            "total_debt",
-            "net_debt",
-        )
-    }
+    lines: dict[str, list[float]] = {name: [] for name in YEARLY_LINES}
     previous_ebitda = a.entry_ebitda
     cash = a.minimum_cash
     for year in range(a.years):

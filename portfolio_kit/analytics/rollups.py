@@ -98,8 +98,13 @@ def investment_summary(
     attributes and ``invested`` (money put in, positive), ``realized``
     (money back), ``unrealized`` (fair value of the stake held),
     ``total_value`` (realized + unrealized), ``moic``, ``gross_irr``
-    (annual, ACT/365; NaN where undefined), ``valued_at_cost`` and
-    ``status_as_of`` ("unrealized", "partially realized" or "realized").
+    (annual, ACT/365; NaN where undefined), ``valued_at_cost``,
+    ``status_as_of`` ("unrealized", "partially realized" or "realized") and
+    ``position_value``: what the fund's position is worth, the figure a
+    partner reads beside the MOIC. Once realized that is the exit proceeds
+    (the ``exit_proceeds`` column of ``investments``, NaN when it is not
+    given), never a mark that predates or outlives the sale; while held it is
+    ``unrealized``.
 
     Raises
     ------
@@ -177,6 +182,12 @@ def _prepare(
     summary["status_as_of"] = np.where(
         exited, "realized", np.where(realized > 0, "partially realized", "unrealized")
     )
+    proceeds = (
+        pd.to_numeric(held["exit_proceeds"], errors="coerce").to_numpy(dtype=float)
+        if "exit_proceeds" in held.columns
+        else np.full(count, np.nan)
+    )
+    summary["position_value"] = np.where(exited, proceeds, unrealized)
     return summary, flow_owner, flow_days, amounts, cutoff
 
 

@@ -53,8 +53,6 @@ FONT = "DejaVu Sans, Helvetica Neue, Arial, sans-serif"
 MILLIONS_AXIS_FORMAT = ",.0f"
 """Axis labels for amounts already divided by one million (axis titled ``USD m``)."""
 
-DATE_AXIS_FORMAT = "%Y"
-
 
 def colour_scale(labels: list[str]) -> alt.Scale:
     """A colour scale that gives each known series its fixed colour and the

@@ -8,6 +8,7 @@ equity value).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import altair as alt
@@ -17,8 +18,6 @@ import pandas as pd
 from portfolio_kit.charts._format import format_money, format_multiple
 from portfolio_kit.charts._frames import require_columns
 from portfolio_kit.charts._theme import MILLIONS_AXIS_FORMAT, colour_scale
-
-StepKind = Literal["total", "delta"]
 
 _TWO_LINES = (
     "indexof(datum.label, ' ') > 0 ? "
@@ -106,26 +105,19 @@ def waterfall(
     ``value_format="multiple"`` plots the amounts as they are (``+0.40x``).
     """
     layout = waterfall_layout(steps)
+    shown: Callable[[float], str]
     if value_format == "money":
-        scale = 1e6
-        axis_title = f"{currency} m"
-        axis_format = MILLIONS_AXIS_FORMAT
-
-        def text(amount: float, kind: str) -> str:
-            shown = format_money(amount, currency)
-            return shown if kind == "total" or amount < 0 else f"+{shown}"
-
+        scale, axis_title, axis_format = 1e6, f"{currency} m", MILLIONS_AXIS_FORMAT
+        shown = lambda amount: format_money(amount, currency)  # noqa: E731
     elif value_format == "multiple":
-        scale = 1.0
-        axis_title = "multiple"
-        axis_format = ".1f"
-
-        def text(amount: float, kind: str) -> str:
-            shown = format_multiple(amount)
-            return shown if kind == "total" or amount < 0 else f"+{shown}"
-
+        scale, axis_title, axis_format = 1.0, "multiple", ".1f"
+        shown = format_multiple
     else:
         raise ValueError(f"value_format: must be 'money' or 'multiple' (got {value_format!r})")
+
+    def text(amount: float, kind: str) -> str:
+        # A step up carries its sign; totals and falls read as printed.
+        return shown(amount) if kind == "total" or amount < 0 else f"+{shown(amount)}"
 
     data = layout.assign(
         low=np.minimum(layout["start"], layout["end"]) / scale,

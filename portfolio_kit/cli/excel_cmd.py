@@ -117,19 +117,7 @@ def dcf_command(
     years: int,
 ) -> None:
     """Build a discounted-cash-flow model for a company."""
-    from portfolio_kit.excel.company_models import company_dcf
-
-    source = assumptions_file.name if assumptions_file else "--assumptions"
-    workbook = company_dcf(
-        open_database(ctx, read_only=True),
-        company,
-        _assumptions(assumptions_file),
-        as_of=_day(as_of) or date.today(),
-        years=years,
-        source=source,
-    )
-    _save(workbook, out)
-    click.echo(f"wrote the DCF model of {company} to {out}")
+    _build_model(ctx, "DCF", company, assumptions_file, out, as_of, years)
 
 
 @model.command("lbo")
@@ -144,10 +132,24 @@ def lbo_command(
     years: int,
 ) -> None:
     """Build a leveraged-buyout model for a company."""
-    from portfolio_kit.excel.company_models import company_lbo
+    _build_model(ctx, "LBO", company, assumptions_file, out, as_of, years)
 
+
+def _build_model(
+    ctx: click.Context,
+    kind: str,
+    company: str,
+    assumptions_file: Path | None,
+    out: Path,
+    as_of: datetime | None,
+    years: int,
+) -> None:
+    """What ``model dcf`` and ``model lbo`` share: read the company, build, save, say so."""
+    from portfolio_kit.excel.company_models import company_dcf, company_lbo
+
+    build = company_dcf if kind == "DCF" else company_lbo
     source = assumptions_file.name if assumptions_file else "--assumptions"
-    workbook = company_lbo(
+    workbook = build(
         open_database(ctx, read_only=True),
         company,
         _assumptions(assumptions_file),
@@ -156,7 +158,7 @@ def lbo_command(
         source=source,
     )
     _save(workbook, out)
-    click.echo(f"wrote the LBO model of {company} to {out}")
+    click.echo(f"wrote the {kind} model of {company} to {out}")
 
 
 @model.command("import")

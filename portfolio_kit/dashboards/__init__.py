@@ -8,7 +8,8 @@ from ``frames`` + ``analytics`` + ``charts``, so the notebooks in
 * ``company_tear_sheet``: one company's trends, KPIs, valuations, value-creation bridge, diligence
 * ``access``: who is looking (the signed session, checked in the kernel) and which
   funds they may see
-* ``catalog``: the list of dashboards (light: the server imports it)
+* ``catalog``: the list of dashboards (kept in ``portfolio_kit.server.catalog``,
+  which the server reads without importing this package)
 
 Submodules are imported on demand, so ``import portfolio_kit.dashboards``
 stays cheap for the server.

@@ -1,57 +1,12 @@
-"""The partner dashboards: which notebooks exist and what each one is for.
+"""The list of dashboards, kept importable here for the pages and notebooks.
 
-Shared by the server (its home page lists them) and the pages themselves
-(their navigation bar links to each other). Deliberately free of heavy
-imports so the server can read it without loading pandas or widgets.
+The catalog itself lives in ``portfolio_kit.server.catalog``: the server
+(below the dashboards in the layers, see ``pyproject.toml``) lists the pages
+on its home page, and must not import the dashboards package to do so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from portfolio_kit.server.catalog import DASHBOARDS, DashboardPage, dashboard
 
-
-@dataclass(frozen=True, slots=True)
-class DashboardPage:
-    key: str
-    notebook: str
-    title: str
-    description: str
-
-    def url(self, base_url: str = "/") -> str:
-        """The page's address on a Voila server mounted at ``base_url``."""
-        base = base_url if base_url.endswith("/") else base_url + "/"
-        return f"{base}voila/render/{self.notebook}"
-
-
-DASHBOARDS: tuple[DashboardPage, ...] = (
-    DashboardPage(
-        "fund_overview",
-        "fund_overview.ipynb",
-        "Fund overview",
-        "Commitments, paid-in, distributions, NAV, multiples, net IRR and PME; "
-        "the J-curve, quarterly cash flows, the NAV bridge and the schedule of investments.",
-    ),
-    DashboardPage(
-        "portfolio_monitor",
-        "portfolio_monitor.ipynb",
-        "Portfolio monitor",
-        "Every company's latest LTM revenue and EBITDA, growth, margin, leverage, valuation "
-        "and MOIC, with the flags an investment committee asks about.",
-    ),
-    DashboardPage(
-        "company_tear_sheet",
-        "company_tear_sheet.ipynb",
-        "Company tear sheet",
-        "One company: financial trends, KPIs, valuation history, the value-creation bridge, "
-        "due diligence and value-creation initiatives.",
-    ),
-)
-
-
-def dashboard(key: str) -> DashboardPage:
-    """The page registered under ``key``; ``KeyError`` names the known keys."""
-    for page in DASHBOARDS:
-        if page.key == key:
-            return page
-    known = ", ".join(page.key for page in DASHBOARDS)
-    raise KeyError(f"no dashboard {key!r} (known: {known})")
+__all__ = ["DASHBOARDS", "DashboardPage", "dashboard"]

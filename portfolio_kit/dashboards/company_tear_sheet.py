@@ -12,9 +12,11 @@ split of the cross terms), on the fund's ownership share.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -244,6 +246,28 @@ def load_company(context: DashboardContext, company_id: int) -> CompanyData:
     )
 
 
+def _value_tile(
+    holding: pd.Series | None, mark: pd.Series | None, money: Callable[[Any], str]
+) -> ui.Tile:
+    """A realized company is worth what the fund sold it for, not its last
+    mark; a held one shows its latest mark at 100% of the equity."""
+    if holding is not None and str(holding.get("status_as_of", "")) == "realized":
+        return ui.Tile(
+            "equity_value",
+            "Exit proceeds",
+            money(holding.get("exit_proceeds")),
+            "fund's share, " + charts.format_date(holding["exit_date"]),
+        )
+    return ui.Tile(
+        "equity_value",
+        "Equity value",
+        money(None if mark is None else mark["equity_value"]),
+        "100%, " + charts.format_date(mark["valuation_date"])
+        if mark is not None
+        else "not valued yet",
+    )
+
+
 def company_tiles(data: CompanyData) -> list[ui.Tile]:
     latest = data.latest_ltm()
     money = lambda value: charts.format_money(value, data.currency)  # noqa: E731
@@ -271,14 +295,7 @@ def company_tiles(data: CompanyData) -> list[ui.Tile]:
             charts.format_multiple(value("leverage"), decimals=1),
             "net debt / LTM EBITDA",
         ),
-        ui.Tile(
-            "equity_value",
-            "Equity value",
-            money(None if mark is None else mark["equity_value"]),
-            "100%, " + charts.format_date(mark["valuation_date"])
-            if mark is not None
-            else "not valued yet",
-        ),
+        _value_tile(holding, mark, money),
         ui.Tile(
             "moic",
             "Gross MOIC",

@@ -68,7 +68,7 @@ SORT_OPTIONS = [
     ("Revenue growth", "revenue_growth"),
     ("EBITDA margin", "ebitda_margin"),
     ("Leverage", "leverage"),
-    ("Latest mark", "equity_value"),
+    ("Value", "position_value"),
     ("Gross MOIC", "moic"),
     ("Flags", "flag_count"),
 ]
@@ -81,7 +81,7 @@ COLUMNS = [
     ("revenue_growth", "Growth", "pct_signed"),
     ("ebitda_margin", "Margin", "pct"),
     ("leverage", "Leverage", "multiple"),
-    ("equity_value", "Latest mark", "money"),
+    ("position_value", "Value", "money"),
     ("moic", "Gross MOIC", "multiple"),
     ("flags", "Flags", "flags"),
 ]
@@ -266,16 +266,9 @@ def load_monitor(context: DashboardContext) -> MonitorData:
         db, fund_ids=fund_ids, period_types="quarter", scenarios=["actual", "budget"], as_of=cutoff
     )
     figures = company_figures(metrics, as_of)
-    latest_marks = (
-        marks.sort_values("valuation_date")
-        .groupby("company_id")
-        .tail(1)
-        .set_index("company_id")["equity_value"]
-        if len(marks)
-        else pd.Series(dtype=float)
-    )
+    # "Value" is the fund's position from the roll-up: exit proceeds once
+    # realized, the stake at its latest mark while held.
     rows = summary.join(figures, on="company_id")
-    rows["equity_value"] = rows["company_id"].map(latest_marks)
     rows["flags"] = [flags_for(row, as_of) for _, row in rows.iterrows()]
     rows["flag_count"] = rows["flags"].map(len)
     rows["stage"] = rows["status_as_of"].astype(str).str.capitalize()
@@ -382,7 +375,8 @@ def table(rows: pd.DataFrame, currency: str) -> str:
             "LTM figures to each company's latest reported quarter. "
             "Leverage is net debt over LTM EBITDA "
             f"(flagged above {LEVERAGE_LIMIT:.1f}x); revenue is flagged more than "
-            f"{BUDGET_TOLERANCE:.0%} below budget. Latest mark is 100% of the company's equity; "
+            f"{BUDGET_TOLERANCE:.0%} below budget. Value is the fund's position: exit "
+            "proceeds once realized, its share of the latest mark while held; "
             "MOIC is the fund's gross multiple."
         ),
     )

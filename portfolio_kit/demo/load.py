@@ -299,11 +299,34 @@ _INITIATIVES = [
 ]
 
 
+INITIATIVE_START = timedelta(days=90)
+INITIATIVE_LENGTH = timedelta(days=365 * 2)
+
+
+def initiative_progress(start: date, target: date, as_of: date, pace: float) -> tuple[str, float]:
+    """Status and progress of an initiative on ``as_of``, following its dates.
+
+    Not started: planned, 0. Past its target date: completed, 1. In between:
+    in progress, the share of its time elapsed scaled by ``pace`` (above 1
+    ahead of plan, below behind), kept within 0.05 to 0.95 so that an
+    initiative still running never reads as finished or untouched.
+    """
+    if as_of < start:
+        return "planned", 0.0
+    if as_of >= target:
+        return "completed", 1.0
+    elapsed = (as_of - start).days / (target - start).days
+    return "in_progress", round(min(0.95, max(0.05, elapsed * pace)), 2)
+
+
 def _add_initiatives(session: Session, company: PortfolioCompany, entry: date, rng: np.random.Generator) -> None:
     count = int(rng.integers(2, 5))
     for lever, title, impact in _INITIATIVES[:count]:
-        progress = round(float(rng.uniform(0.1, 1.0)), 2)
-        status = "completed" if progress >= 0.95 else "in_progress"
+        # The draw is kept (it sets the pace) so the demo's other random figures stay as they were.
+        pace = 0.5 + float(rng.uniform(0.1, 1.0))
+        start = entry + INITIATIVE_START
+        target = start + INITIATIVE_LENGTH
+        status, progress = initiative_progress(start, target, cast.AS_OF, pace)
         session.add(
             ValueCreationInitiative(
                 company=company,
@@ -312,9 +335,9 @@ def _add_initiatives(session: Session, company: PortfolioCompany, entry: date, r
                 target_impact=_money(impact * 100_000_000 * float(rng.uniform(0.5, 1.5))),
                 currency=CURRENCY,
                 status=status,
-                progress=Decimal("1") if status == "completed" else Decimal(str(progress)),
+                progress=Decimal(str(progress)),
                 owner=str(rng.choice(["CEO", "CFO", "COO", "Operating partner"])),
-                start_date=entry + timedelta(days=90),
-                target_date=entry + timedelta(days=90 + 365 * 2),
+                start_date=start,
+                target_date=target,
             )
         )

@@ -104,6 +104,45 @@ def _validation(spec: InputSpec) -> DataValidation:
     )
 
 
+def year_labels(years: int, first_year: int | None) -> list[str]:
+    """Column headings of the projection years: fiscal years when the first is known."""
+    if first_year is None:
+        return [f"Year {t}" for t in range(1, years + 1)]
+    return [f"FY{first_year + t - 1}" for t in range(1, years + 1)]
+
+
+def start_inputs_sheet(
+    wb: Workbook,
+    *,
+    title: str,
+    drivers_title: str,
+    currency: str,
+    years: int,
+    first_year: int | None,
+) -> tuple[Worksheet, int]:
+    """The Inputs sheet's title, reading guide and yearly-drivers header, the
+    same in every model so an analyst finds inputs in one place.
+
+    Returns the sheet and the header row; yearly inputs start below it.
+    """
+    ws = wb.create_sheet("Inputs")
+    last_column = FIRST_YEAR_COLUMN + years - 1
+    ws["A1"] = title
+    ws["A1"].font = st.TITLE_FONT
+    ws["A2"] = (
+        f"Blue cells on yellow are inputs; everything else is a formula. Amounts in {currency}; "
+        "rates as percentages. Each input is a named range (Formulas > Name Manager)."
+    )
+    ws["A2"].font = st.SUBTITLE_FONT
+    row = write_section_title(ws, 4, drivers_title, last_column)
+    ws.cell(row=row, column=1, value="Driver")
+    ws.cell(row=row, column=2, value="Meaning")
+    for offset, label in enumerate(year_labels(years, first_year)):
+        ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
+    st.style_header_row(ws, row, 1, last_column)
+    return ws, row
+
+
 def write_section_title(ws: Worksheet, row: int, title: str, last_column: int) -> int:
     ws.cell(row=row, column=LABEL_COLUMN, value=title)
     st.style_section_row(ws, row, LABEL_COLUMN, last_column)

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 
 from portfolio_kit import frames
@@ -103,6 +104,51 @@ def _company(db: Database, company: PortfolioCompany | int | str) -> tuple[int, 
         return found.id, found.name, found.currency, found.fiscal_year_end_month
 
 
+def _company_and_history(
+    db: Database,
+    company: PortfolioCompany | int | str,
+    overrides: dict[str, Any] | None,
+    model: type,
+    extras: frozenset[str],
+    source: str,
+    as_of: date | None,
+) -> tuple[dict[str, Any], tuple[int, str, str, pd.DataFrame]]:
+    """What every company model starts from: the overrides checked against the
+    model's fields (a copy, so the caller's stay as given), the company and its
+    annual history up to ``as_of``."""
+    overrides = dict(overrides or {})
+    _known(model, overrides, extras, source)
+    company_id, name, currency, fiscal_end = _company(db, company)
+    history = annual_history(db, company_id, fiscal_year_end_month=fiscal_end, as_of=as_of)
+    return overrides, (company_id, name, currency, history)
+
+
+def _fields_of(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that are fields of the dataclass ``cls``."""
+    return {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+
+
+def _context(
+    company_id: int, name: str, currency: str, history: pd.DataFrame, notes: list[str]
+) -> dict[str, Any]:
+    """What the workbook builder needs besides the assumptions."""
+    return {
+        "company_id": company_id,
+        "company": name,
+        "currency": currency,
+        "history": history,
+        "notes": notes,
+    }
+
+
+def _history_note(history: pd.DataFrame, *, with_years: bool) -> str:
+    """The Cover's sentence on where the History sheet's figures come from."""
+    if history.empty:
+        return "No complete fiscal year on file: assumptions only. "
+    span = f" (FY{min(history.index)}-FY{max(history.index)})" if with_years else ""
+    return f"History: {len(history)} fiscal years of actuals from the portfolio_kit database{span}. "
+
+
 def dcf_assumptions_for(
     db: Database,
     company: PortfolioCompany | int | str,
@@ -124,10 +170,9 @@ def dcf_assumptions_for(
     ValidationError
         Naming the field that is unknown, missing or out of range.
     """
-    overrides = dict(overrides or {})
-    _known(DcfAssumptions, overrides, _DCF_EXTRAS, source)
-    company_id, name, currency, fiscal_end = _company(db, company)
-    history = annual_history(db, company_id, fiscal_year_end_month=fiscal_end, as_of=as_of)
+    overrides, (company_id, name, currency, history) = _company_and_history(
+        db, company, overrides, DcfAssumptions, _DCF_EXTRAS, source, as_of
+    )
     values, notes = dcf_defaults(history, years)
     wacc_data = overrides.pop("wacc_inputs", None)
     steps_data = overrides.pop("sensitivity", None) or {}
@@ -159,18 +204,8 @@ def dcf_assumptions_for(
             "sensitivity",
             f"must be an object with wacc_step, growth_step, multiple_step ({source})",
         )
-    assumptions = _checked(
-        DcfAssumptions,
-        {k: v for k, v in values.items() if k in DcfAssumptions.__dataclass_fields__},
-        source,
-    )
-    context = {
-        "company_id": company_id,
-        "company": name,
-        "currency": currency,
-        "history": history,
-        "notes": notes,
-    }
+    assumptions = _checked(DcfAssumptions, _fields_of(DcfAssumptions, values), source)
+    context = _context(company_id, name, currency, history, notes)
     return assumptions, wacc_inputs, steps, context
 
 
@@ -188,12 +223,7 @@ def company_dcf(
         db, company, overrides, as_of=as_of, years=years, source=source
     )
     history = context["history"]
-    described = (
-        f"History: {len(history)} fiscal years of actuals from the portfolio_kit database "
-        f"(FY{min(history.index)}-FY{max(history.index)}). "
-        if not history.empty
-        else "No complete fiscal year on file: assumptions only. "
-    )
+    described = _history_note(history, with_years=True)
     given = f"Given in {source}: {', '.join(sorted(overrides))}. " if overrides else ""
     return build_dcf(
         assumptions,
@@ -228,10 +258,9 @@ def lbo_assumptions_for(
     ValidationError
         Naming the field that is unknown, missing or out of range.
     """
-    overrides = dict(overrides or {})
-    _known(LboAssumptions, overrides, _LBO_EXTRAS, source)
-    company_id, name, currency, fiscal_end = _company(db, company)
-    history = annual_history(db, company_id, fiscal_year_end_month=fiscal_end, as_of=as_of)
+    overrides, (company_id, name, currency, history) = _company_and_history(
+        db, company, overrides, LboAssumptions, _LBO_EXTRAS, source, as_of
+    )
     held = frames.investments(db, as_of=as_of)
     held = held[held["company_id"] == company_id]
     entry = None
@@ -261,11 +290,7 @@ def lbo_assumptions_for(
         except (ValueError, TypeError) as error:
             raise ValidationError(f"tranches[{index}]", f"{error} ({source})") from None
     values["tranches"] = tranches
-    assumptions = _checked(
-        LboAssumptions,
-        {k: v for k, v in values.items() if k in LboAssumptions.__dataclass_fields__},
-        source,
-    )
+    assumptions = _checked(LboAssumptions, _fields_of(LboAssumptions, values), source)
     if existing is None:
         cash = last_year(history, "cash_and_equivalents")
         debt = (last_year(history, "short_term_debt") or 0.0) + (
@@ -278,13 +303,7 @@ def lbo_assumptions_for(
         raise ValidationError(
             "existing_net_debt", f"must be a number, got {existing!r} ({source})"
         ) from None
-    context = {
-        "company_id": company_id,
-        "company": name,
-        "currency": currency,
-        "history": history,
-        "notes": notes,
-    }
+    context = _context(company_id, name, currency, history, notes)
     return assumptions, existing_value, context
 
 
@@ -302,11 +321,7 @@ def company_lbo(
         db, company, overrides, as_of=as_of, years=years, source=source
     )
     history = context["history"]
-    described = (
-        f"History: {len(history)} fiscal years of actuals from the portfolio_kit database. "
-        if not history.empty
-        else "No complete fiscal year on file: assumptions only. "
-    )
+    described = _history_note(history, with_years=False)
     return build_lbo(
         assumptions,
         history=history,

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit.analytics.valuation import DcfAssumptions, WaccInputs, dcf
 from portfolio_kit.analytics.valuation import wacc as compute_wacc
@@ -42,8 +43,10 @@ from portfolio_kit.excel._inputs import (
     OPTIONAL_NUMBER,
     VALUE_COLUMN,
     InputSpec,
+    start_inputs_sheet,
     write_inputs,
     write_section_title,
+    year_labels,
 )
 from portfolio_kit.excel._sensitivity import write_grid
 from portfolio_kit.excel._workbook import add_cover_sheet, define_name, print_setup, write_metadata
@@ -292,12 +295,6 @@ def _implied_exit_multiple(assumptions: DcfAssumptions) -> float | None:
     return round(result.implied_exit_multiple, 1)
 
 
-def _year_labels(years: int, first_year: int | None) -> list[str]:
-    if first_year is None:
-        return [f"Year {t}" for t in range(1, years + 1)]
-    return [f"FY{first_year + t - 1}" for t in range(1, years + 1)]
-
-
 def _write_inputs_sheet(
     wb: Workbook,
     assumptions: DcfAssumptions,
@@ -307,26 +304,19 @@ def _write_inputs_sheet(
     first_year: int | None,
     exit_multiple: float | None,
 ) -> dict[str, str]:
-    ws = wb.create_sheet("Inputs")
     years = assumptions.years
     last_column = FIRST_YEAR_COLUMN + years - 1
-    ws["A1"] = "Inputs: every assumption of the model"
-    ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = (
-        f"Blue cells on yellow are inputs; everything else is a formula. Amounts in {currency}; "
-        "rates as percentages. Each input is a named range (Formulas > Name Manager)."
+    ws, row = start_inputs_sheet(
+        wb,
+        title="Inputs: every assumption of the model",
+        drivers_title="Operating drivers by projection year",
+        currency=currency,
+        years=years,
+        first_year=first_year,
     )
-    ws["A2"].font = st.SUBTITLE_FONT
     values: dict[str, Any] = assumptions.to_dict()
     values["exit_multiple"] = exit_multiple
     refs: dict[str, str] = {}
-
-    row = write_section_title(ws, 4, "Operating drivers by projection year", last_column)
-    for offset, label in enumerate(_year_labels(years, first_year)):
-        ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
-    ws.cell(row=row, column=1, value="Driver")
-    ws.cell(row=row, column=2, value="Meaning")
-    st.style_header_row(ws, row, 1, last_column)
     row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
     refs.update(found)
 
@@ -413,91 +403,222 @@ def _write_wacc_sheet(wb: Workbook, wacc_inputs: WaccInputs | None) -> None:
     print_setup(ws, "A1:C15", landscape=False)
 
 
+PROJECTION_LINES = (
+    "year",
+    "growth",
+    "revenue",
+    "margin",
+    "ebitda",
+    "da",
+    "ebit",
+    "taxes",
+    "nopat",
+    "add_da",
+    "capex",
+    "nwc",
+    "dnwc",
+    "fcf",
+    "period",
+    "factor",
+    "pv",
+)
+"""The projection's lines in sheet order, one row each below the header."""
+
+TERMINAL_LINES = ("sum_pv", "tv", "tv_period", "tv_factor", "pv_tv", "ev")
+"""The terminal-value block: Gordon growth in column C, exit multiple in D."""
+
+VALUATION_LINES = (
+    "terminal_method",
+    "tv",
+    "pv_tv",
+    "ev",
+    "net_debt",
+    "minority",
+    "preferred",
+    "non_operating",
+    "equity",
+    "shares",
+    "per_share",
+    "tv_share",
+    "implied_multiple",
+    "implied_growth",
+)
+"""The valuation under the selected terminal method, one figure each in column C."""
+
+
 @dataclass(frozen=True, slots=True)
-class _DcfRows:
-    year: int
-    revenue: int
-    ebitda: int
-    fcf: int
-    period: int
-    tv_period: int
-    last_column: str
+class DcfLayout:
+    """Where everything sits on the DCF sheet: the one description of its grid.
+
+    Columns: A the line's label, B its unit, C the base year (year 0) or a
+    single figure, then one column per projection year from
+    ``FIRST_YEAR_COLUMN``. Rows: title (1) and subtitle (2); the year header
+    (4) and the projection lines (``PROJECTION_LINES``); after a blank row
+    the "Terminal value and enterprise value" section, its method header
+    (C Gordon growth, D exit multiple) and ``TERMINAL_LINES``; after a blank
+    row "Valuation (selected terminal method)" and ``VALUATION_LINES``. The
+    Sensitivity sheet's formulas point at these rows too.
+    """
+
+    years: int
+
+    HEADER_ROW = 4
+    GORDON_COLUMN = "C"
+    EXIT_COLUMN = "D"
+
+    @property
+    def last_year_column(self) -> int:
+        return FIRST_YEAR_COLUMN + self.years - 1
+
+    @property
+    def last_column(self) -> str:
+        return get_column_letter(self.last_year_column)
+
+    @property
+    def projection(self) -> dict[str, int]:
+        return {line: self.HEADER_ROW + 1 + i for i, line in enumerate(PROJECTION_LINES)}
+
+    @property
+    def terminal_section(self) -> int:
+        return self.projection["pv"] + 2
+
+    @property
+    def terminal(self) -> dict[str, int]:
+        top = self.terminal_section + 2
+        return {line: top + i for i, line in enumerate(TERMINAL_LINES)}
+
+    @property
+    def valuation_section(self) -> int:
+        return self.terminal["ev"] + 2
+
+    @property
+    def valuation(self) -> dict[str, int]:
+        return {line: self.valuation_section + 1 + i for i, line in enumerate(VALUATION_LINES)}
+
+    @property
+    def last_row(self) -> int:
+        return self.valuation["implied_growth"]
+
+    # The rows the Sensitivity sheet reads.
+    @property
+    def year(self) -> int:
+        return self.projection["year"]
+
+    @property
+    def revenue(self) -> int:
+        return self.projection["revenue"]
+
+    @property
+    def ebitda(self) -> int:
+        return self.projection["ebitda"]
+
+    @property
+    def fcf(self) -> int:
+        return self.projection["fcf"]
+
+    @property
+    def period(self) -> int:
+        return self.projection["period"]
+
+    @property
+    def tv_period(self) -> int:
+        return self.terminal["tv_period"]
+
+
+_PROJECTION_LABELS = {
+    "year": ("Year index t", "", st.GENERAL),
+    "growth": ("Revenue growth", "%", st.PERCENT),
+    "revenue": ("Revenue", None, st.AMOUNT),
+    "margin": ("EBITDA margin", "%", st.PERCENT),
+    "ebitda": ("EBITDA", None, st.AMOUNT),
+    "da": ("Depreciation and amortisation", None, st.AMOUNT),
+    "ebit": ("EBIT", None, st.AMOUNT),
+    "taxes": ("Taxes on EBIT", None, st.AMOUNT),
+    "nopat": ("NOPAT", None, st.AMOUNT),
+    "add_da": ("Plus: D&A", None, st.AMOUNT),
+    "capex": ("Less: capital expenditure", None, st.AMOUNT),
+    "nwc": ("Net working capital", None, st.AMOUNT),
+    "dnwc": ("Less: increase in net working capital", None, st.AMOUNT),
+    "fcf": ("Unlevered free cash flow", None, st.AMOUNT),
+    "period": ("Discount period", "years", st.YEARS),
+    "factor": ("Discount factor", "", st.FACTOR),
+    "pv": ("Present value of free cash flow", None, st.AMOUNT),
+}
+"""Label, unit (None: the model's currency) and number format of each projection line."""
 
 
 def _write_dcf_sheet(
     wb: Workbook, assumptions: DcfAssumptions, currency: str, first_year: int | None
-) -> _DcfRows:
+) -> DcfLayout:
+    """The DCF sheet, top to bottom as a reader checks it; returns its layout."""
     ws = wb.create_sheet("DCF")
-    n = assumptions.years
-    base = get_column_letter(FIRST_YEAR_COLUMN - 1)
-    last = get_column_letter(FIRST_YEAR_COLUMN + n - 1)
-    last_index = FIRST_YEAR_COLUMN + n - 1
+    layout = DcfLayout(assumptions.years)
     ws["A1"] = "Discounted cash flow"
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = f"{currency}; unlevered free cash flow, discounted at the WACC."
     ws["A2"].font = st.SUBTITLE_FONT
+    _write_year_header(ws, layout, first_year)
+    _write_projection(wb, ws, layout, currency)
+    _write_terminal_values(wb, ws, layout)
+    _write_valuation(wb, ws, layout)
+    st.set_widths(ws, {1: 44, 2: 8, 3: 16})
+    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, layout.last_year_column + 1), 14)
+    header = layout.HEADER_ROW
+    ws.freeze_panes = ws.cell(row=header + 1, column=3)
+    print_setup(ws, f"A1:{layout.last_column}{layout.last_row}", title_rows=f"{header}:{header}")
+    return layout
 
-    header = 4
+
+def _write_year_header(ws: Worksheet, layout: DcfLayout, first_year: int | None) -> None:
+    header = layout.HEADER_ROW
     ws.cell(row=header, column=1, value="Year")
     ws.cell(row=header, column=2, value="Unit")
     ws.cell(
         row=header, column=3, value=f"FY{first_year - 1} (base)" if first_year else "Base (year 0)"
     )
-    for offset, label in enumerate(_year_labels(n, first_year)):
+    for offset, label in enumerate(year_labels(layout.years, first_year)):
         ws.cell(row=header, column=FIRST_YEAR_COLUMN + offset, value=label)
-    st.style_header_row(ws, header, 1, last_index)
+    st.style_header_row(ws, header, 1, layout.last_year_column)
 
-    lines = [
-        ("year", "Year index t", "", st.GENERAL),
-        ("growth", "Revenue growth", "%", st.PERCENT),
-        ("revenue", "Revenue", currency, st.AMOUNT),
-        ("margin", "EBITDA margin", "%", st.PERCENT),
-        ("ebitda", "EBITDA", currency, st.AMOUNT),
-        ("da", "Depreciation and amortisation", currency, st.AMOUNT),
-        ("ebit", "EBIT", currency, st.AMOUNT),
-        ("taxes", "Taxes on EBIT", currency, st.AMOUNT),
-        ("nopat", "NOPAT", currency, st.AMOUNT),
-        ("add_da", "Plus: D&A", currency, st.AMOUNT),
-        ("capex", "Less: capital expenditure", currency, st.AMOUNT),
-        ("nwc", "Net working capital", currency, st.AMOUNT),
-        ("dnwc", "Less: increase in net working capital", currency, st.AMOUNT),
-        ("fcf", "Unlevered free cash flow", currency, st.AMOUNT),
-        ("period", "Discount period", "years", st.YEARS),
-        ("factor", "Discount factor", "", st.FACTOR),
-        ("pv", "Present value of free cash flow", currency, st.AMOUNT),
-    ]
-    rows = {key: header + 1 + index for index, (key, *_rest) in enumerate(lines)}
-    for key, label, unit, number_format in lines:
-        r = rows[key]
-        ws.cell(row=r, column=1, value=label)
-        ws.cell(row=r, column=2, value=unit)
-        for offset in range(n):
+
+def _projection_formula(wb: Workbook, key: str, rows: dict[str, int], c: str, p: str) -> str:
+    """Line ``key``'s formula in year column ``c`` (previous column ``p``)."""
+    inputs = lambda name: f"Inputs!{c}${_input_row(wb, name)}"  # noqa: E731
+    return {
+        "growth": f"={inputs('RevenueGrowth')}",
+        "revenue": f"={p}{rows['revenue']}*(1+{c}{rows['growth']})",
+        "margin": f"={inputs('EbitdaMargin')}",
+        "ebitda": f"={c}{rows['revenue']}*{c}{rows['margin']}",
+        "da": f"={c}{rows['revenue']}*{inputs('DaPctRevenue')}",
+        "ebit": f"={c}{rows['ebitda']}-{c}{rows['da']}",
+        "taxes": f"=MAX({c}{rows['ebit']},0)*TaxRate",
+        "nopat": f"={c}{rows['ebit']}-{c}{rows['taxes']}",
+        "add_da": f"={c}{rows['da']}",
+        "capex": f"={c}{rows['revenue']}*{inputs('CapexPctRevenue')}",
+        "nwc": f"={c}{rows['revenue']}*{inputs('NwcPctRevenue')}",
+        "dnwc": f"={c}{rows['nwc']}-{p}{rows['nwc']}",
+        "fcf": f"={c}{rows['nopat']}+{c}{rows['add_da']}-{c}{rows['capex']}-{c}{rows['dnwc']}",
+        "period": f"={c}{rows['year']}-IF(MidYear,0.5,0)",
+        "factor": f"=1/(1+WACC)^{c}{rows['period']}",
+        "pv": f"={c}{rows['fcf']}*{c}{rows['factor']}",
+    }[key]
+
+
+def _write_projection(wb: Workbook, ws: Worksheet, layout: DcfLayout, currency: str) -> None:
+    """Revenue to the present value of each year's unlevered free cash flow."""
+    rows = layout.projection
+    for key in PROJECTION_LINES:
+        label, unit, number_format = _PROJECTION_LABELS[key]
+        ws.cell(row=rows[key], column=1, value=label)
+        ws.cell(row=rows[key], column=2, value=currency if unit is None else unit)
+        for offset in range(layout.years):
             column = FIRST_YEAR_COLUMN + offset
-            c = get_column_letter(column)
-            p = get_column_letter(column - 1)
-            formula = {
-                "year": None,
-                "growth": f"=Inputs!{c}${_input_row(wb, 'RevenueGrowth')}",
-                "revenue": f"={p}{rows['revenue']}*(1+{c}{rows['growth']})",
-                "margin": f"=Inputs!{c}${_input_row(wb, 'EbitdaMargin')}",
-                "ebitda": f"={c}{rows['revenue']}*{c}{rows['margin']}",
-                "da": f"={c}{rows['revenue']}*Inputs!{c}${_input_row(wb, 'DaPctRevenue')}",
-                "ebit": f"={c}{rows['ebitda']}-{c}{rows['da']}",
-                "taxes": f"=MAX({c}{rows['ebit']},0)*TaxRate",
-                "nopat": f"={c}{rows['ebit']}-{c}{rows['taxes']}",
-                "add_da": f"={c}{rows['da']}",
-                "capex": f"={c}{rows['revenue']}*Inputs!{c}${_input_row(wb, 'CapexPctRevenue')}",
-                "nwc": f"={c}{rows['revenue']}*Inputs!{c}${_input_row(wb, 'NwcPctRevenue')}",
-                "dnwc": f"={c}{rows['nwc']}-{p}{rows['nwc']}",
-                "fcf": (
-                    f"={c}{rows['nopat']}+{c}{rows['add_da']}-{c}{rows['capex']}-{c}{rows['dnwc']}"
-                ),
-                "period": f"={c}{rows['year']}-IF(MidYear,0.5,0)",
-                "factor": f"=1/(1+WACC)^{c}{rows['period']}",
-                "pv": f"={c}{rows['fcf']}*{c}{rows['factor']}",
-            }[key]
-            cell = ws.cell(row=r, column=column, value=offset + 1 if formula is None else formula)
-            st.style_formula(cell, number_format, bold=key == "fcf")
+            c, p = get_column_letter(column), get_column_letter(column - 1)
+            value = offset + 1 if key == "year" else _projection_formula(wb, key, rows, c, p)
+            st.style_formula(
+                ws.cell(row=rows[key], column=column, value=value), number_format, bold=key == "fcf"
+            )
+    base = get_column_letter(FIRST_YEAR_COLUMN - 1)
     ws[f"{base}{rows['year']}"] = 0
     ws[f"{base}{rows['revenue']}"] = "=BaseRevenue"
     st.style_formula(ws[f"{base}{rows['revenue']}"], st.AMOUNT)
@@ -506,136 +627,149 @@ def _write_dcf_sheet(
         f"=BaseRevenue*Inputs!${first_nwc}${_input_row(wb, 'NwcPctRevenue')}"
     )
     st.style_formula(ws[f"{base}{rows['nwc']}"], st.AMOUNT)
-    for key in ("fcf",):
-        for column in range(FIRST_YEAR_COLUMN, last_index + 1):
-            ws.cell(row=rows[key], column=column).border = st.TOTAL_BORDER
+    for column in range(FIRST_YEAR_COLUMN, layout.last_year_column + 1):
+        ws.cell(row=rows["fcf"], column=column).border = st.TOTAL_BORDER
+    define_name(
+        wb,
+        "FreeCashFlow",
+        ws,
+        f"{get_column_letter(FIRST_YEAR_COLUMN)}{rows['fcf']}:{layout.last_column}{rows['fcf']}",
+    )
 
-    top = rows["pv"] + 2
+
+def _write_terminal_values(wb: Workbook, ws: Worksheet, layout: DcfLayout) -> None:
+    """Both terminal methods side by side, each to its own enterprise value."""
+    rows, t, last = layout.projection, layout.terminal, layout.last_column
+    top = layout.terminal_section
     ws.cell(row=top, column=1, value="Terminal value and enterprise value")
-    st.style_section_row(ws, top, 1, last_index)
+    st.style_section_row(ws, top, 1, layout.last_year_column)
     ws.cell(row=top + 1, column=3, value="Gordon growth")
     ws.cell(row=top + 1, column=4, value="Exit multiple")
     st.style_header_row(ws, top + 1, 3, 4)
-    fcf_n = f"${last}${rows['fcf']}"
-    ebitda_n = f"${last}${rows['ebitda']}"
+    fcf_n, ebitda_n = f"${last}${rows['fcf']}", f"${last}${rows['ebitda']}"
     year_n = f"${last}${rows['year']}"
     pv_range = f"${get_column_letter(FIRST_YEAR_COLUMN)}${rows['pv']}:${last}${rows['pv']}"
-    r = top + 2
-    block = [
-        (
+    block = {
+        "sum_pv": (
             "Sum of present values of free cash flow",
             f"=SUM({pv_range})",
             f"=SUM({pv_range})",
             st.AMOUNT,
         ),
-        (
+        "tv": (
             "Terminal value",
             f"=IF(WACC>TerminalGrowth,{fcf_n}*(1+TerminalGrowth)/(WACC-TerminalGrowth),NA())",
             f"=IF(ISNUMBER(ExitMultiple),{ebitda_n}*ExitMultiple,NA())",
             st.AMOUNT,
         ),
-        ("Terminal discount period", f"={year_n}-IF(MidYear,0.5,0)", f"={year_n}", st.YEARS),
-        ("Terminal discount factor", f"=1/(1+WACC)^C{r + 2}", f"=1/(1+WACC)^D{r + 2}", st.FACTOR),
-        (
+        "tv_period": (
+            "Terminal discount period",
+            f"={year_n}-IF(MidYear,0.5,0)",
+            f"={year_n}",
+            st.YEARS,
+        ),
+        "tv_factor": (
+            "Terminal discount factor",
+            f"=1/(1+WACC)^C{t['tv_period']}",
+            f"=1/(1+WACC)^D{t['tv_period']}",
+            st.FACTOR,
+        ),
+        "pv_tv": (
             "Present value of terminal value",
-            f"=C{r + 1}*C{r + 3}",
-            f"=D{r + 1}*D{r + 3}",
+            f"=C{t['tv']}*C{t['tv_factor']}",
+            f"=D{t['tv']}*D{t['tv_factor']}",
             st.AMOUNT,
         ),
-        ("Enterprise value", f"=C{r}+C{r + 4}", f"=D{r}+D{r + 4}", st.AMOUNT),
-    ]
-    for offset, (label, gordon, exit_, number_format) in enumerate(block):
-        ws.cell(row=r + offset, column=1, value=label)
-        st.style_formula(
-            ws.cell(row=r + offset, column=3, value=gordon), number_format, bold=offset == 5
-        )
-        st.style_formula(
-            ws.cell(row=r + offset, column=4, value=exit_), number_format, bold=offset == 5
-        )
-    sum_row, tv_row, tv_period_row, pv_tv_row, ev_row = r, r + 1, r + 2, r + 4, r + 5
-    define_name(wb, "SumOfPresentValues", ws, f"C{sum_row}")
-    define_name(wb, "TerminalValueGordon", ws, f"C{tv_row}")
-    define_name(wb, "TerminalValueExitMultiple", ws, f"D{tv_row}")
-    define_name(wb, "EnterpriseValueGordon", ws, f"C{ev_row}")
-    define_name(wb, "EnterpriseValueExitMultiple", ws, f"D{ev_row}")
+        "ev": (
+            "Enterprise value",
+            f"=C{t['sum_pv']}+C{t['pv_tv']}",
+            f"=D{t['sum_pv']}+D{t['pv_tv']}",
+            st.AMOUNT,
+        ),
+    }
+    for key, (label, gordon, exit_, number_format) in block.items():
+        ws.cell(row=t[key], column=1, value=label)
+        for column, formula in ((3, gordon), (4, exit_)):
+            st.style_formula(
+                ws.cell(row=t[key], column=column, value=formula), number_format, bold=key == "ev"
+            )
+    define_name(wb, "SumOfPresentValues", ws, f"C{t['sum_pv']}")
+    define_name(wb, "TerminalValueGordon", ws, f"C{t['tv']}")
+    define_name(wb, "TerminalValueExitMultiple", ws, f"D{t['tv']}")
+    define_name(wb, "EnterpriseValueGordon", ws, f"C{t['ev']}")
+    define_name(wb, "EnterpriseValueExitMultiple", ws, f"D{t['ev']}")
 
-    r = ev_row + 2
-    ws.cell(row=r, column=1, value="Valuation (selected terminal method)")
-    st.style_section_row(ws, r, 1, last_index)
+
+def _write_valuation(wb: Workbook, ws: Worksheet, layout: DcfLayout) -> None:
+    """Enterprise value under the chosen method, the bridge to equity, per share and checks."""
+    rows, t, at = layout.projection, layout.terminal, layout.valuation
+    last = layout.last_column
+    fcf_n, ebitda_n = f"${last}${rows['fcf']}", f"${last}${rows['ebitda']}"
+    ws.cell(row=layout.valuation_section, column=1, value="Valuation (selected terminal method)")
+    st.style_section_row(ws, layout.valuation_section, 1, layout.last_year_column)
     chosen = 'IF(TerminalMethod="exit_multiple",D{row},C{row})'
-    gordon_equivalent = f"D{tv_row}*IF(MidYear,(1+WACC)^-0.5,1)"
-    summary = [
-        ("terminal_method", "Terminal value method", "=TerminalMethod", st.GENERAL),
-        ("tv", "Terminal value", "=" + chosen.format(row=tv_row), st.AMOUNT),
-        ("pv_tv", "Present value of terminal value", "=" + chosen.format(row=pv_tv_row), st.AMOUNT),
-        ("ev", "Enterprise value", "=" + chosen.format(row=ev_row), st.AMOUNT),
-        ("net_debt", "Less: net debt", "=-NetDebt", st.AMOUNT),
-        ("minority", "Less: minority interest", "=-MinorityInterest", st.AMOUNT),
-        ("preferred", "Less: preferred equity", "=-PreferredEquity", st.AMOUNT),
-        ("non_operating", "Plus: non-operating assets", "=NonOperatingAssets", st.AMOUNT),
-        ("equity", "Equity value", None, st.AMOUNT),
-        (
-            "shares",
+    gordon_equivalent = f"D{t['tv']}*IF(MidYear,(1+WACC)^-0.5,1)"
+    bridge = ("ev", "net_debt", "minority", "preferred", "non_operating")
+    lines = {
+        "terminal_method": ("Terminal value method", "=TerminalMethod", st.GENERAL),
+        "tv": ("Terminal value", "=" + chosen.format(row=t["tv"]), st.AMOUNT),
+        "pv_tv": (
+            "Present value of terminal value",
+            "=" + chosen.format(row=t["pv_tv"]),
+            st.AMOUNT,
+        ),
+        "ev": ("Enterprise value", "=" + chosen.format(row=t["ev"]), st.AMOUNT),
+        "net_debt": ("Less: net debt", "=-NetDebt", st.AMOUNT),
+        "minority": ("Less: minority interest", "=-MinorityInterest", st.AMOUNT),
+        "preferred": ("Less: preferred equity", "=-PreferredEquity", st.AMOUNT),
+        "non_operating": ("Plus: non-operating assets", "=NonOperatingAssets", st.AMOUNT),
+        "equity": ("Equity value", "=" + "+".join(f"C{at[key]}" for key in bridge), st.AMOUNT),
+        "shares": (
             "Diluted shares outstanding",
             '=IF(ISNUMBER(SharesOutstanding),SharesOutstanding,"n/a")',
             st.INTEGER,
         ),
-        ("per_share", "Implied value per share", None, st.AMOUNT_2DP),
-        ("tv_share", "Terminal value as % of enterprise value", None, st.PERCENT),
-        ("implied_multiple", "Implied exit multiple (TV / final EBITDA)", None, st.MULTIPLE),
-        ("implied_growth", "Implied perpetual growth (exit method)", None, st.PERCENT_2DP),
-    ]
-    at = {key: r + 1 + index for index, (key, *_rest) in enumerate(summary)}
-    formulas = {
-        "equity": "="
-        + "+".join(
-            f"C{at[key]}" for key in ("ev", "net_debt", "minority", "preferred", "non_operating")
-        ),
         "per_share": (
+            "Implied value per share",
             "=IF(AND(ISNUMBER(SharesOutstanding),N(SharesOutstanding)>0),"
-            "EquityValue/SharesOutstanding,NA())"
+            "EquityValue/SharesOutstanding,NA())",
+            st.AMOUNT_2DP,
         ),
-        "tv_share": f"=IF(C{at['ev']}<>0,C{at['pv_tv']}/C{at['ev']},NA())",
-        "implied_multiple": f"=IF({ebitda_n}>0,C{at['tv']}/{ebitda_n},NA())",
+        "tv_share": (
+            "Terminal value as % of enterprise value",
+            f"=IF(C{at['ev']}<>0,C{at['pv_tv']}/C{at['ev']},NA())",
+            st.PERCENT,
+        ),
+        "implied_multiple": (
+            "Implied exit multiple (TV / final EBITDA)",
+            f"=IF({ebitda_n}>0,C{at['tv']}/{ebitda_n},NA())",
+            st.MULTIPLE,
+        ),
         "implied_growth": (
+            "Implied perpetual growth (exit method)",
             f'=IF(AND(TerminalMethod="exit_multiple",{gordon_equivalent}+{fcf_n}<>0),'
-            f"({gordon_equivalent}*WACC-{fcf_n})/({gordon_equivalent}+{fcf_n}),NA())"
+            f"({gordon_equivalent}*WACC-{fcf_n})/({gordon_equivalent}+{fcf_n}),NA())",
+            st.PERCENT_2DP,
         ),
     }
-    for key, label, formula, number_format in summary:
+    for key in VALUATION_LINES:
+        label, formula, number_format = lines[key]
         ws.cell(row=at[key], column=1, value=label)
-        cell = ws.cell(row=at[key], column=3, value=formula or formulas[key])
+        cell = ws.cell(row=at[key], column=3, value=formula)
         if key in ("ev", "equity", "per_share"):
             st.style_output(cell, number_format)
         else:
             st.style_formula(cell, number_format)
-    define_name(wb, "EnterpriseValue", ws, f"C{at['ev']}")
-    define_name(wb, "EquityValue", ws, f"C{at['equity']}")
-    define_name(wb, "ImpliedSharePrice", ws, f"C{at['per_share']}")
-    define_name(wb, "PresentValueOfTerminalValue", ws, f"C{at['pv_tv']}")
-    define_name(wb, "TerminalValueShare", ws, f"C{at['tv_share']}")
-    define_name(wb, "ImpliedExitMultiple", ws, f"C{at['implied_multiple']}")
-    define_name(wb, "ImpliedTerminalGrowth", ws, f"C{at['implied_growth']}")
-    define_name(
-        wb,
-        "FreeCashFlow",
-        ws,
-        f"{get_column_letter(FIRST_YEAR_COLUMN)}{rows['fcf']}:{last}{rows['fcf']}",
-    )
-
-    st.set_widths(ws, {1: 44, 2: 8, 3: 16})
-    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_index + 1), 14)
-    ws.freeze_panes = ws.cell(row=header + 1, column=3)
-    print_setup(ws, f"A1:{last}{at['implied_growth']}", title_rows=f"{header}:{header}")
-    return _DcfRows(
-        rows["year"],
-        rows["revenue"],
-        rows["ebitda"],
-        rows["fcf"],
-        rows["period"],
-        tv_period_row,
-        last,
-    )
+    for name, key in (
+        ("EnterpriseValue", "ev"),
+        ("EquityValue", "equity"),
+        ("ImpliedSharePrice", "per_share"),
+        ("PresentValueOfTerminalValue", "pv_tv"),
+        ("TerminalValueShare", "tv_share"),
+        ("ImpliedExitMultiple", "implied_multiple"),
+        ("ImpliedTerminalGrowth", "implied_growth"),
+    ):
+        define_name(wb, name, ws, f"C{at[key]}")
 
 
 def _input_row(wb: Workbook, name: str) -> int:
@@ -643,7 +777,7 @@ def _input_row(wb: Workbook, name: str) -> int:
     return int("".join(ch for ch in coordinate.split(":")[0] if ch.isdigit()))
 
 
-def _write_sensitivity_sheet(wb: Workbook, rows: _DcfRows, with_shares: bool) -> None:
+def _write_sensitivity_sheet(wb: Workbook, rows: DcfLayout, with_shares: bool) -> None:
     ws = wb.create_sheet("Sensitivity")
     ws["A1"] = "Sensitivity of value to WACC, terminal growth and exit multiple"
     ws["A1"].font = st.TITLE_FONT

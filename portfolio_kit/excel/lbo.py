@@ -33,8 +33,10 @@ from portfolio_kit.excel._inputs import (
     FIRST_YEAR_COLUMN,
     TEXT,
     InputSpec,
+    start_inputs_sheet,
     write_inputs,
     write_section_title,
+    year_labels,
 )
 from portfolio_kit.excel._workbook import add_cover_sheet, define_name, print_setup, write_metadata
 
@@ -196,26 +198,19 @@ def _inputs_sheet(
     first_year: int | None,
     currency: str,
 ) -> dict[str, str]:
-    ws = wb.create_sheet("Inputs")
     years = assumptions.years
     last_column = FIRST_YEAR_COLUMN + years - 1
-    ws["A1"] = "Inputs: every assumption of the LBO"
-    ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = (
-        f"Blue cells on yellow are inputs; everything else is a formula. Amounts in {currency}; "
-        "rates as percentages. Each input is a named range (Formulas > Name Manager)."
+    ws, row = start_inputs_sheet(
+        wb,
+        title="Inputs: every assumption of the LBO",
+        drivers_title="Operating drivers by holding year",
+        currency=currency,
+        years=years,
+        first_year=first_year,
     )
-    ws["A2"].font = st.SUBTITLE_FONT
     values: dict[str, Any] = assumptions.to_dict()
     values["existing_net_debt"] = existing_net_debt
     refs: dict[str, str] = {}
-    row = write_section_title(ws, 4, "Operating drivers by holding year", last_column)
-    ws.cell(row=row, column=1, value="Driver")
-    ws.cell(row=row, column=2, value="Meaning")
-    for offset in range(years):
-        label = f"FY{first_year + offset}" if first_year else f"Year {offset + 1}"
-        ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
-    st.style_header_row(ws, row, 1, last_column)
     row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
     refs.update(found)
     for title, specs in (
@@ -300,52 +295,204 @@ def _sum_of(column: str, rows: list[int]) -> str:
     return "=" + "+".join(f"{column}{row}" for row in rows) if rows else "=0"
 
 
+PROJECTION_LINES = (
+    "year",
+    "growth",
+    "ebitda",
+    "da",
+    "interest",
+    "pretax",
+    "taxes",
+    "capex",
+    "dnwc",
+    "fcf",
+    "gap1",
+    "opening_cash",
+    "mandatory",
+    "available",
+    "sweep",
+    "closing_cash",
+    "gap2",
+)
+"""The projection's lines in sheet order, one row each (``gap`` rows stay empty)."""
+
+TRANCHE_LINES = ("title", "opening", "interest", "mandatory", "sweep", "closing")
+"""One debt schedule's rows; a blank row follows each schedule."""
+
+SOURCES_AND_USES_LINES = (
+    "entry_ebitda",
+    "entry_multiple",
+    "purchase",
+    "fees",
+    "cash",
+    "uses",
+)
+SOURCE_TOTAL_LINES = ("debt", "equity", "sources", "leverage", "equity_share")
+EXIT_LINES = (
+    "ebitda",
+    "multiple",
+    "enterprise_value",
+    "net_debt",
+    "equity_value",
+    "proceeds",
+    "moic",
+    "irr",
+    "irr_check",
+    "holding_years",
+    "cash_warning",
+)
+
+
+@dataclass(frozen=True)
+class LboLayout:
+    """Where everything sits on the LBO sheet: the one description of its grid.
+
+    Columns: A the line's label, B its unit, C the closing (year 0) value or a
+    single figure, then one column per projection year from
+    ``FIRST_YEAR_COLUMN``. Rows, top to bottom: the title (1) and subtitle
+    (2); "Sources and uses at closing" (section title on row 4) with the uses
+    block, a blank row, one source row per tranche and the source totals;
+    after a blank row the projection header, the projection lines
+    (``PROJECTION_LINES``), one debt schedule per tranche (``TRANCHE_LINES``
+    and a blank row), total debt, net debt and the sponsor's cash flows; then,
+    after a blank row, "Exit and returns" (``EXIT_LINES``). Every row number
+    below derives from the number of tranches, so the writer, the defined
+    names and the tests read them here instead of counting.
+    """
+
+    years: int
+    tranches: int
+
+    SECTION_ROW = 4
+
+    @property
+    def first_year_column(self) -> int:
+        return FIRST_YEAR_COLUMN
+
+    @property
+    def last_year_column(self) -> int:
+        return FIRST_YEAR_COLUMN + self.years - 1
+
+    def _block(self, top: int, lines: tuple[str, ...]) -> dict[str, int]:
+        return {line: top + offset for offset, line in enumerate(lines)}
+
+    @property
+    def uses(self) -> dict[str, int]:
+        return self._block(self.SECTION_ROW + 1, SOURCES_AND_USES_LINES)
+
+    def source_row(self, tranche: int) -> int:
+        """The sources row of tranche ``tranche`` (1-based)."""
+        return self.uses["uses"] + 1 + tranche
+
+    @property
+    def source_totals(self) -> dict[str, int]:
+        return self._block(self.uses["uses"] + 2 + self.tranches, SOURCE_TOTAL_LINES)
+
+    @property
+    def header(self) -> int:
+        """The projection's header row (year labels); panes freeze below it."""
+        return self.source_totals["equity_share"] + 2
+
+    @property
+    def projection(self) -> dict[str, int]:
+        rows = self._block(self.header + 1, PROJECTION_LINES)
+        after = rows["gap2"] + 1 + len(TRANCHE_LINES + ("blank",)) * self.tranches
+        rows.update(total_debt=after, net_debt=after + 1, flows=after + 2)
+        return rows
+
+    def tranche(self, tranche: int) -> dict[str, int]:
+        """The debt-schedule rows of tranche ``tranche`` (1-based)."""
+        top = self.projection["gap2"] + 1 + (len(TRANCHE_LINES) + 1) * (tranche - 1)
+        return self._block(top, TRANCHE_LINES)
+
+    @property
+    def exit_section(self) -> int:
+        return self.projection["flows"] + 2
+
+    @property
+    def exit(self) -> dict[str, int]:
+        return self._block(self.exit_section + 1, EXIT_LINES)
+
+    @property
+    def last_row(self) -> int:
+        return self.exit["cash_warning"]
+
+
 def _lbo_sheet(
     wb: Workbook, assumptions: LboAssumptions, currency: str, first_year: int | None
 ) -> int:
+    """The LBO sheet, written in the order a reader checks a deal; returns its last row."""
     ws = wb.create_sheet("LBO")
+    layout = LboLayout(assumptions.years, len(assumptions.tranches))
     w = _Writer(ws, assumptions.years)
-    n = assumptions.years
-    last = w.last
-    last_index = FIRST_YEAR_COLUMN + n - 1
-    first = get_column_letter(FIRST_YEAR_COLUMN)
+    _write_title(ws, currency)
+    _write_sources_and_uses(wb, w, layout)
+    _write_projection_header(ws, layout, first_year)
+    _write_operations(wb, w, layout, currency)
+    _write_cash(w, layout, currency)
+    for tranche in range(1, layout.tranches + 1):
+        _write_debt_schedule(w, layout, tranche, currency)
+    _write_debt_totals(w, layout, currency)
+    _write_exit_and_returns(w, layout)
+    _write_sponsor_flows(w, layout, currency)
+    _define_result_names(wb, ws, layout)
+    _finish_lbo_sheet(ws, layout)
+    return layout.last_row
+
+
+def _write_title(ws: Worksheet, currency: str) -> None:
     ws["A1"] = "Leveraged buyout"
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = (
         f"{currency}; interest on opening balances, no revolver, one equity cheque in and out."
     )
     ws["A2"].font = st.SUBTITLE_FONT
-    tranches = list(range(1, len(assumptions.tranches) + 1))
 
-    row = write_section_title(ws, 4, "Sources and uses at closing", last_index)
-    uses_start = row
-    w.scalar(row, "Entry EBITDA", "=EntryEbitda", st.AMOUNT)
-    w.scalar(row + 1, "Entry multiple", "=EntryMultiple", st.MULTIPLE)
-    purchase = w.scalar(row + 2, "Purchase enterprise value", f"=C{row}*C{row + 1}", st.AMOUNT)
-    w.scalar(row + 3, "Transaction fees", "=TransactionFees", st.AMOUNT)
-    w.scalar(row + 4, "Cash to balance sheet", "=MinimumCash", st.AMOUNT)
-    uses = w.scalar(row + 5, "Total uses", f"=C{row + 2}+C{row + 3}+C{row + 4}", st.AMOUNT)
+
+def _write_sources_and_uses(wb: Workbook, w: _Writer, layout: LboLayout) -> None:
+    """What the deal costs (uses) and who pays (the tranches, then the sponsor's equity)."""
+    ws = w.ws
+    write_section_title(ws, layout.SECTION_ROW, "Sources and uses at closing", layout.last_year_column)
+    u = layout.uses
+    w.scalar(u["entry_ebitda"], "Entry EBITDA", "=EntryEbitda", st.AMOUNT)
+    w.scalar(u["entry_multiple"], "Entry multiple", "=EntryMultiple", st.MULTIPLE)
+    purchase = w.scalar(
+        u["purchase"],
+        "Purchase enterprise value",
+        f"=C{u['entry_ebitda']}*C{u['entry_multiple']}",
+        st.AMOUNT,
+    )
+    w.scalar(u["fees"], "Transaction fees", "=TransactionFees", st.AMOUNT)
+    w.scalar(u["cash"], "Cash to balance sheet", "=MinimumCash", st.AMOUNT)
+    uses = w.scalar(
+        u["uses"], "Total uses", f"=C{u['purchase']}+C{u['fees']}+C{u['cash']}", st.AMOUNT
+    )
     st.style_total(ws[uses], st.AMOUNT)
     define_name(wb, "PurchaseEnterpriseValue", ws, purchase)
     define_name(wb, "TotalUses", ws, uses)
-    row += 7
     source_rows = []
-    for index in tranches:
+    for index in range(1, layout.tranches + 1):
+        row = layout.source_row(index)
         ws.cell(row=row, column=1, value=f"=Tranche{index}Name")
         st.style_formula(ws.cell(row=row, column=3, value=f"=Tranche{index}Amount"), st.AMOUNT)
         source_rows.append(row)
-        row += 1
-    debt = w.scalar(row, "Total debt", _sum_of("C", source_rows), st.AMOUNT)
-    equity = w.scalar(row + 1, "Sponsor equity", f"={uses}-{debt}", st.AMOUNT, output=True)
-    total_sources = w.scalar(row + 2, "Total sources", f"={debt}+{equity}", st.AMOUNT)
+    s = layout.source_totals
+    debt = w.scalar(s["debt"], "Total debt", _sum_of("C", source_rows), st.AMOUNT)
+    equity = w.scalar(s["equity"], "Sponsor equity", f"={uses}-{debt}", st.AMOUNT, output=True)
+    total_sources = w.scalar(s["sources"], "Total sources", f"={debt}+{equity}", st.AMOUNT)
     st.style_total(ws[total_sources], st.AMOUNT)
-    w.scalar(row + 3, "Total debt / entry EBITDA", f"={debt}/C{uses_start}", st.MULTIPLE)
-    w.scalar(row + 4, "Sponsor equity % of sources", f"={equity}/{total_sources}", st.PERCENT)
+    w.scalar(
+        s["leverage"], "Total debt / entry EBITDA", f"={debt}/C{u['entry_ebitda']}", st.MULTIPLE
+    )
+    w.scalar(
+        s["equity_share"], "Sponsor equity % of sources", f"={equity}/{total_sources}", st.PERCENT
+    )
     define_name(wb, "TotalDebtAtClosing", ws, debt)
     define_name(wb, "SponsorEquity", ws, equity)
-    row += 6
 
-    header = row
+
+def _write_projection_header(ws: Worksheet, layout: LboLayout, first_year: int | None) -> None:
+    header = layout.header
     ws.cell(row=header, column=1, value="Projection")
     ws.cell(row=header, column=2, value="Unit")
     ws.cell(
@@ -353,52 +500,20 @@ def _lbo_sheet(
         column=3,
         value=f"FY{first_year - 1} (closing)" if first_year else "Closing (year 0)",
     )
-    for offset in range(n):
-        label = f"FY{first_year + offset}" if first_year else f"Year {offset + 1}"
+    for offset, label in enumerate(year_labels(layout.years, first_year)):
         ws.cell(row=header, column=FIRST_YEAR_COLUMN + offset, value=label)
-    st.style_header_row(ws, header, 1, last_index)
+    st.style_header_row(ws, header, 1, layout.last_year_column)
 
-    keys = [
-        "year",
-        "growth",
-        "ebitda",
-        "da",
-        "interest",
-        "pretax",
-        "taxes",
-        "capex",
-        "dnwc",
-        "fcf",
-        "gap1",
-        "opening_cash",
-        "mandatory",
-        "available",
-        "sweep",
-        "closing_cash",
-        "gap2",
-    ]
-    r = {key: header + 1 + index for index, key in enumerate(keys)}
-    tranche_rows: dict[int, dict[str, int]] = {}
-    cursor = r["gap2"] + 1
-    for index in tranches:
-        tranche_rows[index] = {
-            "title": cursor,
-            "opening": cursor + 1,
-            "interest": cursor + 2,
-            "mandatory": cursor + 3,
-            "sweep": cursor + 4,
-            "closing": cursor + 5,
-        }
-        cursor += 7
-    r["total_debt"] = cursor
-    r["net_debt"] = cursor + 1
-    r["flows"] = cursor + 2
 
+def _write_operations(wb: Workbook, w: _Writer, layout: LboLayout, currency: str) -> None:
+    """EBITDA to free cash flow after interest and tax, year by year."""
+    r = layout.projection
+    tranche_interest = [layout.tranche(i)["interest"] for i in range(1, layout.tranches + 1)]
     growth_row = _named_row(wb, "EbitdaGrowth")
     w.label(r["year"], "Year index")
-    for offset in range(n):
-        ws.cell(row=r["year"], column=FIRST_YEAR_COLUMN + offset, value=offset + 1)
-    ws.cell(row=r["year"], column=3, value=0)
+    for offset in range(layout.years):
+        w.ws.cell(row=r["year"], column=FIRST_YEAR_COLUMN + offset, value=offset + 1)
+    w.ws.cell(row=r["year"], column=3, value=0)
     w.yearly(
         r["growth"], "EBITDA growth", "%", lambda c, p: f"=Inputs!{c}${growth_row}", st.PERCENT
     )
@@ -422,7 +537,7 @@ def _lbo_sheet(
         r["interest"],
         "Interest (on opening balances)",
         currency,
-        lambda c, p: _sum_of(c, [tranche_rows[i]["interest"] for i in tranches]),
+        lambda c, p: _sum_of(c, tranche_interest),
         st.AMOUNT,
     )
     w.yearly(
@@ -459,6 +574,12 @@ def _lbo_sheet(
         st.AMOUNT,
         bold=True,
     )
+
+
+def _write_cash(w: _Writer, layout: LboLayout, currency: str) -> None:
+    """The cash waterfall: opening cash, mandatory repayments, the sweep, closing cash."""
+    r = layout.projection
+    tranches = range(1, layout.tranches + 1)
     w.yearly(
         r["opening_cash"],
         "Opening cash",
@@ -470,7 +591,7 @@ def _lbo_sheet(
         r["mandatory"],
         "Mandatory repayments",
         currency,
-        lambda c, p: _sum_of(c, [tranche_rows[i]["mandatory"] for i in tranches]),
+        lambda c, p: _sum_of(c, [layout.tranche(i)["mandatory"] for i in tranches]),
         st.AMOUNT,
     )
     w.yearly(
@@ -486,7 +607,7 @@ def _lbo_sheet(
         r["sweep"],
         "Cash sweep repayments",
         currency,
-        lambda c, p: _sum_of(c, [tranche_rows[i]["sweep"] for i in tranches]),
+        lambda c, p: _sum_of(c, [layout.tranche(i)["sweep"] for i in tranches]),
         st.AMOUNT,
     )
     w.yearly(
@@ -499,59 +620,60 @@ def _lbo_sheet(
     )
     w.base(r["closing_cash"], "=MinimumCash", st.AMOUNT)
 
-    for position, index in enumerate(tranches):
-        t = tranche_rows[index]
-        ws.cell(row=t["title"], column=1, value=f'="Debt schedule: "&Tranche{index}Name')
-        st.style_section_row(ws, t["title"], 1, last_index)
-        earlier = [tranche_rows[i]["sweep"] for i in tranches[:position]]
 
-        def pool(c: str, earlier: list[int] = earlier) -> str:
-            taken = "".join(f"-{c}{row}" for row in earlier)
-            return f"{c}{r['available']}{taken}"
+def _write_debt_schedule(w: _Writer, layout: LboLayout, index: int, currency: str) -> None:
+    """One tranche: opening balance, interest, amortisation, its share of the sweep, closing.
 
-        w.yearly(
-            t["opening"],
-            "Opening balance",
-            currency,
-            lambda c, p, t=t: f"={p}{t['closing']}",
-            st.AMOUNT,
-        )
-        w.yearly(
-            t["interest"],
-            "Interest",
-            currency,
-            lambda c, p, t=t, i=index: f"={c}{t['opening']}*Tranche{i}Rate",
-            st.AMOUNT,
-        )
-        w.yearly(
-            t["mandatory"],
-            "Mandatory amortisation",
-            currency,
-            lambda c, p, t=t, i=index: (
-                f"=MIN({c}{t['opening']},Tranche{i}Amortization*Tranche{i}Amount)"
-            ),
-            st.AMOUNT,
-        )
-        w.yearly(
-            t["sweep"],
-            "Cash sweep",
-            currency,
-            lambda c, p, t=t, i=index, pool=pool: (
-                f"=IF(Tranche{i}Sweep,MIN({pool(c)},{c}{t['opening']}-{c}{t['mandatory']}),0)"
-            ),
-            st.AMOUNT,
-        )
-        w.yearly(
-            t["closing"],
-            "Closing balance",
-            currency,
-            lambda c, p, t=t: f"={c}{t['opening']}-{c}{t['mandatory']}-{c}{t['sweep']}",
-            st.AMOUNT,
-            bold=True,
-        )
-        w.base(t["closing"], f"=Tranche{index}Amount", st.AMOUNT)
+    The sweep goes to the tranches in order: each takes what the earlier ones left.
+    """
+    t = layout.tranche(index)
+    available = layout.projection["available"]
+    earlier = [layout.tranche(i)["sweep"] for i in range(1, index)]
+    w.ws.cell(row=t["title"], column=1, value=f'="Debt schedule: "&Tranche{index}Name')
+    st.style_section_row(w.ws, t["title"], 1, layout.last_year_column)
 
-    closing_rows = [tranche_rows[i]["closing"] for i in tranches]
+    def pool(c: str) -> str:
+        taken = "".join(f"-{c}{row}" for row in earlier)
+        return f"{c}{available}{taken}"
+
+    w.yearly(t["opening"], "Opening balance", currency, lambda c, p: f"={p}{t['closing']}", st.AMOUNT)
+    w.yearly(
+        t["interest"],
+        "Interest",
+        currency,
+        lambda c, p: f"={c}{t['opening']}*Tranche{index}Rate",
+        st.AMOUNT,
+    )
+    w.yearly(
+        t["mandatory"],
+        "Mandatory amortisation",
+        currency,
+        lambda c, p: f"=MIN({c}{t['opening']},Tranche{index}Amortization*Tranche{index}Amount)",
+        st.AMOUNT,
+    )
+    w.yearly(
+        t["sweep"],
+        "Cash sweep",
+        currency,
+        lambda c, p: (
+            f"=IF(Tranche{index}Sweep,MIN({pool(c)},{c}{t['opening']}-{c}{t['mandatory']}),0)"
+        ),
+        st.AMOUNT,
+    )
+    w.yearly(
+        t["closing"],
+        "Closing balance",
+        currency,
+        lambda c, p: f"={c}{t['opening']}-{c}{t['mandatory']}-{c}{t['sweep']}",
+        st.AMOUNT,
+        bold=True,
+    )
+    w.base(t["closing"], f"=Tranche{index}Amount", st.AMOUNT)
+
+
+def _write_debt_totals(w: _Writer, layout: LboLayout, currency: str) -> None:
+    r = layout.projection
+    closing_rows = [layout.tranche(i)["closing"] for i in range(1, layout.tranches + 1)]
     w.yearly(
         r["total_debt"],
         "Total debt",
@@ -570,60 +692,86 @@ def _lbo_sheet(
     )
     w.base(r["net_debt"], f"=C{r['total_debt']}-C{r['closing_cash']}", st.AMOUNT)
 
-    exit_top = r["flows"] + 2
-    row = write_section_title(ws, exit_top, "Exit and returns", last_index)
-    exit_ebitda = w.scalar(row, "Exit-year EBITDA", f"={last}{r['ebitda']}", st.AMOUNT)
-    w.scalar(row + 1, "Exit multiple", "=ExitMultiple", st.MULTIPLE)
-    exit_ev = w.scalar(row + 2, "Exit enterprise value", f"={exit_ebitda}*C{row + 1}", st.AMOUNT)
-    exit_net_debt = w.scalar(
-        row + 3, "Less: net debt at exit", f"={last}{r['net_debt']}", st.AMOUNT
+
+def _write_exit_and_returns(w: _Writer, layout: LboLayout) -> None:
+    """Exit equity from the last year's EBITDA and net debt; MOIC and IRR, with a check."""
+    r, x = layout.projection, layout.exit
+    last, first = w.last, get_column_letter(FIRST_YEAR_COLUMN)
+    write_section_title(w.ws, layout.exit_section, "Exit and returns", layout.last_year_column)
+    w.scalar(x["ebitda"], "Exit-year EBITDA", f"={last}{r['ebitda']}", st.AMOUNT)
+    w.scalar(x["multiple"], "Exit multiple", "=ExitMultiple", st.MULTIPLE)
+    w.scalar(
+        x["enterprise_value"], "Exit enterprise value", f"=C{x['ebitda']}*C{x['multiple']}", st.AMOUNT
     )
-    exit_equity = w.scalar(row + 4, "Exit equity value", f"={exit_ev}-{exit_net_debt}", st.AMOUNT)
-    proceeds = w.scalar(
-        row + 5,
-        "Sponsor proceeds (equity cannot be worth less than zero)",
-        f"=MAX({exit_equity},0)",
+    w.scalar(x["net_debt"], "Less: net debt at exit", f"={last}{r['net_debt']}", st.AMOUNT)
+    w.scalar(
+        x["equity_value"],
+        "Exit equity value",
+        f"=C{x['enterprise_value']}-C{x['net_debt']}",
         st.AMOUNT,
     )
-    moic = w.scalar(row + 6, "Equity MOIC", f"={proceeds}/SponsorEquity", st.MULTIPLE, output=True)
-    irr = w.scalar(
-        row + 7,
+    w.scalar(
+        x["proceeds"],
+        "Sponsor proceeds (equity cannot be worth less than zero)",
+        f"=MAX(C{x['equity_value']},0)",
+        st.AMOUNT,
+    )
+    w.scalar(
+        x["moic"], "Equity MOIC", f"=C{x['proceeds']}/SponsorEquity", st.MULTIPLE, output=True
+    )
+    w.scalar(
+        x["irr"],
         "Equity IRR (IRR of the sponsor cash flows)",
-        f"=IF({moic}>0,IRR(C{r['flows']}:{last}{r['flows']}),-1)",
+        f"=IF(C{x['moic']}>0,IRR(C{r['flows']}:{last}{r['flows']}),-1)",
         st.PERCENT,
         output=True,
     )
-    w.scalar(row + 8, "IRR check: MOIC ^ (1 / years) - 1", f"={moic}^(1/C{row + 9})-1", st.PERCENT)
     w.scalar(
-        row + 9,
+        x["irr_check"],
+        "IRR check: MOIC ^ (1 / years) - 1",
+        f"=C{x['moic']}^(1/C{x['holding_years']})-1",
+        st.PERCENT,
+    )
+    w.scalar(
+        x["holding_years"],
         "Holding period (years)",
         f"=COUNT({first}{r['year']}:{last}{r['year']})",
         st.GENERAL,
     )
     w.scalar(
-        row + 10,
+        x["cash_warning"],
         "Cash below the minimum in some year?",
         f"=IF(MIN({first}{r['closing_cash']}:{last}{r['closing_cash']})<MinimumCash-1E-9,"
         '"yes: no revolver is modelled","no")',
         st.GENERAL,
     )
 
-    w.label(r["flows"], "Sponsor cash flows", currency)
-    st.style_formula(ws.cell(row=r["flows"], column=3, value="=-SponsorEquity"), st.AMOUNT)
-    for offset in range(n):
-        column = FIRST_YEAR_COLUMN + offset
-        value = f"={proceeds}" if offset == n - 1 else "=0"
-        st.style_formula(ws.cell(row=r["flows"], column=column, value=value), st.AMOUNT)
 
-    for name, ref in (
-        ("ExitEnterpriseValue", exit_ev),
-        ("ExitNetDebt", exit_net_debt),
-        ("ExitEquityValue", exit_equity),
-        ("SponsorProceeds", proceeds),
-        ("EquityMOIC", moic),
-        ("EquityIRR", irr),
+def _write_sponsor_flows(w: _Writer, layout: LboLayout, currency: str) -> None:
+    """The equity cheque out at closing, the proceeds back in the exit year (for ``IRR``)."""
+    row = layout.projection["flows"]
+    w.label(row, "Sponsor cash flows", currency)
+    st.style_formula(w.ws.cell(row=row, column=3, value="=-SponsorEquity"), st.AMOUNT)
+    for offset in range(layout.years):
+        column = FIRST_YEAR_COLUMN + offset
+        value = f"=C{layout.exit['proceeds']}" if offset == layout.years - 1 else "=0"
+        st.style_formula(w.ws.cell(row=row, column=column, value=value), st.AMOUNT)
+
+
+def _define_result_names(wb: Workbook, ws: Worksheet, layout: LboLayout) -> None:
+    """Names the Cover, the readback and the tests find the results by."""
+    x, r = layout.exit, layout.projection
+    first = get_column_letter(FIRST_YEAR_COLUMN)
+    last = get_column_letter(layout.last_year_column)
+    for name, key in (
+        ("ExitEnterpriseValue", "enterprise_value"),
+        ("ExitNetDebt", "net_debt"),
+        ("ExitEquityValue", "equity_value"),
+        ("SponsorProceeds", "proceeds"),
+        ("EquityMOIC", "moic"),
+        ("EquityIRR", "irr"),
     ):
-        define_name(wb, name, ws, ref)
+        define_name(wb, name, ws, f"C{x[key]}")
     for name, key in (
         ("Ebitda", "ebitda"),
         ("ClosingCash", "closing_cash"),
@@ -632,8 +780,8 @@ def _lbo_sheet(
         ("FreeCashFlowAfterDebtService", "fcf"),
     ):
         define_name(wb, name, ws, f"{first}{r[key]}:{last}{r[key]}")
-    for index in tranches:
-        t = tranche_rows[index]
+    for index in range(1, layout.tranches + 1):
+        t = layout.tranche(index)
         for line in ("interest", "mandatory", "sweep", "closing"):
             define_name(
                 wb,
@@ -642,12 +790,12 @@ def _lbo_sheet(
                 f"{first}{t[line]}:{last}{t[line]}",
             )
 
+
+def _finish_lbo_sheet(ws: Worksheet, layout: LboLayout) -> None:
     st.set_widths(ws, {1: 46, 2: 8, 3: 16})
-    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_index + 1), 14)
-    ws.freeze_panes = ws.cell(row=header + 1, column=3)
-    end = row + 10
-    print_setup(ws, f"A1:{last}{end}")
-    return end
+    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, layout.last_year_column + 1), 14)
+    ws.freeze_panes = ws.cell(row=layout.header + 1, column=3)
+    print_setup(ws, f"A1:{get_column_letter(layout.last_year_column)}{layout.last_row}")
 
 
 def _named_row(wb: Workbook, name: str) -> int:

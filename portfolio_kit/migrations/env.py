@@ -18,7 +18,7 @@ def _engine():
     engine = config.attributes.get("engine")
     if engine is not None:
         return engine
-    from portfolio_kit.db import create_database_engine, default_url
+    from portfolio_kit.engine import create_database_engine, default_url
 
     return create_database_engine(default_url())
 

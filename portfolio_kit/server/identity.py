@@ -26,9 +26,9 @@ from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 from traitlets import Bool, Float, Unicode
 
-from portfolio_kit.dashboards.catalog import DASHBOARDS
 from portfolio_kit.server import pages
 from portfolio_kit.server.accounts import Account, AccountDirectory
+from portfolio_kit.server.catalog import DASHBOARDS
 from portfolio_kit.server.keys import read_secret
 from portfolio_kit.server.sessions import COOKIE_NAME, decode_session, encode_session, new_claims
 from portfolio_kit.server.throttle import SignInThrottle

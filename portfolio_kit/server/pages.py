@@ -12,7 +12,7 @@ from functools import lru_cache
 from html import escape
 from importlib.resources import files
 
-from portfolio_kit.dashboards.catalog import DashboardPage
+from portfolio_kit.server.catalog import DashboardPage
 
 PRODUCT = "portfolio_kit"
 

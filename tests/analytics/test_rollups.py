@@ -164,3 +164,21 @@ def test_bad_frames_are_explained() -> None:
         investment_summary(investments, flows, valuations, AS_OF)
     with pytest.raises(ValueError, match="by: unknown column 'region'"):
         portfolio_rollup(*portfolio(), as_of=AS_OF, by="region")
+
+
+def test_a_realized_position_is_worth_its_exit_proceeds_not_its_last_mark() -> None:
+    investments, flows, valuations = portfolio()
+    investments["exit_proceeds"] = [np.nan, 200.0, np.nan, np.nan]
+    summary = investment_summary(investments, flows, valuations, as_of=AS_OF)
+    # Beta sold on 2023-06-30 for 200; its last mark (500 at 100%, 40% owned)
+    # would say 0.4 x 500 = 200 only by chance, so mark it at 900 instead: 360.
+    valuations.loc[valuations["company_id"] == 20, "equity_value"] = 900.0
+    remarked = investment_summary(investments, flows, valuations, as_of=AS_OF)
+    assert summary.loc[2, "position_value"] == 200.0
+    assert remarked.loc[2, "position_value"] == 200.0
+    # Held positions are worth their stake: Alpha 50% x 400 = 200; Gamma at cost 60.
+    assert remarked.loc[1, "position_value"] == 200.0
+    assert remarked.loc[3, "position_value"] == 60.0
+    # Without an exit_proceeds column a realized position's value is unknown, not a mark.
+    investments = investments.drop(columns="exit_proceeds")
+    assert np.isnan(investment_summary(investments, flows, valuations, AS_OF).loc[2, "position_value"])

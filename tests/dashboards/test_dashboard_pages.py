@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from portfolio_kit import Database, connect
 from portfolio_kit.charts import NOT_AVAILABLE
@@ -29,6 +30,7 @@ from tests.dashboards.expected import (
     company_names,
     fund_headline,
     fund_id,
+    parse_figure,
     tiles,
     written_off_names,
 )
@@ -281,3 +283,48 @@ def test_an_unexpected_error_is_a_sentence_when_served_and_raised_in_a_notebook(
     assert "internal detail" in (tmp_path / "logs" / "dashboards.log").read_text()
     with pytest.raises(RuntimeError):
         render("fund_overview", broken, context)
+
+
+def _exit_proceeds(database: Database) -> dict[str, float]:
+    """Exit proceeds of every investment sold by the latest NAV date (raw SQL)."""
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT c.name, i.exit_proceeds FROM investments i "
+                "JOIN portfolio_companies c ON c.id = i.company_id "
+                "WHERE i.exit_date <= (SELECT MAX(as_of) FROM fund_navs)"
+            )
+        ).all()
+    return {name: float(proceeds) for name, proceeds in rows}
+
+
+def test_realized_companies_are_shown_at_their_exit_proceeds(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monitor = portfolio_monitor.PortfolioMonitor(_as("admin@example.com", demo_path, monkeypatch))
+    rows = monitor.data.rows.set_index("company_name")
+    sold = _exit_proceeds(demo)
+    assert len(sold) >= 2
+    for name, proceeds in sold.items():
+        assert rows.loc[name, "position_value"] == pytest.approx(proceeds, abs=0.005), name
+    # A held company is worth its share of its latest mark: ownership x equity (SQL).
+    with demo.engine.connect() as connection:
+        ownership, equity = connection.execute(
+            text(
+                "SELECT i.ownership, v.equity_value FROM investments i "
+                "JOIN valuations v ON v.company_id = i.company_id "
+                "JOIN portfolio_companies c ON c.id = i.company_id "
+                "WHERE c.name = 'Fjord Analytics' AND v.is_mark "
+                "ORDER BY v.valuation_date DESC LIMIT 1"
+            )
+        ).one()
+    assert rows.loc["Fjord Analytics", "position_value"] == pytest.approx(
+        float(ownership) * float(equity), rel=1e-12
+    )
+    # The tear sheet of a sold company names the proceeds, not its last mark.
+    name = "Nordlys Software"
+    context = _as("admin@example.com", demo_path, monkeypatch, f"company={company_id(demo, name)}")
+    html = html_of(render("company_tear_sheet", company_tear_sheet.build, context))
+    shown = tiles(html)["equity_value"]
+    assert parse_figure(shown) == pytest.approx(sold[name], abs=0.05e6)
+    assert "Exit proceeds" in html

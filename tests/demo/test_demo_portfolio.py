@@ -144,3 +144,37 @@ def test_replace_reloads_the_same_portfolio(tmp_path):
     after = _table_dump(database, "fund_navs")
     assert [row[1:] for row in before] == [row[1:] for row in after]
     database.dispose()
+
+
+def test_initiative_statuses_follow_their_dates_on_the_as_of_date(demo_db):
+    # Independently of the loader: read the rows back and judge each by its dates.
+    with demo_db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT status, progress, start_date, target_date FROM value_creation_initiatives")
+        ).all()
+    assert rows
+    seen = set()
+    for status, progress, start, target in rows:
+        start, target = date.fromisoformat(str(start)), date.fromisoformat(str(target))
+        progress = float(progress)
+        if target <= AS_OF:
+            assert (status, progress) == ("completed", 1.0), (status, progress, target)
+        elif start > AS_OF:
+            assert (status, progress) == ("planned", 0.0), (status, progress, start)
+        else:
+            assert status == "in_progress" and 0.0 < progress < 1.0, (status, progress)
+        seen.add(status)
+    # The demo shows both finished and running programmes.
+    assert {"completed", "in_progress"} <= seen
+
+
+def test_initiative_progress_by_hand():
+    from portfolio_kit.demo.load import initiative_progress
+
+    start, target = date(2025, 1, 1), date(2027, 1, 1)  # 730 days
+    assert initiative_progress(start, target, date(2024, 12, 31), 1.2) == ("planned", 0.0)
+    assert initiative_progress(start, target, date(2027, 1, 1), 0.6) == ("completed", 1.0)
+    # 2025-12-31 is 364 of 730 days in: 0.4986; at pace 1.2 that is 0.598 -> 0.6.
+    assert initiative_progress(start, target, date(2025, 12, 31), 1.2) == ("in_progress", 0.6)
+    # Far ahead of plan still reads as running, not finished.
+    assert initiative_progress(start, target, date(2026, 12, 1), 1.5) == ("in_progress", 0.95)

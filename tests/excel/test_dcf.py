@@ -199,3 +199,28 @@ def test_an_untouched_model_reads_back_to_the_same_assumptions(recalculated, nam
     reading = read_model(built.recalculated)
     prefilled = named_value(built.source, "ExitMultiple")
     assert reading.assumptions == assumptions.replace(exit_multiple=prefilled)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_sheet_follows_its_one_layout(recalculated, name):
+    # DcfLayout is the one description of the grid: labels, names and the
+    # Sensitivity sheet's references must sit where it says.
+    from portfolio_kit.excel.dcf import DcfLayout
+
+    built = recalculated[f"dcf:{name}"]
+    assumptions = built.inputs[0]
+    layout = DcfLayout(assumptions.years)
+    workbook = openpyxl.load_workbook(built.source)
+    sheet = workbook["DCF"]
+    p, t, v = layout.projection, layout.terminal, layout.valuation
+    assert sheet.cell(layout.HEADER_ROW, 1).value == "Year"
+    assert sheet.cell(p["fcf"], 1).value == "Unlevered free cash flow"
+    assert sheet.cell(layout.terminal_section, 1).value == "Terminal value and enterprise value"
+    assert sheet.cell(t["tv_period"], 1).value == "Terminal discount period"
+    assert sheet.cell(layout.valuation_section, 1).value == "Valuation (selected terminal method)"
+    assert sheet.cell(v["equity"], 1).value == "Equity value"
+    (destination,) = workbook.defined_names["EquityValue"].destinations
+    assert destination == ("DCF", f"$C${v['equity']}")
+    (destination,) = workbook.defined_names["FreeCashFlow"].destinations
+    assert destination[1] == f"$D${p['fcf']}:${layout.last_column}${p['fcf']}"
+    assert sheet.max_row == layout.last_row

@@ -118,3 +118,30 @@ def test_an_untouched_model_reads_back_to_the_same_assumptions(recalculated, nam
     reading = read_model(built.recalculated)
     assert reading.assumptions == built.inputs.assumptions
     assert reading.existing_net_debt == built.inputs.existing_net_debt
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_sheet_follows_its_one_layout(recalculated, name):
+    # LboLayout is the one description of the grid; the workbook's cells and
+    # names must sit where it says, with the labels a reader sees there.
+    from portfolio_kit.excel.lbo import LboLayout
+
+    built = recalculated[f"lbo:{name}"]
+    assumptions = built.inputs.assumptions
+    layout = LboLayout(assumptions.years, len(assumptions.tranches))
+    workbook = openpyxl.load_workbook(built.source)
+    sheet = workbook["LBO"]
+    x, r = layout.exit, layout.projection
+    assert sheet.cell(layout.SECTION_ROW, 1).value == "Sources and uses at closing"
+    assert sheet.cell(layout.header, 1).value == "Projection"
+    assert sheet.cell(r["ebitda"], 1).value == "EBITDA"
+    assert sheet.cell(r["flows"], 1).value == "Sponsor cash flows"
+    assert sheet.cell(layout.exit_section, 1).value == "Exit and returns"
+    assert sheet.cell(x["irr"], 1).value.startswith("Equity IRR")
+    for index in range(1, layout.tranches + 1):
+        title = sheet.cell(layout.tranche(index)["title"], 1).value
+        assert title == f'="Debt schedule: "&Tranche{index}Name'
+    (destination,) = workbook.defined_names["EquityIRR"].destinations
+    assert destination == ("LBO", f"$C${x['irr']}")
+    assert sheet.freeze_panes == f"C{layout.header + 1}"
+    assert sheet.max_row == layout.last_row
