@@ -275,6 +275,118 @@ def _trailing_sums(
     return result
 
 
+LENGTH_COLUMNS = ("period_end", "period_months", "line_item", "value")
+
+
+def ltm_from_periods(figures: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
+    """Last-twelve-months figures at one period end, from figures of any length.
+
+    Filings rarely give four quarters: a 10-Q prints the quarter and the
+    year to date beside the prior year's, a 10-K the fiscal year. Each flow
+    item takes the first of these that the figures hold (all by length, so
+    a 52/53-week year counts as 12 months):
+
+    1. a 12-month figure ending at ``as_of`` (a fiscal year or a stored LTM);
+    2. fiscal year + year to date - prior year to date: a 12-month figure
+       ending ``m`` months before ``as_of``, the ``m``-month figure ending at
+       ``as_of`` and the ``m``-month figure ending twelve months earlier
+       (longest ``m`` first, 11 down to 1);
+    3. the sum of the four 3-month figures ending at ``as_of``, 3, 6 and 9
+       months earlier;
+    4. the sum of the twelve 1-month figures ending in the trailing year.
+
+    Balances (period_months 0) are the value at ``as_of``. When none of the
+    routes is complete the item is NaN, not an error, so that one missing
+    line does not hide the others, and ``basis`` says what was missing.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        One company and scenario, columns ``period_end``, ``period_months``
+        (0 for a balance, else 1 to 12), ``line_item`` (canonical names or
+        KPIs), ``value`` (float, as printed; NaN counts as absent), e.g.
+        ``frames.metrics(db, company_ids=7, scenarios="actual")``.
+    as_of : date-like, optional
+        Defaults to the latest period end in ``figures``.
+
+    Returns
+    -------
+    pandas.DataFrame indexed by ``line_item``: ``value`` (float64) and
+    ``basis`` (str: which route gave the value, or why it is NaN).
+
+    Raises
+    ------
+    ValueError
+        Missing columns; several companies or scenarios; lengths outside
+        0..12; a balance with a length or a flow without one; one item,
+        period end and length with two different values; no figure ending at
+        ``as_of``; dates that are not period ends; unknown items.
+    """
+    require_columns("figures", figures, LENGTH_COLUMNS)
+    for column in ("company_id", "scenario"):
+        if column in figures.columns and figures[column].nunique() > 1:
+            raise ValueError(f"{column}: figures hold several; pass one {column}'s rows")
+    rows = figures[figures["value"].notna()]
+    ordinals = _month_ordinals("period_end", rows["period_end"])
+    months = rows["period_months"].to_numpy()
+    if months.size and (not np.issubdtype(months.dtype, np.integer) or months.min() < 0 or months.max() > 12):
+        raise ValueError("period_months: must be whole months from 0 to 12")
+    known: dict[tuple[str, int, int], float] = {}
+    for item, ordinal, length, value in zip(
+        rows["line_item"].astype(str), ordinals, months, rows["value"].astype(float), strict=True
+    ):
+        if is_flow(item) != (length != 0):
+            kind = "a flow needs 1 to 12" if length == 0 else "a balance is 0"
+            raise ValueError(f"period_months: {item} ending {_ordinal_label(ordinal)} has {length} months; {kind}")
+        key = (item, int(ordinal), int(length))
+        if key in known and known[key] != value:
+            raise ValueError(
+                f"figures: {item} for the {length} months ending {_ordinal_label(ordinal)} "
+                f"is both {known[key]} and {value}"
+            )
+        known[key] = value
+    if not known:
+        raise ValueError("figures: no values")
+    target = int(ordinals.max()) if as_of is None else int(_month_ordinals("as_of", [as_of])[0])
+    if target not in set(ordinals.tolist()):
+        raise ValueError(f"as_of: no figure ends {_ordinal_label(target)}")
+    items = list(dict.fromkeys(item for item, _, _ in known))
+    result = {item: _ltm_of_item(known, item, target) for item in items}
+    table = pd.DataFrame.from_dict(result, orient="index", columns=["value", "basis"])
+    table["value"] = table["value"].astype(float)
+    table.index.name = "line_item"
+    return table
+
+
+def _ltm_of_item(known: dict[tuple[str, int, int], float], item: str, t: int) -> tuple[float, str]:
+    def get(ordinal: int, length: int) -> float | None:
+        return known.get((item, ordinal, length))
+
+    end = _ordinal_label(t)
+    if not is_flow(item):
+        value = get(t, 0)
+        return (np.nan, f"no balance at {end}") if value is None else (value, "balance at period end")
+    reported = get(t, 12)
+    if reported is not None:
+        return reported, "12 months reported"
+    for m in range(11, 0, -1):
+        year, current, prior = get(t - m, 12), get(t, m), get(t - 12, m)
+        if year is not None and current is not None and prior is not None:
+            return (
+                year + current - prior,
+                f"12 months to {_ordinal_label(t - m)} + {m} months to {end} "
+                f"- {m} months to {_ordinal_label(t - 12)}",
+            )
+    for length in (3, 1):
+        parts = [get(t - length * k, length) for k in range(12 // length)]
+        if all(part is not None for part in parts):
+            return float(sum(parts)), f"sum of {12 // length} {length}-month periods"
+    return np.nan, (
+        f"no twelve months to {end}: no 12-month figure ending then, no fiscal year with "
+        "current and prior year to date of one length, and not four quarters or twelve months"
+    )
+
+
 def fiscal_year(period_end: Any, fiscal_year_end_month: int = 12) -> Any:
     """Fiscal year label of period ends: the calendar year in which that fiscal year ends.
 

@@ -84,6 +84,11 @@ def _decimal(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
+def _period_months(value: Any) -> int | None:
+    """The column's length as the extractor read it; None when it gave none."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
 def _line_from_row(document: Document, row: Any) -> ExtractedLine:
     bbox = row.get("bbox")
     flags = row.get("flags")
@@ -93,6 +98,7 @@ def _line_from_row(document: Document, row: Any) -> ExtractedLine:
         line_item=None if row.get("item") is None or pd.isna(row.get("item")) else str(row["item"]),
         label=str(row["label"])[:500],
         period_end=pd.Timestamp(row["period_end"]).date(),
+        period_months=_period_months(row.get("period_months")),
         value=_decimal(row["value"]),
         currency=str(row.get("currency") or "USD"),
         page=int(row["page"]),

@@ -5,6 +5,14 @@ decisions use the line's version so two reviewers cannot silently overwrite
 each other. Committing writes accepted lines as ``FinancialMetric`` rows with
 source ``pdf``, keeping the document, page and printed label, through ORM
 objects so every written figure has its own audit row.
+
+Each line keeps the length of the column it was printed in, so a 10-Q's
+three-month and six-month revenue land as two figures: a flow's period type
+follows from its length (3 months a quarter, 12 a year, 6 or 9 year to date,
+see ``portfolio_kit.period_length``); a balance-sheet instant (0 months) is
+filed under the cadence of the document, which is its shortest flow column (a
+10-Q's balance sheet under 'quarter', a 10-K's under 'year') unless the
+analyst names one.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from portfolio_kit.models import (
     Scenario,
 )
 from portfolio_kit.models.base import utcnow
+from portfolio_kit.period_length import INSTANT, derived_period_months, period_type_for_months
 from portfolio_kit.services.records import get_record
 
 
@@ -99,19 +108,50 @@ class CommitResult:
         return self.inserted + self.updated
 
 
+PeriodKey = tuple[date, PeriodType, int, str]
+"""(period end, period type, months, line item): one stored figure per key and scenario."""
+
+
+def _cadence(lines: list[ExtractedLine], chosen: PeriodType | None) -> PeriodType:
+    """The period type of instants and of lines staged without a length."""
+    if chosen is not None:
+        return chosen
+    lengths = [line.period_months for line in lines if line.period_months]
+    return PeriodType(period_type_for_months(min(lengths))) if lengths else PeriodType.YEAR
+
+
+def _period_key(line: ExtractedLine, cadence: PeriodType) -> PeriodKey:
+    item = line.line_item or ""
+    months = line.period_months
+    if months is None or months == INSTANT:
+        kind = cadence
+        months = derived_period_months(kind, item) if months is None else INSTANT
+    else:
+        kind = PeriodType(period_type_for_months(months))
+    if months is None:
+        raise ValidationError("period_months", f"{line.label!r} ({line.period_end}) has no period length")
+    return line.period_end, kind, months, item
+
+
 def commit_document(
     session: Session,
     document_id: int,
     *,
     company_id: int,
-    period_type: PeriodType | str = PeriodType.YEAR,
+    period_type: PeriodType | str | None = None,
     scenario: Scenario | str = Scenario.ACTUAL,
 ) -> CommitResult:
     """Write the accepted lines of a reviewed document as the company's figures.
 
-    A figure already stored for the same company, period, scenario and item
-    is updated (its audit row shows old and new value); an identical one is
-    left alone. Lines still pending are not written.
+    A figure already stored for the same company, period (end, type and
+    length), scenario and item is updated (its audit row shows old and new
+    value); an identical one is left alone. Lines still pending are not
+    written.
+
+    ``period_type`` files the balance-sheet instants (and lines staged before
+    extraction read column lengths, which are taken to have that type's
+    length); by default it is the document's shortest flow column. Flow
+    lines always take the type their length gives.
     """
     document = get_record(session, Document, document_id)
     if document.status not in (DocumentStatus.EXTRACTED, DocumentStatus.REVIEWED):
@@ -127,40 +167,41 @@ def commit_document(
         raise ValidationError(
             "line_item", f"accepted line(s) without a canonical item: {', '.join(repr(u) for u in unmapped[:5])}"
         )
-    seen: dict[tuple[date, str], ExtractedLine] = {}
+    cadence = _cadence(list(document.lines), None if period_type is None else PeriodType(period_type))
+    seen: dict[PeriodKey, ExtractedLine] = {}
     for line in accepted:
-        key = (line.period_end, line.line_item or "")
+        key = _period_key(line, cadence)
         if key in seen:
             raise ValidationError(
                 "line_item",
-                f"{line.line_item} for {line.period_end} is accepted twice "
+                f"{line.line_item} for the {key[2]} months to {line.period_end} is accepted twice "
                 f"({seen[key].label!r} and {line.label!r}); reject one",
             )
         seen[key] = line
 
-    period_type = PeriodType(period_type)
     scenario = Scenario(scenario)
     existing = {
-        (metric.period_end, metric.line_item): metric
+        (metric.period_end, metric.period_type, metric.period_months, metric.line_item): metric
         for metric in session.scalars(
             select(FinancialMetric).where(
                 FinancialMetric.company_id == company.id,
-                FinancialMetric.period_type == period_type,
                 FinancialMetric.scenario == scenario,
                 FinancialMetric.period_end.in_({line.period_end for line in accepted}),
             )
         )
     }
     inserted = updated = unchanged = 0
-    for (period_end, item), line in seen.items():
+    for key, line in seen.items():
+        period_end, kind, months, item = key
         value = line.final_value
-        metric = existing.get((period_end, item))
+        metric = existing.get(key)
         if metric is None:
             session.add(
                 FinancialMetric(
                     company_id=company.id,
                     period_end=period_end,
-                    period_type=period_type,
+                    period_type=kind,
+                    period_months=months,
                     scenario=scenario,
                     line_item=item,
                     value=value,

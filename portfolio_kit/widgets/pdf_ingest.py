@@ -56,6 +56,7 @@ class StagedLine:
     line_item: str | None
     label: str
     period_end: date
+    period_months: int | None
     value: Decimal
     corrected_value: Decimal | None
     currency: str
@@ -69,13 +70,23 @@ class StagedLine:
         return self.corrected_value if self.corrected_value is not None else self.value
 
 
+def period_text(period_end: date, period_months: int | None) -> str:
+    """The period as an analyst reads it: '9m to 2022-10-31', 'at 2022-10-31'
+    for a balance-sheet instant, the bare date when the length is unknown."""
+    if period_months is None:
+        return f"{period_end:%Y-%m-%d}"
+    if period_months == 0:
+        return f"at {period_end:%Y-%m-%d}"
+    return f"{period_months}m to {period_end:%Y-%m-%d}"
+
+
 def line_label(line: StagedLine) -> str:
     """One row of the staged list: decision, confidence, label, item, period, value."""
     item = line.line_item or "unmapped"
     corrected = " (corrected)" if line.corrected_value is not None else ""
     return (
         f"{_MARKS[line.review_status]} {line.confidence:.2f}  {line.label[:48]}  → {item}  "
-        f"{line.period_end:%Y-%m-%d}  {format_decimal(line.shown_value)}{corrected}"
+        f"{period_text(line.period_end, line.period_months)}  {format_decimal(line.shown_value)}{corrected}"
     )
 
 
@@ -130,10 +141,12 @@ class PdfIngest(WidgetDisplay):
         )
         self.reset_button = widgets.Button(description="Undo decision", icon="undo")
         self.company = widgets.Dropdown(description="Company", options=[("—", NEW)], style=style)
+        # Flows take their period type from their column's length; this only
+        # files the balance-sheet instants (by default the document's shortest column).
         self.period_type = widgets.Dropdown(
-            description="Period type",
-            options=enum_options(PeriodType),
-            value=PeriodType.YEAR.value,
+            description="Balances as",
+            options=[("cadence of the columns", ""), *enum_options(PeriodType)],
+            value="",
             style=style,
         )
         self.scenario = widgets.Dropdown(
@@ -319,7 +332,7 @@ class PdfIngest(WidgetDisplay):
             return
         self.detail.value = (
             f"<b>{html.escape(line.label)}</b><br>"
-            f"{line.period_end:%Y-%m-%d}, page {line.page + 1}, "
+            f"{period_text(line.period_end, line.period_months)}, page {line.page + 1}, "
             f"confidence {line.confidence:.2f}<br>"
             f"read: {format_decimal(line.value)} {html.escape(line.currency)}"
             f"<br>decision: {line.review_status.value}"
@@ -405,7 +418,7 @@ class PdfIngest(WidgetDisplay):
         if not self.user.can_write:
             self.status.show(f"Not saved: {self.user.explanation}", "error")
             return 0
-        chosen: dict[tuple[date, str], StagedLine] = {}
+        chosen: dict[tuple[date, int | None, str], StagedLine] = {}
         for line in self.staged.values():
             if (
                 line.review_status is not ReviewStatus.PENDING
@@ -413,11 +426,11 @@ class PdfIngest(WidgetDisplay):
                 or line.confidence < threshold
             ):
                 continue
-            key = (line.period_end, line.line_item)
+            key = (line.period_end, line.period_months, line.line_item)
             if key not in chosen or line.confidence > chosen[key].confidence:
                 chosen[key] = line
         taken = {
-            (line.period_end, line.line_item)
+            (line.period_end, line.period_months, line.line_item)
             for line in self.staged.values()
             if line.review_status is ReviewStatus.ACCEPTED
         }
@@ -476,7 +489,7 @@ class PdfIngest(WidgetDisplay):
                     session,
                     document_id,
                     company_id=company_id,
-                    period_type=period_type,
+                    period_type=period_type or None,
                     scenario=scenario,
                 )
 
@@ -537,6 +550,7 @@ def _staged(line: Any) -> StagedLine:
         line_item=line.line_item,
         label=line.label,
         period_end=line.period_end,
+        period_months=line.period_months,
         value=line.value,
         corrected_value=line.corrected_value,
         currency=line.currency,

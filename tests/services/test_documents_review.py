@@ -183,3 +183,45 @@ def test_extracting_a_real_filing_stages_but_does_not_write_metrics(sqlite_db):
         assert [line.value for line in revenue] == [Decimal("260174000000.0")]
     with sqlite_db.session() as session:
         assert session.scalar(select(func.count()).select_from(FinancialMetric)) == 0
+
+
+QUARTERLY = CORPUS.parent / "10q" / "SALESFORCE_2023Q3_10Q.pdf"
+
+
+def test_a_10q_commits_its_quarter_and_year_to_date_as_two_figures(any_db, _isolated_settings):
+    """Salesforce's 10-Q for the quarter ended 31 Oct 2022, page 4 (statements of
+    operations, USD millions): total revenues 7,837 for the three months and
+    22,968 for the nine months ending that day. Both must land, as 'quarter' 3
+    months and 'ytd' 9 months; the balance sheet's cash is an instant (0) filed
+    under the document's cadence, 'quarter'."""
+    if not QUARTERLY.is_file():
+        require("corpus", f"{QUARTERLY} is missing")
+    company_id = _company(any_db)
+    with any_db.session(ANALYST) as session:
+        document = store_document(session, QUARTERLY.read_bytes(), QUARTERLY.name, kind="quarterly_report")
+        extract_document(session, document)
+        document_id = document.id
+    october = date(2022, 10, 31)
+    with any_db.session(ANALYST) as session:
+        lines = session.scalars(
+            select(ExtractedLine).where(ExtractedLine.period_end == october)
+        ).all()
+        chosen = {}
+        for line in lines:
+            key = (line.line_item, line.period_months)
+            if key in {("revenue", 3), ("revenue", 9), ("cash_and_equivalents", 0)} and key not in chosen:
+                chosen[key] = line
+        assert set(chosen) == {("revenue", 3), ("revenue", 9), ("cash_and_equivalents", 0)}
+        for line in chosen.values():
+            set_line_decision(session, line.id, expected_version=line.version, decision="accepted")
+    with any_db.session(ANALYST) as session:
+        result = commit_document(session, document_id, company_id=company_id)
+    assert result.inserted == 3
+    with any_db.session() as session:
+        stored = {
+            (m.line_item, m.period_type.value, m.period_months): m.value
+            for m in session.scalars(select(FinancialMetric))
+        }
+    assert stored[("revenue", "quarter", 3)] == Decimal("7837000000")
+    assert stored[("revenue", "ytd", 9)] == Decimal("22968000000")
+    assert set(stored) == {("revenue", "quarter", 3), ("revenue", "ytd", 9), ("cash_and_equivalents", "quarter", 0)}
