@@ -236,6 +236,10 @@ def open_context(
         if claims is None:
             raise AccessDenied(SIGN_IN_AGAIN)
         database = database or kernel_database(settings.database_url)
+        from portfolio_kit.server.revocations import is_revoked
+
+        if is_revoked(database.engine, claims.session_id):
+            raise AccessDenied(SIGN_IN_AGAIN)
         viewer, fund_ids, user = _viewer(database, user_id=claims.user_id)
         if (
             viewer.email != claims.email

@@ -30,6 +30,7 @@ from portfolio_kit.dashboards.catalog import DASHBOARDS
 from portfolio_kit.server import pages
 from portfolio_kit.server.accounts import Account, AccountDirectory
 from portfolio_kit.server.keys import read_secret
+from portfolio_kit.server.revocations import is_revoked, revoke_session
 from portfolio_kit.server.sessions import (
     COOKIE_NAME,
     SESSION_HEADER,
@@ -81,7 +82,6 @@ class PortfolioKitIdentityProvider(IdentityProvider):
         self._secret: bytes | None = None
         self._directory: AccountDirectory | None = None
         self.throttle = SignInThrottle()
-        self._revoked: dict[str, float] = {}
 
     @property
     def auth_enabled(self) -> bool:
@@ -157,18 +157,19 @@ class PortfolioKitIdentityProvider(IdentityProvider):
         return claims, account
 
     def _is_revoked(self, session_id: str) -> bool:
-        now = time.time()
-        for stale in [sid for sid, until in self._revoked.items() if until < now]:
-            del self._revoked[stale]
-        return session_id in self._revoked
+        return is_revoked(self.directory.database.engine, session_id)
 
     def revoke(self, handler: web.RequestHandler) -> None:
-        """End the request's session: the cookie is cleared and refused from now on."""
-        claims = decode_session(
-            self.secret, handler.get_cookie(COOKIE_NAME), max_age_hours=self.session_max_age_hours
-        )
-        if claims is not None:
-            self._revoked[claims.session_id] = claims.expires_at(self.session_max_age_hours)
+        """End every session this request carries: recorded in the database
+        (refused by the server and every kernel, across restarts) and the cookie cleared."""
+        for value in session_cookie_values("; ".join(handler.request.headers.get_list("Cookie"))):
+            claims = decode_session(self.secret, value, max_age_hours=self.session_max_age_hours)
+            if claims is not None:
+                revoke_session(
+                    self.directory.database.engine,
+                    claims,
+                    max_age_hours=self.session_max_age_hours,
+                )
         self.clear_session_cookie(handler)
 
     def _cookie_options(self, handler: web.RequestHandler) -> dict[str, Any]:
@@ -289,10 +290,22 @@ class SignInHandler(LoginFormHandler):
 
 
 class SignOutHandler(JupyterHandler):
-    """``/logout``: end the session and say so."""
+    """``/logout``: GET asks for confirmation, POST (with the XSRF token) signs out.
+
+    A GET changes nothing, so a link or an image on another site cannot sign
+    anybody out; tornado refuses a POST without a matching ``_xsrf`` token
+    with 403 before ``post`` runs.
+    """
 
     @allow_unauthenticated
     def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.sign_out_page(base_url=self.base_url, xsrf_form_html=self.xsrf_form_html())
+        )
+
+    @allow_unauthenticated
+    def post(self) -> None:
         provider: PortfolioKitIdentityProvider = self.identity_provider  # type: ignore[assignment]
         provider.revoke(self)
         self.set_header("Cache-Control", "no-store")

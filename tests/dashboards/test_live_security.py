@@ -121,13 +121,9 @@ def _session_cookie(session: requests.Session) -> str:
     return session.cookies.get(COOKIE_NAME)
 
 
-def _xsrf(session: requests.Session, live: harness.RunningServer) -> str:
-    return session.cookies.get("_xsrf") or session.get(live.url + "login", timeout=30).cookies["_xsrf"]
-
-
 def _sign_out(session: requests.Session, live: harness.RunningServer) -> requests.Response:
-    """Sign out as the home page's button does (POST with the XSRF token)."""
-    home = session.get(live.url, timeout=30).text
+    """Sign out as the confirmation page's button does (POST with the XSRF token)."""
+    home = session.get(live.url + "logout", timeout=30).text
     token = home.split('name="_xsrf" value="')[1].split('"')[0]
     return session.post(live.url + "logout", data={"_xsrf": token}, allow_redirects=False, timeout=30)
 
@@ -172,3 +168,40 @@ def test_a_stale_admin_cookie_in_the_same_browser_shows_the_partner_only_their_f
     for name in OTHER_FUNDS:  # "Capital II" is a prefix of "Capital III": whole names only
         assert re.search(re.escape(name) + r"(?!\w)", body) is None, name
     harness.screenshot(page, harness.ROOT / "artifacts" / "screenshots" / "duplicate_cookie_partner.png")
+
+
+def test_sign_out_needs_a_post_with_its_token_and_survives_a_restart(
+    live: harness.RunningServer, tmp_path: Path
+) -> None:
+    partner = harness.requests_session(live.url, PARTNER, harness.DEMO_PASSWORDS[PARTNER])
+    cookie = {"Cookie": f"{COOKIE_NAME}={_session_cookie(partner)}"}
+    signed_in = f"{PARTNER} funds={_granted_fund_ids(live, PARTNER)}"
+    # GET (a link, an <img> on another site) signs nobody out.
+    assert partner.get(live.url + "logout", timeout=30).status_code == 200
+    assert _probe(live, cookie) == signed_in
+    # POST without the token, or with a wrong one, is refused and changes nothing.
+    for data in ({}, {"_xsrf": "2|00000000|00000000000000000000000000000000|1"}):
+        answer = partner.post(live.url + "logout", data=data, allow_redirects=False, timeout=30)
+        assert answer.status_code == 403, data
+        assert _probe(live, cookie) == signed_in
+    assert _sign_out(partner, live).status_code == 200
+    assert _probe(live, cookie) == "redirected to sign-in"
+    with sqlite3.connect(live.database_path) as raw:
+        assert raw.execute("SELECT count(*) FROM revoked_sessions").fetchone()[0] >= 1
+    # A second server on the same database and secret (a restart) still
+    # refuses it, while a session that was not ended is still accepted there.
+    admin = harness.requests_session(live.url, ADMIN, harness.DEMO_PASSWORDS[ADMIN])
+    secret = live.data_dir / "server" / "session_secret"
+    copied = tmp_path / "again" / "data" / "server"
+    copied.mkdir(parents=True)
+    copied.chmod(0o700)
+    (copied / "session_secret").write_bytes(secret.read_bytes())
+    (copied / "session_secret").chmod(0o600)
+    again = harness.start_server(live.database_path, tmp_path / "again", dashboards_dir=live.log_path.parent / "dashboards")
+    try:
+        answer = requests.get(again.url, headers=cookie, allow_redirects=False, timeout=30)
+        assert answer.status_code == 302
+        kept = {"Cookie": f"{COOKIE_NAME}={_session_cookie(admin)}"}
+        assert requests.get(again.url, headers=kept, allow_redirects=False, timeout=30).status_code == 200
+    finally:
+        again.stop()
