@@ -340,9 +340,18 @@ def discount_periods(years: int, mid_year: bool) -> tuple[float, ...]:
 
 
 def discount_factors(wacc: float, periods: Sequence[float]) -> tuple[float, ...]:
-    """``1 / (1 + wacc) ^ period`` for each period."""
+    """``1 / (1 + wacc) ^ period`` for each period.
+
+    Raises
+    ------
+    ValueError
+        ``wacc`` is not a rate above -100%, or a period is not a finite
+        number (named ``periods[i]``): NaN would otherwise flow silently into
+        every present value built on it.
+    """
     rate = check.rate("wacc", wacc)
-    return tuple(1.0 / (1.0 + rate) ** period for period in periods)
+    years = [check.number(f"periods[{index}]", period) for index, period in enumerate(periods)]
+    return tuple(1.0 / (1.0 + rate) ** year for year in years)
 
 
 def gordon_terminal_value(

@@ -1,10 +1,11 @@
 """Who is looking at a dashboard, and which funds they may see (kernel side).
 
 A dashboard kernel learns about its request only what Voila passes on: the
-query string and the headers listed in ``http_header_envs`` (we pass
-``Cookie``). A browser can forge all of those, so the kernel trusts only the
-session cookie the server signed (``portfolio_kit.server.sessions``),
-checks it with the server's secret, and re-reads the user and their grants
+query string and the headers listed in ``http_header_envs``. We pass one:
+``X-Portfolio-Kit-Session``, which the server fills with exactly the session
+cookie it authenticated for the request (``server.sessions.SESSION_HEADER``).
+The kernel checks that value with the server's secret (a forged header
+would not verify), and re-reads the user and their grants
 from the database, which it opens read-only.
 
 Outside Voila (an analyst's JupyterLab, nbval) there is no request: the
@@ -215,11 +216,7 @@ def open_context(
         sign sessions.
     """
     from portfolio_kit.server.keys import kernel_secret
-    from portfolio_kit.server.sessions import (
-        decode_session,
-        password_fingerprint,
-        session_cookie_from_header,
-    )
+    from portfolio_kit.server.sessions import SESSION_ENV, decode_session, password_fingerprint
 
     served = is_served(environ)
     if served:
@@ -230,14 +227,19 @@ def open_context(
         env = os.environ if environ is None else environ
         get_settings.cache_clear()
         settings = get_settings()
+        # Only the session the server authenticated for this request (it
+        # writes it into SESSION_HEADER); never the Cookie header, where a
+        # browser may hold several sessions and the server chose among them.
         claims = decode_session(
-            secret,
-            session_cookie_from_header(env.get("HTTP_COOKIE")),
-            max_age_hours=settings.session_max_age_hours,
+            secret, env.get(SESSION_ENV), max_age_hours=settings.session_max_age_hours
         )
         if claims is None:
             raise AccessDenied(SIGN_IN_AGAIN)
         database = database or kernel_database(settings.database_url)
+        from portfolio_kit.server.revocations import is_revoked
+
+        if is_revoked(database.engine, claims.session_id):
+            raise AccessDenied(SIGN_IN_AGAIN)
         viewer, fund_ids, user = _viewer(database, user_id=claims.user_id)
         if (
             viewer.email != claims.email

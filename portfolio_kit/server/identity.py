@@ -30,7 +30,16 @@ from portfolio_kit.server import pages
 from portfolio_kit.server.accounts import Account, AccountDirectory
 from portfolio_kit.server.catalog import DASHBOARDS
 from portfolio_kit.server.keys import read_secret
-from portfolio_kit.server.sessions import COOKIE_NAME, decode_session, encode_session, new_claims
+from portfolio_kit.server.revocations import is_revoked, revoke_session
+from portfolio_kit.server.sessions import (
+    COOKIE_NAME,
+    SESSION_HEADER,
+    SessionClaims,
+    decode_session,
+    encode_session,
+    new_claims,
+    session_cookie_values,
+)
 from portfolio_kit.server.throttle import SignInThrottle
 
 WRONG_CREDENTIALS = (
@@ -73,7 +82,6 @@ class PortfolioKitIdentityProvider(IdentityProvider):
         self._secret: bytes | None = None
         self._directory: AccountDirectory | None = None
         self.throttle = SignInThrottle()
-        self._revoked: dict[str, float] = {}
 
     @property
     def auth_enabled(self) -> bool:
@@ -105,41 +113,63 @@ class PortfolioKitIdentityProvider(IdentityProvider):
         """Nothing to warn about: every page needs a signed-in account."""
 
     def get_user(self, handler: web.RequestHandler) -> DashboardUser | None:
-        """The signed-in user of this request, or None (anonymous)."""
+        """The signed-in user of this request, or None (anonymous).
+
+        Every session cookie in the request is considered (a browser may hold
+        several under our name, for different paths); forged, expired,
+        revoked and stale ones are ignored, and of the genuine ones the most
+        recently issued wins. The winning value is then written into the
+        request as ``SESSION_HEADER`` (replacing anything the browser sent
+        under that name), and that header is all the dashboard kernel reads:
+        the kernel verifies exactly the session the server accepted.
+        """
         cached = getattr(handler, "_jupyter_current_user", None)
         if cached:
             return cached
-        raw = handler.get_cookie(COOKIE_NAME)
-        if raw is None:
+        headers = handler.request.headers
+        values = session_cookie_values("; ".join(headers.get_list("Cookie")))
+        if SESSION_HEADER in headers:
+            del headers[SESSION_HEADER]
+        best: tuple[float, str, Account] | None = None
+        for value in values:
+            accepted = self._accept(value)
+            if accepted is not None and (best is None or accepted[0].issued_at > best[0]):
+                best = (accepted[0].issued_at, value, accepted[1])
+        if best is None:
+            if values:
+                self.clear_session_cookie(handler)
             return None
-        claims = decode_session(self.secret, raw, max_age_hours=self.session_max_age_hours)
-        account = None
-        if claims is not None and not self._is_revoked(claims.session_id):
-            account = self.directory.lookup(claims.user_id)
-            if account is not None and not (
-                account.active
-                and account.email == claims.email
-                and account.password_fingerprint == claims.password_fingerprint
-            ):
-                account = None
-        if account is None:
-            self.clear_session_cookie(handler)
+        headers[SESSION_HEADER] = best[1]
+        return _dashboard_user(best[2])
+
+    def _accept(self, value: str) -> tuple[SessionClaims, Account] | None:
+        """The claims and account of a cookie value the server accepts, or None."""
+        claims = decode_session(self.secret, value, max_age_hours=self.session_max_age_hours)
+        if claims is None or self._is_revoked(claims.session_id):
             return None
-        return _dashboard_user(account)
+        account = self.directory.lookup(claims.user_id)
+        if account is None or not (
+            account.active
+            and account.email == claims.email
+            and account.password_fingerprint == claims.password_fingerprint
+        ):
+            return None
+        return claims, account
 
     def _is_revoked(self, session_id: str) -> bool:
-        now = time.time()
-        for stale in [sid for sid, until in self._revoked.items() if until < now]:
-            del self._revoked[stale]
-        return session_id in self._revoked
+        return is_revoked(self.directory.database.engine, session_id)
 
     def revoke(self, handler: web.RequestHandler) -> None:
-        """End the request's session: the cookie is cleared and refused from now on."""
-        claims = decode_session(
-            self.secret, handler.get_cookie(COOKIE_NAME), max_age_hours=self.session_max_age_hours
-        )
-        if claims is not None:
-            self._revoked[claims.session_id] = claims.expires_at(self.session_max_age_hours)
+        """End every session this request carries: recorded in the database
+        (refused by the server and every kernel, across restarts) and the cookie cleared."""
+        for value in session_cookie_values("; ".join(handler.request.headers.get_list("Cookie"))):
+            claims = decode_session(self.secret, value, max_age_hours=self.session_max_age_hours)
+            if claims is not None:
+                revoke_session(
+                    self.directory.database.engine,
+                    claims,
+                    max_age_hours=self.session_max_age_hours,
+                )
         self.clear_session_cookie(handler)
 
     def _cookie_options(self, handler: web.RequestHandler) -> dict[str, Any]:
@@ -260,10 +290,22 @@ class SignInHandler(LoginFormHandler):
 
 
 class SignOutHandler(JupyterHandler):
-    """``/logout``: end the session and say so."""
+    """``/logout``: GET asks for confirmation, POST (with the XSRF token) signs out.
+
+    A GET changes nothing, so a link or an image on another site cannot sign
+    anybody out; tornado refuses a POST without a matching ``_xsrf`` token
+    with 403 before ``post`` runs.
+    """
 
     @allow_unauthenticated
     def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            pages.sign_out_page(base_url=self.base_url, xsrf_form_html=self.xsrf_form_html())
+        )
+
+    @allow_unauthenticated
+    def post(self) -> None:
         provider: PortfolioKitIdentityProvider = self.identity_provider  # type: ignore[assignment]
         provider.revoke(self)
         self.set_header("Cache-Control", "no-store")

@@ -20,6 +20,7 @@ from traitlets.config import Config
 
 from portfolio_kit.errors import ConfigurationError
 from portfolio_kit.server.keys import SECRET_FILE_ENV, default_secret_path, load_or_create_secret
+from portfolio_kit.server.sessions import SESSION_HEADER
 from portfolio_kit.settings import ENV_PREFIX
 
 SERVED_ENV = f"{ENV_PREFIX}DASHBOARD_SERVER"
@@ -148,7 +149,7 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
 
     Sources stripped and tracebacks hidden, preheated kernels (one ready per
     dashboard by default, refilled ``refill_delay`` seconds after use), the
-    ``Cookie`` header passed to kernels so they can verify the session, no
+    session the server authenticated passed to kernels (``SESSION_HEADER``), no
     files served from the dashboards folder, idle
     kernels of abandoned pages culled, and no other config files read (the
     command line is the only source of truth).
@@ -171,7 +172,7 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.preheat_kernel = bool(options.preheat and options.pool_size > 0)
     config.VoilaConfiguration.default_pool_size = max(0, options.pool_size)
-    config.VoilaConfiguration.http_header_envs = ["Cookie"]
+    config.VoilaConfiguration.http_header_envs = [SESSION_HEADER]
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaConfiguration.allow_template_override = "NO"
     config.VoilaConfiguration.allow_theme_override = "NO"

@@ -125,6 +125,18 @@ def home_page(
     return _page("Dashboards", body, topbar=_topbar(base_url, f"{name} · {email}"))
 
 
+def sign_out_page(*, base_url: str, xsrf_form_html: str) -> str:
+    """The confirmation a GET of ``/logout`` shows: signing out needs the POST."""
+    body = (
+        '<main class="pk-main"><div class="pk-card pk-login">'
+        "<h1>Sign out</h1>"
+        f'<form method="post" action="{escape(base_url)}logout">{xsrf_form_html}'
+        '<button type="submit">Sign out</button></form>'
+        "</div></main>"
+    )
+    return _page("Sign out", body, topbar=_topbar(base_url))
+
+
 def signed_out_page(*, base_url: str) -> str:
     body = (
         '<main class="pk-main"><div class="pk-card pk-login">'

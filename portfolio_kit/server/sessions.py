@@ -22,11 +22,23 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 
 from tornado.web import create_signed_value, decode_signed_value
 
 COOKIE_NAME = "portfolio_kit_session"
+
+SESSION_HEADER = "X-Portfolio-Kit-Session"
+"""The request header in which the server hands a kernel the session it authenticated.
+
+The identity provider sets it on every request it authenticates, replacing
+whatever a browser sent under that name, to exactly the cookie value it
+accepted; Voila passes it to the kernel (``http_header_envs``) as
+``SESSION_ENV``. A kernel never reads the ``Cookie`` header itself: with
+duplicate cookies it could pick a different one from the server's.
+"""
+
+SESSION_ENV = "HTTP_" + SESSION_HEADER.upper().replace("-", "_")
+"""The kernel environment variable Voila fills from ``SESSION_HEADER``."""
 
 _CLOCK_SKEW_SECONDS = 60
 """How far in the future an issue time may lie before a cookie is refused."""
@@ -119,26 +131,26 @@ def decode_session(
     return claims
 
 
-def session_cookie_from_header(cookie_header: str | None) -> str | None:
-    """The session cookie's value in a raw ``Cookie`` request header, or None."""
+def session_cookie_values(cookie_header: str | None) -> list[str]:
+    """Every value of the session cookie in a raw ``Cookie`` header, in order.
+
+    A browser sends one pair per stored cookie, so the same name can appear
+    more than once (a cookie set for ``/`` and another, stale one for
+    ``/voila/``); the order says nothing about which is genuine. Callers must
+    therefore consider every value, never "the first" or "the last". Pairs
+    are read one by one, so another site's malformed cookie (which makes
+    ``http.cookies.SimpleCookie`` reject the whole header) hides nothing.
+    """
     if not cookie_header:
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(cookie_header)
-    except CookieError:
-        return _scan_cookie_header(cookie_header)
-    morsel = jar.get(COOKIE_NAME)
-    if morsel is None:
-        return _scan_cookie_header(cookie_header)
-    return morsel.value
-
-
-def _scan_cookie_header(cookie_header: str) -> str | None:
-    # SimpleCookie gives up on a whole header when another site's cookie is
-    # malformed; reading pairs one by one keeps ours readable regardless.
+        return []
+    values = []
     for part in cookie_header.split(";"):
-        name, _, value = part.strip().partition("=")
-        if name == COOKIE_NAME:
-            return value.strip().strip('"') or None
-    return None
+        name, separator, value = part.strip().partition("=")
+        if not separator or name.strip() != COOKIE_NAME:
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        if value:
+            values.append(value)
+    return values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+import re
 
 import numpy as np
 import pytest
@@ -291,3 +292,21 @@ def test_rates_at_or_below_minus_one_are_refused() -> None:
 def test_mirr_needs_both_signs() -> None:
     with pytest.raises(ValueError, match="amounts: no negative amount, so MIRR is undefined"):
         mirr([1.0, 2.0], 0.1, 0.1)
+
+
+@pytest.mark.parametrize(
+    "periods, named",
+    [([1.0, float("nan")], "periods[1]"), ([float("inf")], "periods[0]"), ([1, "two"], "periods[1]"), ([None], "periods[0]")],
+)
+def test_discount_factors_names_a_bad_period_instead_of_returning_nan(periods: list, named: str) -> None:
+    from portfolio_kit.analytics.valuation import discount_factors
+
+    with pytest.raises(ValueError, match=re.escape(named)):
+        discount_factors(0.1, periods)
+
+
+def test_discount_factors_still_discounts_good_periods() -> None:
+    from portfolio_kit.analytics.valuation import discount_factors
+
+    # 1 / 1.1 = 0.909090..., 1 / 1.21 = 0.826446... (hand calculation)
+    assert discount_factors(0.1, [0, 1, 2]) == pytest.approx((1.0, 1 / 1.1, 1 / 1.21))

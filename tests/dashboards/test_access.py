@@ -25,7 +25,7 @@ from portfolio_kit.dashboards.access import (
 from portfolio_kit.models import Fund, User
 from portfolio_kit.security import add_user, grant_fund
 from portfolio_kit.server.keys import SECRET_FILE_ENV, load_or_create_secret
-from portfolio_kit.server.sessions import COOKIE_NAME, encode_session, new_claims
+from portfolio_kit.server.sessions import COOKIE_NAME, SESSION_ENV, encode_session, new_claims
 from portfolio_kit.settings import get_settings
 
 PASSWORD = "correct-horse-battery"
@@ -76,13 +76,13 @@ def _cookie(secret: bytes, sqlite_db: Database, email: str, *, issued: float | N
     with sqlite_db.session() as session:
         user = session.query(User).filter_by(email=email).one()
         claims = new_claims(user.id, user.email, user.password_hash, now=issued)
-    return f'{COOKIE_NAME}="{encode_session(secret, claims)}"'
+    return encode_session(secret, claims)
 
 
 def test_a_signed_session_gives_the_partner_only_their_funds(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com"))
+    monkeypatch.setenv(SESSION_ENV, _cookie(served, sqlite_db, "pat@example.com"))
     monkeypatch.setenv("QUERY_STRING", f"fund={portfolio['other']}&x=1")
     context = open_context()
     assert context.served
@@ -95,7 +95,7 @@ def test_a_signed_session_gives_the_partner_only_their_funds(
 def test_admins_see_every_fund(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "ada@example.com"))
+    monkeypatch.setenv(SESSION_ENV, _cookie(served, sqlite_db, "ada@example.com"))
     assert set(open_context().fund_ids) == {portfolio["granted"], portfolio["other"]}
 
 
@@ -112,7 +112,7 @@ def test_an_unsigned_request_is_refused(
     portfolio: dict[str, int], served: bytes, cookie: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if cookie is not None:
-        monkeypatch.setenv("HTTP_COOKIE", cookie)
+        monkeypatch.setenv(SESSION_ENV, cookie)
     with pytest.raises(AccessDenied, match="sign in again"):
         open_context()
 
@@ -120,7 +120,7 @@ def test_an_unsigned_request_is_refused(
 def test_a_cookie_signed_with_another_secret_is_refused(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(b"x" * 32, sqlite_db, "ada@example.com"))
+    monkeypatch.setenv(SESSION_ENV, _cookie(b"x" * 32, sqlite_db, "ada@example.com"))
     with pytest.raises(AccessDenied):
         open_context()
 
@@ -139,7 +139,7 @@ def test_an_expired_session_is_refused(
 def test_a_password_change_ends_earlier_sessions(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com"))
+    monkeypatch.setenv(SESSION_ENV, _cookie(served, sqlite_db, "pat@example.com"))
     with sqlite_db.session() as session:
         session.get(
             User, portfolio["partner"]
@@ -151,7 +151,7 @@ def test_a_password_change_ends_earlier_sessions(
 def test_a_deactivated_account_is_refused(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com"))
+    monkeypatch.setenv(SESSION_ENV, _cookie(served, sqlite_db, "pat@example.com"))
     with sqlite_db.session() as session:
         session.get(User, portfolio["partner"]).active = False
     with pytest.raises(AccessDenied):
@@ -201,7 +201,7 @@ def test_in_a_notebook_without_a_configured_user_nobody_is_assumed(
 def test_the_kernel_database_cannot_be_written(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "ada@example.com"))
+    monkeypatch.setenv(SESSION_ENV, _cookie(served, sqlite_db, "ada@example.com"))
     context = open_context()
     assert context.database.read_only
     with (
@@ -216,8 +216,26 @@ def test_the_kernel_database_cannot_be_written(
 def test_a_malformed_id_in_the_link_is_not_available(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com"))
+    monkeypatch.setenv(SESSION_ENV, _cookie(served, sqlite_db, "pat@example.com"))
     monkeypatch.setenv("QUERY_STRING", "fund=1%20OR%201=1")
     context = open_context()
     with pytest.raises(NotAvailable, match="not available"):
         context.requested_id("fund")
+
+
+def test_the_kernel_ignores_the_cookie_header_and_reads_only_the_servers_choice(
+    portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A genuine admin session in the raw Cookie header (as a browser holding
+    # a stale admin cookie would send) next to the partner session the
+    # server authenticated: the page is the partner's.
+    admin = _cookie(served, sqlite_db, "ada@example.com")
+    partner = _cookie(served, sqlite_db, "pat@example.com")
+    monkeypatch.setenv("HTTP_COOKIE", f"x y=1; {COOKIE_NAME}={admin}; {COOKIE_NAME}={partner}")
+    monkeypatch.setenv(SESSION_ENV, partner)
+    context = open_context()
+    assert context.viewer.email == "pat@example.com"
+    assert context.fund_ids == (portfolio["granted"],)
+    monkeypatch.delenv(SESSION_ENV)
+    with pytest.raises(AccessDenied, match="sign in again"):
+        open_context()

@@ -51,7 +51,7 @@ def test_voila_is_configured_for_partners(tmp_path: Path) -> None:
     assert voila.strip_sources is True
     assert voila.show_tracebacks is False
     assert voila.preheat_kernel is True and voila.default_pool_size == 2
-    assert voila.http_header_envs == ["Cookie"]
+    assert voila.http_header_envs == ["X-Portfolio-Kit-Session"]
     assert voila.file_allowlist == []
     assert config.Voila.port == 9123 and config.Voila.port_retries == 0
     assert config.VoilaKernelManager.fill_delay == 5.0

@@ -336,6 +336,7 @@ def test_forged_sessions_and_signed_out_sessions_are_refused(
     harness.sign_in(page, live.url, PARTNER, harness.DEMO_PASSWORDS[PARTNER])
     stolen = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}[COOKIE_NAME]
     page.goto(live.url + "logout")
+    page.click("button[type=submit]")
     assert "You have been signed out." in page.inner_text("body")
     page.goto(_dashboard_url(live, "fund_overview"), wait_until="domcontentloaded")
     assert urlparse(page.url).path == "/login"

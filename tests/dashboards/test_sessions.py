@@ -13,7 +13,7 @@ from portfolio_kit.server.sessions import (
     encode_session,
     new_claims,
     password_fingerprint,
-    session_cookie_from_header,
+    session_cookie_values,
 )
 
 SECRET = b"s" * 32
@@ -67,8 +67,28 @@ def test_a_genuinely_signed_but_malformed_payload_is_refused() -> None:
 def test_the_cookie_is_found_in_a_raw_header() -> None:
     value = encode_session(SECRET, new_claims(3, "pat@example.com", "h"))
     header = f'_xsrf=2|abc; {COOKIE_NAME}="{value}"; theme=dark'
-    assert session_cookie_from_header(header) == value
-    assert session_cookie_from_header("theme=dark") is None
-    assert session_cookie_from_header(None) is None
+    assert session_cookie_values(header) == [value]
+    assert session_cookie_values("theme=dark") == []
+    assert session_cookie_values(None) == []
     # Another site's malformed cookie must not hide ours.
-    assert session_cookie_from_header(f'bad"cookie=x"y; {COOKIE_NAME}={value}') == value
+    assert session_cookie_values(f'bad"cookie=x"y; {COOKIE_NAME}={value}') == [value]
+
+
+def test_every_duplicate_of_the_cookie_is_returned_in_order() -> None:
+    # Two sessions under one name (cookies for "/" and "/voila/"): the
+    # caller must see both, whatever else the header holds.
+    first = encode_session(SECRET, new_claims(1, "ada@example.com", "h1"))
+    second = encode_session(SECRET, new_claims(3, "pat@example.com", "h2"))
+    for header in (
+        f"{COOKIE_NAME}={first}; {COOKIE_NAME}={second}",
+        f'x y=1; {COOKIE_NAME}="{first}";{COOKIE_NAME}={second}',
+        f"{COOKIE_NAME}={first}; bad\\key=\"; {COOKIE_NAME}={second}; {COOKIE_NAME}=",
+        f"{COOKIE_NAME} = {first} ; {COOKIE_NAME}={second}",
+    ):
+        assert session_cookie_values(header) == [first, second], header
+
+
+def test_names_that_merely_resemble_ours_are_not_our_cookie() -> None:
+    value = encode_session(SECRET, new_claims(1, "ada@example.com", "h1"))
+    header = f"x{COOKIE_NAME}={value}; {COOKIE_NAME}x={value}; {COOKIE_NAME.upper()}={value}"
+    assert session_cookie_values(header) == []
