@@ -91,6 +91,10 @@ LINE_ITEMS: dict[str, LineItem] = {
                 ("dividends_paid", "Dividends paid"),
                 ("financing_cash_flow", "Net cash from financing activities"),
                 ("net_change_in_cash", "Net change in cash"),
+                # The operating-activities add-back: often the only D&A a filer prints
+                # (the income statement spreads it over cost lines), and not always
+                # the same amount as an income-statement D&A row, so its own item.
+                ("cash_flow_depreciation_and_amortization", "Depreciation and amortization (cash flow)"),
             ],
         ),
     ]

@@ -27,12 +27,15 @@ class DocumentContext:
     filing, to find the end of a fiscal year that a header gives only as
     "2020"; when the filing was read only up to its statements, ``more_dates``
     reads the rest, which happens only if the pages read do not print the date.
+    ``quarterly`` is True when the cover is a 10-Q's: a flow column whose header
+    prints no period length is then taken as a quarter, else as a year.
     """
 
     fiscal_year_end: date | None
     known_dates: Counter[date] = field(default_factory=Counter)
     more_dates: Callable[[], Counter[date]] | None = None
     default_currency: str = "USD"
+    quarterly: bool = False
 
     def all_known_dates(self) -> Counter[date]:
         """Dates of the whole filing: reads the pages not read yet, once."""
@@ -74,6 +77,12 @@ def resolve_periods(
             assert year is not None
             periods[column] = _safe_date(year, *shared)
         return periods, estimated
+    if context.fiscal_year_end is None and fiscal and _interim(headers, fiscal):
+        found = _printed_interim_ends([headers[c].year for c in fiscal], context.all_known_dates())
+        if found is not None:
+            for column, end in zip(fiscal, found, strict=True):
+                periods[column] = end
+        return periods, estimated
     if context.fiscal_year_end is None or not fiscal:
         return periods, estimated
     # Latest year first, each resolved from the nearest later period end already
@@ -93,6 +102,50 @@ def resolve_periods(
         periods[column], estimated[column] = end, not found
         anchors[year] = end
     return periods, estimated
+
+
+_NEAR_MONTH_END_DAYS = 7
+
+
+def _interim(headers: list[ColumnHeader], columns: list[int]) -> bool:
+    """Columns headed by an interim period ("Second Quarter", "Six Months") over a year."""
+    return all(headers[c].months is not None and headers[c].months < 12 for c in columns)
+
+
+def _printed_interim_ends(
+    years: list[int | None], known: Counter[date]
+) -> list[date] | None:
+    """Period ends of interim columns headed only "2023 2022", from dates printed elsewhere.
+
+    An earnings release may head its quarter columns with years alone and
+    print the quarter's end only in another table ("Three Months Ended July
+    2, 2023"). Each year takes the date of that year printed most often
+    within a week of a month end (52/53-week quarters end on either side of
+    it); the dates must fall a year apart (within ten days of the same day
+    of the year), else nothing is returned.
+    """
+    chosen: list[date] = []
+    for year in years:
+        candidates = [
+            (count, d)
+            for d, count in known.items()
+            if d.year == year and _near_month_end(d)
+        ]
+        if not candidates:
+            return None
+        chosen.append(max(candidates)[1])
+    for a, b in zip(chosen, chosen[1:], strict=False):
+        gap = abs((a - b).days) % 365
+        if min(gap, 365 - gap) > 10:
+            return None
+    return chosen
+
+
+def _near_month_end(day: date) -> bool:
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    before_end = (following - day).days - 1
+    after_end = day.day
+    return before_end < _NEAR_MONTH_END_DAYS or after_end <= _NEAR_MONTH_END_DAYS
 
 
 def _sentence_fits(dates: list[date | None], headers: list[ColumnHeader]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -26,7 +27,7 @@ from portfolio_kit.pdf._document import (
 from portfolio_kit.pdf._layout import RawStatement, read_page
 from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
-from portfolio_kit.pdf._periods import all_dates, fiscal_year_end
+from portfolio_kit.pdf._periods import all_dates, fiscal_year_end, is_quarterly_cover
 from portfolio_kit.pdf._statement import build_statement
 from portfolio_kit.pdf._words import Word, pdfium_words, pdfplumber_words
 from portfolio_kit.pdf.errors import CorruptPdfError, EncryptedPdfError, NoStatementsFoundError
@@ -120,6 +121,7 @@ def extract_statements(
             fiscal_year_end=_cover_fiscal_year_end(pages),
             known_dates=_dates_in(pages.read),
             more_dates=lambda: _dates_in(pages.read_rest()),
+            quarterly=_cover_is_quarterly(pages),
         )
         if engine == "pdfium":
             statements, missing = _read_all(
@@ -133,12 +135,16 @@ def extract_statements(
     if not statements:
         reasons = "; ".join(f"{k.value}: {v}" for k, v in missing.items())
         raise NoStatementsFoundError(source, f"no statement could be read ({reasons})")
+    chosen = [locations[kind] for kind in statements]
+    names = Counter(loc.entity for loc in chosen if loc.entity)
     return StatementSet(
         source=source,
         page_count=pages.page_count,
         statements=statements,
         missing=missing,
         seconds=round(deadline.elapsed, 3),
+        registrant=names.most_common(1)[0][0] if names else "",
+        registrants=chosen[0].registrants if chosen else (),
     )
 
 
@@ -150,6 +156,7 @@ def _read_all(
 ) -> tuple[dict[Statement, ExtractedStatement], dict[Statement, str]]:
     raws: dict[Statement, RawStatement] = {}
     built: dict[Statement, ExtractedStatement] = {}
+    companions: dict[Statement, list[RawStatement]] = {}
     missing: dict[Statement, str] = {}
     for kind in Statement:
         location = locations.get(kind)
@@ -165,7 +172,17 @@ def _read_all(
             continue
         raws[kind] = raw
         built[kind] = build_statement(raw, context)
+        for page in location.companions:
+            deadline.check(f"reading page {page + 1}")
+            companion = _read_location(
+                Location(kind, (page,), location.score, location.title), deadline, words
+            )
+            if companion is not None:
+                companions.setdefault(kind, []).append(companion)
     _date_from_other_statements(raws, built, context)
+    for kind, extra in companions.items():
+        for companion in extra:
+            built[kind] = _merge(built[kind], build_statement(companion, context))
     statements: dict[Statement, ExtractedStatement] = {}
     for kind, statement in built.items():
         if statement.figures:
@@ -173,6 +190,39 @@ def _read_all(
         else:
             missing[kind] = f"page {statement.pages[0] + 1}: no figure with a readable period"
     return statements, missing
+
+
+def _merge(main: ExtractedStatement, other: ExtractedStatement) -> ExtractedStatement:
+    """One statement printed on two pages for different periods (quarter, year to date).
+
+    The figures of ``other`` whose period (end and length) ``main`` does not
+    already have are added, printed page first; a note names the page.
+    """
+    first, second = sorted((main, other), key=lambda s: s.pages[0])
+    have = {(f.period_end, f.period_months) for f in first.figures}
+    offset = 1 + max((f.row for f in first.figures), default=0)
+    added = [
+        dataclasses.replace(f, row=f.row + offset)
+        for f in second.figures
+        if (f.period_end, f.period_months) not in have
+    ]
+    if not added:
+        return main
+    return dataclasses.replace(
+        first,
+        pages=first.pages + second.pages,
+        periods=first.periods + second.periods,
+        period_estimated=first.period_estimated + second.period_estimated,
+        period_months=first.period_months + second.period_months,
+        period_starts=first.period_starts + second.period_starts,
+        figures=first.figures + added,
+        notes=[
+            *first.notes,
+            *second.notes,
+            f"page {second.pages[0] + 1} prints the same statement for other periods; "
+            "its figures are included",
+        ],
+    )
 
 
 def _date_from_other_statements(
@@ -209,7 +259,8 @@ def _read_location(
     for position, number in enumerate(location.pages):
         deadline.check(f"reading page {number + 1}")
         page_words, height = words(number)
-        table = read_page(page_words, number, height, location.kind, position == 0, columns)
+        first_page = position == 0 and not location.title_above
+        table = read_page(page_words, number, height, location.kind, first_page, columns)
         if table is None:
             if position == 0:
                 return None
@@ -278,6 +329,10 @@ def _cover_fiscal_year_end(pages: PageTexts) -> date | None:
         if found is not None:
             return found
     return None
+
+
+def _cover_is_quarterly(pages: PageTexts) -> bool:
+    return any(is_quarterly_cover(pages[i]) for i in range(min(_COVER_PAGES, len(pages))))
 
 
 def _dates_in(texts: list[str]) -> Counter[date]:

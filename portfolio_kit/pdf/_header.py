@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from portfolio_kit.pdf._columns import YEAR_TOKEN, Column
+from portfolio_kit.pdf._duration import column_durations
 from portfolio_kit.pdf._titles import normalise_text
 from portfolio_kit.pdf._words import Line, Word
 
@@ -38,6 +39,8 @@ class ColumnHeader:
     month_day: tuple[int, int] | None = None
     year: int | None = None
     text: str = ""
+    months: int | None = None
+    weeks: int | None = None
 
 
 def read_header(
@@ -48,7 +51,8 @@ def read_header(
     Returns
     -------
     headers : list of ColumnHeader
-        One per column, from the words nearest to that column.
+        One per column, from the words nearest to that column, with the
+        period length printed over it ("Three Months Ended"), if any.
     spanning : (month, day) or None
         A month and day printed once for all columns ("Year Ended December 31,").
     sentence_dates : list of (year, month, day)
@@ -78,6 +82,12 @@ def read_header(
                 continue
             header = headers[column]
             if tag == "date" and header.full_date is None:
+                if header.year is not None and header.year != value[0]:
+                    # The year row nearer the figures labels the column; a date
+                    # printed once above a group ("Nine Months Ended September 30,
+                    # 2022" over 2022 and 2021) gives only its month and day.
+                    spanning = spanning or (value[1], value[2])
+                    continue
                 header.full_date = value
             elif tag == "md" and header.month_day is None:
                 header.month_day = value
@@ -89,6 +99,9 @@ def read_header(
             made = _make_date_tuple(header.year, *header.month_day)
             if made:
                 header.full_date = made
+    durations = column_durations(lines, [c.centre for c in columns])
+    for header, (months, weeks) in zip(headers, durations, strict=True):
+        header.months, header.weeks = months, weeks
     sentence_dates = [d for dates in reversed(sentences) for d in dates]
     return headers, spanning, sentence_dates
 

@@ -18,6 +18,7 @@ from portfolio_kit.pdf._numbers import is_dash, parse_amount
 from portfolio_kit.pdf._titles import (
     CLOSING_ROWS,
     CONTENT_PATTERNS,
+    SUPPLEMENTARY,
     is_other_title,
     normalise_text,
     title_kind,
@@ -32,6 +33,12 @@ _CLUSTER_SPAN = 15
 _STRONG_SCORE = 12.0
 _LOOKAHEAD = 6
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
+_MID_PAGE_PENALTY = 1.0
+_COMPANION_REACH = 2
+_ENTITY_LINE = re.compile(r"[a-z]")
+_NOT_ENTITY = re.compile(
+    r"table\s+of\s+contents|^\(?unaudited\)?$|^\d+$|^page\s+\d+|^part\s+[iv]+|item\s+\d|^index\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,37 +51,133 @@ class PageScore:
     content_hits: int
     figures: int
     title: str
+    entity: str = ""
+    title_above: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where one statement was found: its first page and any continuation pages."""
+    """Where one statement was found: its first page and any continuation pages.
+
+    ``entity`` is the company name printed over the title ("PG&E CORPORATION"),
+    "" when none is printed; ``registrants`` names every company of the filing
+    that heads a set of statements, in print order (two in a combined filing).
+    ``companions`` are neighbouring pages that print the same statement, under
+    the same title, complete on one page, for other periods (an earnings
+    release prints the quarter on one page and the year to date on the next).
+    """
 
     kind: Statement
     pages: tuple[int, ...]
     score: float
     title: str
+    entity: str = ""
+    registrants: tuple[str, ...] = ()
+    title_above: bool = False
+    companions: tuple[int, ...] = ()
 
 
 def score_page(index: int, text: str) -> PageScore | None:
-    """Evidence that page ``index`` holds a primary statement, or None if it does not qualify."""
-    heading = _heading(text)
+    """Evidence that page ``index`` holds a primary statement, or None if it does not qualify.
+
+    The title is looked for in the page's heading first; an earnings release
+    starts a statement part way down a page (after the end of the previous
+    one or after prose), so a title line further down counts too, scored a
+    little lower, with only the text after it as the statement's body.
+    Supplementary statements (guarantor, consolidating, parent-only, segment,
+    non-GAAP) are not primary even when titled like one.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    heading = lines[:_HEADING_LINES]
     found = _title_in(heading)
+    start = 0
+    penalty = 0.0
+    if found is not None:
+        start = next((i for i, line in enumerate(lines) if found[1].startswith(line)), 0)
+    else:
+        found, start = _title_below(lines)
+        penalty = _MID_PAGE_PENALTY
     if found is None:
         return None
     kind, title = found
-    body = normalise_text(text)
+    if SUPPLEMENTARY.search(normalise_text(" ".join(lines[max(0, start - 3) : start + 3]))):
+        return None
+    body_text = "\n".join(lines[start:])
+    body = normalise_text(body_text)
     hits = sum(bool(p.search(body)) for p in CONTENT_PATTERNS[kind])
-    figures = _count_figures(text)
+    figures = _count_figures(body_text)
     if hits < _MIN_CONTENT_HITS or figures < _MIN_FIGURES:
         return None
-    score = 4.0 + hits + min(figures / 25.0, 3.0)
-    return PageScore(kind, index, score, hits, figures, title)
+    score = 4.0 + hits + min(figures / 25.0, 3.0) - penalty
+    return PageScore(kind, index, score, hits, figures, title, _entity(lines, start))
+
+
+def _title_below(lines: list[str]) -> tuple[tuple[Statement, str] | None, int]:
+    """A title line below the heading: a short line that is a statement title, standing alone."""
+    for index in range(_HEADING_LINES, len(lines)):
+        line = lines[index]
+        if len(line) <= 100 and title_kind(line) is not None and not _count_figures(line):
+            kind = title_kind(line)
+            assert kind is not None
+            return (kind, line), index
+    return None, 0
+
+
+def _entity(lines: list[str], title_index: int) -> str:
+    """The company name printed just above a statement's title, as printed ("" if none)."""
+    for line in reversed(lines[max(0, title_index - 3) : title_index]):
+        text = normalise_text(line)
+        if (
+            _ENTITY_LINE.search(text)
+            and not _NOT_ENTITY.search(text)
+            and len(text) <= 80
+            and title_kind(line) is None
+            and not _count_figures(line)
+        ):
+            return line.strip()
+    return ""
+
+
+def score_with_previous(index: int, text: str, previous: str | None) -> PageScore | None:
+    """``score_page``, or, failing that, with a title that ends the previous page.
+
+    An earnings release may print a statement's title as the last line of a
+    page and its table on the next one; such a page counts, and its
+    ``title_above`` says where the title is.
+    """
+    found = score_page(index, text)
+    if found is not None or previous is None:
+        return found
+    carried = _trailing_title(previous)
+    if carried is None:
+        return None
+    found = score_page(index, f"{carried}\n{text}")
+    if found is None:
+        return None
+    return PageScore(
+        found.kind, index, found.score, found.content_hits, found.figures, found.title,
+        found.entity, title_above=True,
+    )  # fmt: skip
+
+
+def _trailing_title(text: str) -> str | None:
+    """A statement title among the last lines of a page (after it only a page number)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    tail = lines[-3:]
+    for position, line in enumerate(tail):
+        rest = tail[position + 1 :]
+        if title_kind(line) is not None and all(re.fullmatch(r"\d{1,3}", r) for r in rest):
+            return "\n".join(lines[max(0, len(lines) - 3 - 2) : len(lines) - len(rest)])
+    return None
 
 
 def score_pages(texts: Sequence[str]) -> list[PageScore]:
     """Every page that qualifies as a statement page, with its score."""
-    return [s for i, text in enumerate(texts) if (s := score_page(i, text)) is not None]
+    return [
+        s
+        for i, text in enumerate(texts)
+        if (s := score_with_previous(i, text, texts[i - 1] if i else None)) is not None
+    ]
 
 
 def find_statements(pages: Sequence[str]) -> tuple[dict[Statement, Location], int]:
@@ -96,7 +199,7 @@ def find_statements(pages: Sequence[str]) -> tuple[dict[Statement, Location], in
     read = 0
     for index in range(len(pages)):
         read = index + 1
-        score = score_page(index, pages[index])
+        score = score_with_previous(index, pages[index], pages[index - 1] if index else None)
         if score is not None:
             scores.append(score)
             if score.kind not in best or score.score > best[score.kind].score:
@@ -131,14 +234,63 @@ def locate_statements(
     by_kind: dict[Statement, list[PageScore]] = {}
     for score in scores if scores is not None else score_pages(texts):
         by_kind.setdefault(score.kind, []).append(score)
+    names = tuple(registrants([s for found in by_kind.values() for s in found]))
+    by_kind = _first_registrant(by_kind)
     best = {kind: max(found, key=lambda s: (s.score, s.figures)) for kind, found in by_kind.items()}
     best = _prefer_cluster(best, by_kind)
     locations = {}
     for kind, choice in best.items():
         first = _first_page(texts, kind, choice.page, {s.page for s in by_kind[kind]})
         pages = [first, *_continuations(texts, kind, first)]
-        locations[kind] = Location(kind, tuple(pages), choice.score, choice.title)
+        companions = tuple(
+            s.page
+            for s in by_kind[kind]
+            if s.page not in pages
+            and abs(s.page - first) <= _COMPANION_REACH
+            and normalise_text(s.title) == normalise_text(choice.title)
+            and not s.title_above
+            and CLOSING_ROWS[kind].search(_body_after_title(texts[s.page]))
+            and CLOSING_ROWS[kind].search(_body_after_title(texts[first]))
+        )
+        locations[kind] = Location(
+            kind, tuple(pages), choice.score, choice.title, choice.entity, names,
+            title_above=choice.title_above and first == choice.page, companions=companions,
+        )  # fmt: skip
     return locations
+
+
+def registrants(scores: list[PageScore]) -> list[str]:
+    """Company names that head a full set of statements (two or more kinds), in print order.
+
+    A combined filing (a holding company and its subsidiary, e.g. a utility
+    and its parent) prints one set per registrant, each headed by its name.
+    """
+    kinds: dict[str, set[Statement]] = {}
+    first: dict[str, tuple[int, str]] = {}
+    for score in scores:
+        if score.entity:
+            key = normalise_text(score.entity)
+            kinds.setdefault(key, set()).add(score.kind)
+            first.setdefault(key, (score.page, score.entity))
+    names = sorted((first[key] for key in kinds if len(kinds[key]) >= 2))
+    return [name for _, name in names]
+
+
+def _first_registrant(by_kind: dict[Statement, list[PageScore]]) -> dict[Statement, list[PageScore]]:
+    """With several registrants' statements, keep those of the one printed first.
+
+    Combined filings print the parent (the holding company, listed first on
+    the cover) before its subsidiary; pages without a printed name are kept.
+    """
+    names = registrants([s for found in by_kind.values() for s in found])
+    if len(names) < 2:
+        return by_kind
+    others = {normalise_text(name) for name in names[1:]}
+    kept = {
+        kind: [s for s in found if normalise_text(s.entity) not in others]
+        for kind, found in by_kind.items()
+    }
+    return {kind: found for kind, found in kept.items() if found}
 
 
 def _first_page(texts: Sequence[str], kind: Statement, page: int, qualifying: set[int]) -> int:

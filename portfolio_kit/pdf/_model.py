@@ -22,6 +22,8 @@ FRAME_COLUMNS = (
     "item",
     "label",
     "period_end",
+    "period_months",
+    "period_start",
     "value",
     "currency",
     "page",
@@ -45,6 +47,14 @@ class Figure:
     label : str
         The row's label as printed ("" for an unlabelled subtotal).
     period_end : date
+    period_months : int
+        Length of the column's period: 3, 6, 9 or 12 (any 1 to 12) for an
+        income or cash-flow column, read from its header ("Three Months
+        Ended", "26 Weeks Ended", "Year Ended"); 0 for a balance-sheet
+        instant. A quarter and a half-year ending on the same day differ here.
+    period_start : date or None
+        First day of the period, when it can be derived (see
+        ``portfolio_kit.pdf._duration``); None for instants and when unknown.
     value : float
         Scaled to currency units (per-share amounts unscaled).
     currency : str
@@ -70,6 +80,8 @@ class Figure:
     item: str | None
     label: str
     period_end: date
+    period_months: int
+    period_start: date | None
     value: float
     currency: str
     page: int
@@ -86,7 +98,9 @@ class ExtractedStatement:
 
     ``periods`` are the column period ends, left to right;
     ``period_estimated`` is True for a column whose end date was not printed
-    anywhere in the filing and was estimated from the fiscal year-end.
+    anywhere in the filing and was estimated from the fiscal year-end;
+    ``period_months`` and ``period_starts`` give each column's length (0 for a
+    balance sheet) and first day (None when not derivable).
     """
 
     kind: Statement
@@ -98,13 +112,23 @@ class ExtractedStatement:
     currency: str
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    period_months: tuple[int, ...] = ()
+    period_starts: tuple[date | None, ...] = ()
 
-    def get(self, item: str, period_end: date | None = None) -> Figure | None:
-        """The figure of a canonical item, for ``period_end`` or the latest period."""
+    def get(
+        self, item: str, period_end: date | None = None, period_months: int | None = None
+    ) -> Figure | None:
+        """The figure of a canonical item, for ``period_end`` or the latest period.
+
+        Without ``period_months``, of the columns ending on the same date the
+        shortest wins (a 10-Q's quarter rather than its year to date).
+        """
         found = [f for f in self.figures if f.item == item]
         if period_end is not None:
             found = [f for f in found if f.period_end == period_end]
-        return max(found, key=lambda f: f.period_end, default=None)
+        if period_months is not None:
+            found = [f for f in found if f.period_months == period_months]
+        return max(found, key=lambda f: (f.period_end, -f.period_months), default=None)
 
     @property
     def items(self) -> list[str]:
@@ -122,6 +146,12 @@ class StatementSet:
 
     Index by ``Statement`` (or its string value) to get an
     ``ExtractedStatement``; ``missing`` says why a statement is absent.
+
+    ``registrant`` is the company name printed over the statements returned
+    ("" when none is printed). A combined filing holds one set of statements
+    per registrant (a holding company and its subsidiary): ``registrants``
+    lists them in print order, and the first printed, the parent, is the one
+    returned; ``to_frame()`` rows are all that registrant's.
     """
 
     source: Path
@@ -129,6 +159,8 @@ class StatementSet:
     statements: dict[Statement, ExtractedStatement]
     missing: dict[Statement, str] = field(default_factory=dict)
     seconds: float = 0.0
+    registrant: str = ""
+    registrants: tuple[str, ...] = ()
 
     def __getitem__(self, kind: Statement | str) -> ExtractedStatement:
         key = Statement(kind)
@@ -165,10 +197,12 @@ class StatementSet:
     def figures(self) -> list[Figure]:
         return [f for statement in self.statements.values() for f in statement.figures]
 
-    def value(self, item: str, period_end: date | None = None) -> float | None:
-        """Value of a canonical item (latest period unless ``period_end`` is given), or None."""
+    def value(
+        self, item: str, period_end: date | None = None, period_months: int | None = None
+    ) -> float | None:
+        """Value of a canonical item (latest, shortest period unless told), or None."""
         for statement in self.statements.values():
-            figure = statement.get(item, period_end)
+            figure = statement.get(item, period_end, period_months)
             if figure is not None:
                 return figure.value
         return None
@@ -178,9 +212,13 @@ class StatementSet:
 
         Columns: ``statement`` (``Statement`` value), ``item`` (canonical name
         or None), ``label`` (as printed), ``period_end`` (``datetime.date``),
-        ``value`` (float, scaled), ``currency``, ``page`` (0-based), ``bbox``
+        ``period_months`` (int: 3, 6, 9, 12 for a flow column as its header
+        says, 0 for a balance-sheet instant), ``period_start``
+        (``datetime.date`` or None when it cannot be derived), ``value`` (float, scaled), ``currency``, ``page`` (0-based), ``bbox``
         ((x0, top, x1, bottom) in pdfplumber coordinates), ``confidence`` (0
         to 1) and ``flags`` (tuple of reasons a figure needs review, empty if none).
+        In a combined filing every row is the parent registrant's
+        (``self.registrant``); the subsidiary's statements are not read.
         """
         order = {kind: i for i, kind in enumerate(Statement)}
         figures = sorted(self.figures, key=lambda f: (order[f.statement], f.row, f.bbox[0]))
@@ -189,6 +227,8 @@ class StatementSet:
             "item": pd.Series([f.item for f in figures], dtype=object),
             "label": [f.label for f in figures],
             "period_end": pd.Series([f.period_end for f in figures], dtype=object),
+            "period_months": pd.Series([f.period_months for f in figures], dtype="int64"),
+            "period_start": pd.Series([f.period_start for f in figures], dtype=object),
             "value": pd.Series([f.value for f in figures], dtype="float64"),
             "currency": [f.currency for f in figures],
             "page": pd.Series([f.page for f in figures], dtype="int64"),
@@ -208,4 +248,5 @@ class StatementSet:
             f"{s.kind.value} p.{'-'.join(str(p + 1) for p in s.pages)} ({len(s.figures)} figures)"
             for s in self.statements.values()
         )
-        return f"StatementSet({self.source.name!r}: {found or 'nothing'})"
+        who = f" of {self.registrant!r}" if len(self.registrants) > 1 else ""
+        return f"StatementSet({self.source.name!r}{who}: {found or 'nothing'})"

@@ -115,6 +115,17 @@ def fiscal_year_end(text: str) -> date | None:
     return parse_date(match.group(1)) if match else None
 
 
+_QUARTERLY_COVER = re.compile(
+    r"for\s+the\s+quarterly\s+period\s+ended|quarterly\s+report\s+pursuant|\bform\s+10-q\b",
+    re.IGNORECASE,
+)
+
+
+def is_quarterly_cover(text: str) -> bool:
+    """True for a 10-Q cover page ("For the quarterly period ended June 30, 2023")."""
+    return bool(_QUARTERLY_COVER.search(text))
+
+
 def resolve_fiscal_year(
     label_year: int, anchor: date, anchor_year: int, known_dates: Counter[date]
 ) -> tuple[date, bool]:

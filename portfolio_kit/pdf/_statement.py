@@ -9,13 +9,16 @@ named identities, and only then score every figure's confidence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from portfolio_kit.pdf._dating import DocumentContext, resolve_periods
+from portfolio_kit.pdf._duration import period_start
 from portfolio_kit.pdf._identities import (
     Evidence,
+    tolerance,
     check_equal,
     check_sum,
     confirm_per_share,
@@ -69,6 +72,7 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     first = raw.pages[0]
     notes: list[str] = []
     periods, estimated = resolve_periods(first, context)
+    months, starts = _period_lengths(raw, periods, context, notes)
     units = parse_units(first.heading_text)
     currency = units.currency or _currency_from_headings(raw) or context.default_currency
     if not units.stated:
@@ -85,8 +89,11 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
     footings += _footings(per_share, raw.kind, evidence, near_miss=False)
     _name_subtotals(views, footings)
     mapped = _map_items(views, raw.kind, evidence)
+    _items_from_identities(views, mapped, raw.kind, evidence)
     _named_identities(views, mapped, raw.kind, units, evidence)
-    figures = _figures(views, mapped, evidence, periods, estimated, units, currency, raw.kind)
+    figures = _figures(
+        views, mapped, evidence, periods, (months, starts), estimated, units, currency, raw.kind
+    )
     for column, period in enumerate(periods):
         if period is None:
             notes.append(
@@ -107,7 +114,38 @@ def build_statement(raw: RawStatement, context: DocumentContext) -> ExtractedSta
         currency=currency,
         figures=figures,
         notes=notes,
+        period_months=tuple(months),
+        period_starts=tuple(starts),
     )
+
+
+def _period_lengths(
+    raw: RawStatement, periods: list[date | None], context: DocumentContext, notes: list[str]
+) -> tuple[list[int], list[date | None]]:
+    """Each column's length in months (0 for a balance sheet) and first day.
+
+    The header's phrase decides ("Three Months Ended", "39 Weeks Ended");
+    a flow column with none is a quarter in a 10-Q and a year otherwise,
+    and a note says so.
+    """
+    headers = raw.pages[0].headers
+    if raw.kind is Statement.BALANCE:
+        return [0] * len(headers), [None] * len(headers)
+    months: list[int] = []
+    starts: list[date | None] = []
+    known = context.known_dates + Counter(p for p in periods if p is not None)
+    for column, (header, end) in enumerate(zip(headers, periods, strict=True)):
+        length = header.months
+        if length is None:
+            length = 3 if context.quarterly else 12
+            if end is not None:
+                notes.append(
+                    f"column {column + 1}: no period length printed; taken as {length} months "
+                    f"({'a 10-Q' if context.quarterly else 'not a 10-Q'})"
+                )
+        months.append(length)
+        starts.append(period_start(end, length, header.weeks, known) if end else None)
+    return months, starts
 
 
 def _currency_from_headings(raw: RawStatement) -> str | None:
@@ -256,6 +294,156 @@ def _map_items(views: list[_RowView], kind: Statement, evidence: Evidence) -> di
     return {c.item: c for c in assign(candidates).values()}
 
 
+_BY_IDENTITY_WEIGHT = 0.9
+_LIABILITIES_HEADING = re.compile(r"liabilities")
+
+
+def _items_from_identities(
+    views: list[_RowView], mapped: dict[str, Candidate], kind: Statement, evidence: Evidence
+) -> None:
+    """Items whose caption the table did not recognise, found by what they must equal.
+
+    The caption may be in a filer's own words, in small capitals read as one
+    word ("TOTALASSETS"), or lose a ligature ("Gross pro t", "Net cash used
+    in  nancing activities"); the arithmetic still says what the row is:
+
+    * balance sheet: total assets = total liabilities and equity (the last
+      equal row before the liabilities, or after the known total);
+    * income statement: gross profit = revenue - cost of revenue (a row after
+      cost of revenue); income tax is the row right after pretax income that
+      takes it to the next row (pretax -/+ tax = income after tax);
+    * cash flow: with three of operating, investing, financing and net change
+      in cash known, the fourth is the row, in its place in print order, that
+      makes them add up (with or without the exchange-rate effect).
+
+    Only unmapped money rows qualify, every printed column must agree, and
+    the row is marked confirmed, since the identity is what found it.
+    """
+    taken = {c.row for c in mapped.values()}
+    free = [v for v in views if not v.row.is_heading and v.nature == "money" and v.index not in taken]
+    unit = _unit(views)
+
+    def values(index: int) -> list[float | None]:
+        return [c.value if c else None for c in views[index].row.cells]
+
+    def take(item: str, view: _RowView, others: list[int]) -> None:
+        columns = [c for c, cell in enumerate(view.row.cells) if cell is not None]
+        evidence.confirm([view.index, *others], columns)
+        mapped[item] = Candidate(view.index, item, _BY_IDENTITY_WEIGHT, 1.0)
+        taken.add(view.index)
+
+    def row(item: str) -> int | None:
+        found = mapped.get(item)
+        return found.row if found else None
+
+    if kind is Statement.BALANCE:
+        _balance_totals(views, mapped, free, values, take, unit)
+    elif kind is Statement.INCOME:
+        revenue, cost = row("revenue"), row("cost_of_revenue")
+        if row("gross_profit") is None and revenue is not None and cost is not None:
+            target = _combine([values(revenue), values(cost)], [1, -1])
+            for view in free:
+                if cost < view.index <= cost + 3 and _equal(values(view.index), target, unit, 3):
+                    take("gross_profit", view, [revenue, cost])
+                    break
+        pretax = row("pretax_income")
+        if row("income_tax") is None and pretax is not None and pretax + 2 < len(views):
+            tax, after = views[pretax + 1], views[pretax + 2]
+            if tax.index not in taken and not tax.row.is_heading and not after.row.is_heading:
+                for sign in (-1, 1):
+                    target = _combine([values(pretax), values(tax.index)], [1, sign])
+                    if _equal(values(after.index), target, unit, 3):
+                        take("income_tax", tax, [pretax, after.index])
+                        break
+    else:
+        _cash_flow_totals(views, mapped, free, values, take, unit)
+
+
+def _balance_totals(views, mapped, free, values, take, unit) -> None:  # type: ignore[no-untyped-def]
+    assets = mapped.get("total_assets")
+    other = mapped.get("total_liabilities_and_equity")
+    if (assets is None) == (other is None):
+        return
+    known = (assets or other).row
+    target = values(known)
+    if assets is None:
+        first_liability = next(
+            (v.index for v in views if v.row.is_heading and _LIABILITIES_HEADING.search(v.label)),
+            known,
+        )
+        pool = [v for v in free if v.index < min(first_liability, known)]
+        item = "total_assets"
+    else:
+        pool = [v for v in free if v.index > known]
+        item = "total_liabilities_and_equity"
+    for view in reversed(pool):  # the closing total is the last equal row
+        if _equal(values(view.index), target, unit, 1):
+            take(item, view, [known])
+            return
+
+
+_CASH_FLOW_ORDER = (
+    "operating_cash_flow",
+    "investing_cash_flow",
+    "financing_cash_flow",
+    "net_change_in_cash",
+)
+
+
+def _cash_flow_totals(views, mapped, free, values, take, unit) -> None:  # type: ignore[no-untyped-def]
+    rows = {item: (mapped[item].row if item in mapped else None) for item in _CASH_FLOW_ORDER}
+    missing = [item for item, r in rows.items() if r is None]
+    if len(missing) != 1:
+        return
+    item = missing[0]
+    position = _CASH_FLOW_ORDER.index(item)
+    before = [rows[i] for i in _CASH_FLOW_ORDER[:position]]
+    after = [rows[i] for i in _CASH_FLOW_ORDER[position + 1 :]]
+    low = max((r for r in before if r is not None), default=-1)
+    high = min((r for r in after if r is not None), default=len(views))
+    known = [rows[i] for i in _CASH_FLOW_ORDER if i != item]
+    fx = [v.index for v in free if _FX_EFFECT.search(v.label)]
+    for extra in ([], fx[:1]):
+        if item == "net_change_in_cash":
+            parts, signs = [*known, *extra], [1] * (len(known) + len(extra))
+        else:
+            # the missing flow = net change - the other two flows - exchange effect
+            parts = [rows["net_change_in_cash"], *[r for r in known[:-1]], *extra]
+            signs = [1, *[-1] * (len(parts) - 1)]
+        target = _combine([values(p) for p in parts], signs)
+        for view in free:
+            if low < view.index < high and view.index not in extra:
+                if _equal(values(view.index), target, unit, len(parts)):
+                    take(item, view, [p for p in parts if p is not None])
+                    return
+
+
+def _combine(rows: list[list[float | None]], signs: list[int]) -> list[float | None]:
+    out: list[float | None] = []
+    for column in range(len(rows[0])):
+        cells = [r[column] for r in rows]
+        out.append(None if any(c is None for c in cells) else sum(s * c for s, c in zip(signs, cells)))  # type: ignore[misc]
+    return out
+
+
+def _equal(got: list[float | None], target: list[float | None], unit: float, terms: int) -> bool:
+    """Equal in every column both print (at least one), within rounding of ``terms`` figures."""
+    if any((g is None) != (t is None) for g, t in zip(got, target, strict=True)):
+        return False
+    pairs = [(g, t) for g, t in zip(got, target, strict=True) if g is not None and t is not None]
+    if not pairs or all(t == 0 for _, t in pairs):
+        return False
+    return all(abs(g - t) <= tolerance(unit, terms) for g, t in pairs)
+
+
+def _unit(views: list[_RowView]) -> float:
+    decimals = max(
+        (c.decimals for v in views if v.nature == "money" for c in v.row.cells if c and not c.is_dash),
+        default=0,
+    )
+    return 10.0 ** (-decimals)
+
+
 def _named_identities(
     views: list[_RowView],
     mapped: dict[str, Candidate],
@@ -347,6 +535,7 @@ def _figures(
     mapped: dict[str, Candidate],
     evidence: Evidence,
     periods: list[date | None],
+    lengths: tuple[list[int], list[date | None]],
     estimated: list[bool],
     units: Units,
     currency: str,
@@ -377,6 +566,8 @@ def _figures(
                     item=candidate.item if candidate else None,
                     label=view.row.label,
                     period_end=period,
+                    period_months=lengths[0][column],
+                    period_start=lengths[1][column],
                     value=cell.value * factor,
                     currency=currency,
                     page=view.row.page,

@@ -35,12 +35,21 @@ OTHER_TITLES = re.compile(
 """Titles of pages that end a primary statement (comprehensive income, equity, notes)."""
 
 NOT_A_TITLE = re.compile(
-    r"notes\s+to|analysis|\bdata\b|\bindex\b|condensed|selected|summary|supplement"
-    r"|parent\s+company|registrant|quarterly|unaudited|\bsee\b|accompanying|included|"
+    r"notes\s+to|analysis|\bdata\b|\bindex\b|selected|summary|supplement"
+    r"|parent\s+company|registrant|quarterly|\bsee\b|accompanying|included|"
     r"the\s+following|\bour\b|\bwe\b|\bin\s+the\b|\bon\s+the\b|\bpage\b|reported|restate|"
-    r"segment|pro\s+forma"
+    r"segment|pro\s+forma|non-gaap|reconciliation|\badjusted\b"
 )
 """Words that show a line mentions a statement rather than titling one."""
+
+SUPPLEMENTARY = re.compile(
+    r"guarantor|obligor|consolidating|parent[\s-]+(?:company|only)|\bissuers?\b"
+    r"|condensed\s+financial\s+information\s+of|combined\s+(?:debtor|non-?debtor)"
+    r"|\bsegments?\b|non-gaap|reconciliation"
+)
+"""Heading words of supplementary statements that repeat a primary statement's
+title: guarantor and obligor-group statements, consolidating schedules,
+parent-company-only statements, segment tables, non-GAAP reconciliations."""
 
 CONTENT_PATTERNS: dict[Statement, tuple[re.Pattern[str], ...]] = {
     Statement.INCOME: tuple(

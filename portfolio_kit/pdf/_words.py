@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -19,7 +21,9 @@ import pypdfium2 as pdfium
 from portfolio_kit.pdf._numbers import parse_amount
 
 _WORD_GAP = 2.0
-_CHAR_FIXES = {"\x02": "-", "\ufffe": "-", "\u00ad": "-", "\u00a0": " "}
+_CHAR_FIXES = {"\x02": "-", "\u00ad": "-", "\u00a0": " "}
+_UNMAPPED = "\ufffe"
+_LIGATURES = ("fi", "fl", "ff", "ffi", "ffl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +127,44 @@ def _group_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Word]:
         chars.append(char)
     if chars:
         words.append(Word("".join(chars), left, right, top, bottom))
-    return words
+    return [w if _UNMAPPED not in w.text else _repair(w) for w in words]
+
+
+def _repair(word: Word) -> Word:
+    """An unmapped glyph (U+FFFE): a ligature inside a word, else a dash.
+
+    Some producers emit U+FFFE for a dash ("per share \ufffe basic"); inside
+    letters it is a ligature glyph the font maps to nothing ("Gross pro\ufffet",
+    "Cash \ufffeows"), repaired to the ligature that makes a known word
+    (``ligature_words.csv``), else "fi", the most common one.
+    """
+    text = word.text
+    while _UNMAPPED in text:
+        at = text.index(_UNMAPPED)
+        beside = text[at - 1 : at] + text[at + 1 : at + 2]
+        if not any(c.isalpha() for c in beside):
+            text = text[:at] + "-" + text[at + 1 :]
+            continue
+        options = [text[:at] + lig + text[at + 1 :] for lig in _LIGATURES]
+        known = [o for o in options if _has_known_word(o.replace(_UNMAPPED, ""))]
+        text = known[0] if known else options[0]
+    return Word(text, word.x0, word.x1, word.top, word.bottom)
+
+
+@cache
+def _ligature_words() -> tuple[str, ...]:
+    """Stems of statement words printed with a ligature (data: ``ligature_words.csv``).
+
+    Add a stem when a filing shows "Gross pro-t" or "Cash ows"; a stem covers
+    its forms ("financ": financing, financial, finance).
+    """
+    text = resources.files("portfolio_kit.pdf").joinpath("ligature_words.csv").read_text("utf-8")
+    return tuple(line.strip() for line in text.splitlines()[1:] if line.strip())
+
+
+def _has_known_word(text: str) -> bool:
+    lowered = text.lower()
+    return any(stem in lowered for stem in _ligature_words() if any(l in stem for l in _LIGATURES))
 
 
 def group_lines(words: list[Word]) -> list[Line]:

@@ -80,7 +80,10 @@ def test_titles() -> None:
     assert title_kind("CONSOLIDATED STATEMENTS OF COMPREHENSIVE INCOME") is None
     # Pfizer's MD&A heading and eBay's selected financial data mention statements.
     assert title_kind("ANALYSIS OF THE CONSOLIDATED STATEMENTS OF CASH FLOWS") is None
-    assert title_kind("Condensed Consolidated Balance Sheets") is None
+    # A 10-Q's and an earnings release's statements are condensed: still primary.
+    assert title_kind("Condensed Consolidated Balance Sheets") is Statement.BALANCE
+    assert title_kind("Unaudited Condensed Consolidated Statement of Income") is Statement.INCOME
+    assert title_kind("Reconciliation of GAAP Statement of Income to Non-GAAP") is None
     assert title_kind("Consolidated Balance Sheet Data: (1)") is None
     assert title_kind("recorded in the Consolidated Statements of Operations for 2019") is None
     assert is_other_title("NOTES TO CONSOLIDATED FINANCIAL STATEMENTS\u2014(Continued)")
@@ -137,3 +140,53 @@ def test_a_title_wrapped_over_two_lines() -> None:
     found = score_page(0, page)
     assert found is not None and found.kind is Statement.BALANCE
     assert found.title == "CONSOLIDATED STATEMENTS OF FINANCIAL POSITION"
+
+
+def test_supplementary_statements_do_not_qualify() -> None:
+    # Same rows and figures as a primary balance sheet, but headed as a
+    # guarantor, consolidating or parent-only statement.
+    for heading in (
+        "CONDENSED CONSOLIDATING BALANCE SHEETS",
+        "Obligor Group\nCONDENSED CONSOLIDATED BALANCE SHEETS",
+        "Parent Company Only\nBALANCE SHEETS",
+        "Guarantor Subsidiaries\nCONSOLIDATED BALANCE SHEETS",
+    ):
+        page = balance_page().replace("CONSOLIDATED BALANCE SHEETS", heading)
+        assert score_page(40, page) is None, heading
+    assert score_page(40, balance_page()) is not None
+
+
+def test_a_title_part_way_down_a_page_qualifies() -> None:
+    # An earnings release: forward-looking prose, then the balance sheet.
+    prose_lines = [f"Forward-looking statement sentence number {i} about risks." for i in range(14)]
+    page = "\n".join([*prose_lines, balance_page()])
+    found = score_page(6, page)
+    assert found is not None and found.kind is Statement.BALANCE
+    assert found.entity == "Apple Inc."
+
+
+def test_two_registrants_keep_the_first_printed() -> None:
+    # A holding company's statements (pages 0-2), then its subsidiary's (pages 3-5),
+    # each headed by its name; the subsidiary's pages print more figures, so score higher.
+    parent = [
+        income_page().replace("Apple Inc.", "HOLDCO CORPORATION"),
+        balance_page().replace("Apple Inc.", "HOLDCO CORPORATION"),
+        cash_flow_page().replace("Apple Inc.", "HOLDCO CORPORATION"),
+    ]
+    extra = "\n".join(f"Other item {i} 1,{i:03d} 2,{i:03d} 3,{i:03d}" for i in range(30))
+    subsidiary = [
+        p.replace("HOLDCO CORPORATION", "OPERATING UTILITY COMPANY") + "\n" + extra
+        for p in parent
+    ]
+    assert score_page(3, subsidiary[0]).score > score_page(0, parent[0]).score
+    found = locate_statements([*parent, *subsidiary])
+    assert {kind: loc.pages[0] for kind, loc in found.items()} == {
+        Statement.INCOME: 0,
+        Statement.BALANCE: 1,
+        Statement.CASH_FLOW: 2,
+    }
+    assert {loc.entity for loc in found.values()} == {"HOLDCO CORPORATION"}
+    assert found[Statement.INCOME].registrants == (
+        "HOLDCO CORPORATION",
+        "OPERATING UTILITY COMPANY",
+    )
