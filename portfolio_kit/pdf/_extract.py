@@ -27,6 +27,7 @@ from portfolio_kit.pdf._document import (
 from portfolio_kit.pdf._layout import RawStatement, read_page
 from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
+from portfolio_kit.pdf._ocr import OcrPageTexts, with_ocr
 from portfolio_kit.pdf._periods import all_dates, fiscal_year_end, is_quarterly_cover
 from portfolio_kit.pdf._statement import build_statement
 from portfolio_kit.pdf._words import Word, pdfium_words, pdfplumber_words
@@ -106,8 +107,10 @@ def extract_statements(
     deadline = Deadline(source, limits.time_budget)
     check_file(source, limits)
     document = open_pdfium(source)
+    pages: OcrPageTexts | None = None
     try:
-        pages = PageTexts(document, source, limits, deadline)
+        # Image-only pages (scans) are read by OCR; see _ocr.py.
+        pages = OcrPageTexts(document, source, limits, deadline)
         locations, _ = find_statements(pages)
         if not locations:
             pages.read_all()
@@ -125,12 +128,17 @@ def extract_statements(
         )
         if engine == "pdfium":
             statements, missing = _read_all(
-                locations, context, deadline, _pdfium_source(document, source)
+                locations, context, deadline, with_ocr(pages, _pdfium_source(document, source))
             )
         else:
             with _pdfplumber_source(source) as words:
-                statements, missing = _read_all(locations, context, deadline, words)
+                statements, missing = _read_all(
+                    locations, context, deadline, with_ocr(pages, words)
+                )
+        pages.discount(statements)
     finally:
+        if pages is not None:
+            pages.close()
         document.close()
     if not statements:
         reasons = "; ".join(f"{k.value}: {v}" for k, v in missing.items())

@@ -52,16 +52,26 @@ class PdfTooLargeError(PdfError):
     """The file exceeds the configured page or byte limit."""
 
 
+class ContentTooLargeError(PdfTooLargeError):
+    """A page's content inflates past the configured limit (a decompression bomb)."""
+
+
+class OcrUnavailableError(PdfError):
+    """The PDF has image-only pages and Tesseract OCR, needed to read them, is not installed."""
+
+
 class ExtractionTimeoutError(PdfError):
     """Extraction did not finish within the configured time budget."""
 
 
 __all__ = [
+    "ContentTooLargeError",
     "CorruptPdfError",
     "EncryptedPdfError",
     "ExtractionTimeoutError",
     "NoStatementsFoundError",
     "NotAPdfError",
+    "OcrUnavailableError",
     "PdfError",
     "PdfNotFoundError",
     "PdfTooLargeError",
