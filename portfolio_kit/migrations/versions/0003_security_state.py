@@ -1,7 +1,7 @@
 """security state: revoked sign-in sessions
 
 Revision ID: 0003
-Revises: 0001 (re-pointed to 0002 when the branches are merged)
+Revises: 0002
 """
 
 from __future__ import annotations
