@@ -16,6 +16,10 @@ has become ready for ten seconds), so every round starts from the same
 state. All traffic goes to 127.0.0.1; every wait is bounded.
 
     python benchmarks/dashboard_load.py                      # N = 1, 8, 20, 50; pool 20
+
+Mind the memory: every view beyond the pool starts a cold kernel of its own
+(Voila sets no cap), and on the 24 GiB development machine the N = 50 round
+(20 pooled + 30 cold kernels + 50 Chromium tabs) used all of it.
     python benchmarks/dashboard_load.py --views 1 8 --pool 8
 """
 
@@ -216,8 +220,12 @@ async def run(args: argparse.Namespace) -> None:
                         times, errors = await one_round(browser, server.url, cookies, views)
                     load = os.getloadavg()[0]
                     rows.append((views, times, errors, memory.peak, load))
+                    median = statistics.median(times) if times else float("nan")
+                    tail = p95(times) if times else float("nan")
                     print(
-                        f"  N={views}: {len(times)} drawn, {len(errors)} errors, load {load:.1f}",
+                        f"  N={views}: {len(times)} drawn, {len(errors)} errors, median "
+                        f"{median:.2f} s, p95 {tail:.2f} s, peak RSS {memory.peak / 2**20:.0f} MiB, "
+                        f"load {load:.1f}",
                         flush=True,
                     )
                     for error in errors[:3]:
