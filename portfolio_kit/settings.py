@@ -50,6 +50,25 @@ class Settings(BaseSettings):
         default=12.0, gt=0, description="How long a dashboard sign-in stays valid."
     )
     dashboard_port: int = Field(default=8866, ge=1, le=65535)
+    dashboard_pool_size: int = Field(
+        default=2,
+        ge=0,
+        le=64,
+        description="Preheated kernels kept ready per dashboard. Two, so that a "
+        "partner's second view a few seconds after the first finds a kernel waiting "
+        "while the first one's replacement starts; each idle kernel holds about "
+        "300-400 MB, so three dashboards at two each fit easily in a few GiB.",
+    )
+    dashboard_pool_sizes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Per-dashboard pool sizes overriding dashboard_pool_size, as JSON: "
+        '{"fund_overview": 8} before a quarter-end LP meeting.',
+    )
+    dashboard_cull_idle_seconds: int = Field(
+        default=900,
+        ge=10,
+        description="A kernel whose page has been idle this long is shut down.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -61,6 +80,14 @@ class Settings(BaseSettings):
                 "must start with sqlite:// or postgresql+psycopg:// "
                 f"(got {value.split(':', 1)[0]!r})"
             )
+        return value
+
+    @field_validator("dashboard_pool_sizes")
+    @classmethod
+    def _pool_sizes_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, size in value.items():
+            if not 0 <= size <= 64:
+                raise ValueError(f"pool size for dashboard {name!r} must be 0 to 64 (got {size})")
         return value
 
     @property

@@ -34,10 +34,11 @@ from portfolio_kit.settings import get_settings
 )
 @click.option(
     "--pool-size",
-    type=click.IntRange(0, 16),
-    default=1,
-    show_default=True,
-    help="Preheated kernels kept ready per dashboard.",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Preheated kernels kept ready per dashboard "
+    "(default: PORTFOLIO_KIT_DASHBOARD_POOL_SIZE, 2; per dashboard: "
+    "PORTFOLIO_KIT_DASHBOARD_POOL_SIZES).",
 )
 @click.option(
     "--no-preheat", is_flag=True, help="Start a kernel per page view instead of keeping some ready."
@@ -70,7 +71,7 @@ def serve(
     host: str,
     dashboards_dir: Path | None,
     base_url: str,
-    pool_size: int,
+    pool_size: int | None,
     no_preheat: bool,
     refill_delay: float,
     kernel_database_url: str | None,
@@ -105,7 +106,9 @@ def serve(
         port=port or settings.dashboard_port,
         base_url=base_url,
         preheat=not no_preheat,
-        pool_size=pool_size,
+        pool_size=settings.dashboard_pool_size if pool_size is None else pool_size,
+        pool_sizes=settings.dashboard_pool_sizes,
+        cull_idle_seconds=settings.dashboard_cull_idle_seconds,
         refill_delay=refill_delay,
         session_max_age_hours=settings.session_max_age_hours,
         behind_https_proxy=behind_https_proxy,

@@ -59,7 +59,8 @@ class ServeOptions:
     port: int = 8866
     base_url: str = "/"
     preheat: bool = True
-    pool_size: int = 1
+    pool_size: int = 2
+    pool_sizes: Mapping[str, int] = field(default_factory=dict)
     session_max_age_hours: float = 12.0
     behind_https_proxy: bool = False
     open_browser: bool = False
@@ -170,8 +171,11 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     config.VoilaConfiguration.template = TEMPLATE_NAME
     config.VoilaConfiguration.strip_sources = True
     config.VoilaConfiguration.show_tracebacks = False
-    config.VoilaConfiguration.preheat_kernel = bool(options.preheat and options.pool_size > 0)
+    config.VoilaConfiguration.preheat_kernel = bool(
+        options.preheat and (options.pool_size > 0 or any(options.pool_sizes.values()))
+    )
     config.VoilaConfiguration.default_pool_size = max(0, options.pool_size)
+    config.VoilaKernelManager.kernel_pools_config = kernel_pools_config(options)
     config.VoilaConfiguration.http_header_envs = [SESSION_HEADER]
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaConfiguration.allow_template_override = "NO"
@@ -181,13 +185,41 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     # default, 1 s) takes the CPU from the partner who is waiting.
     config.VoilaKernelManager.fill_delay = options.refill_delay
     config.MappingKernelManager.cull_idle_timeout = options.cull_idle_seconds
-    config.MappingKernelManager.cull_interval = 60
+    # Checked at least twice per idle timeout, so a closed tab's kernel is gone
+    # within 1.5 timeouts; Voila never culls kernels still waiting in a pool.
+    config.MappingKernelManager.cull_interval = max(1, min(60, options.cull_idle_seconds // 2))
     config.PortfolioKitIdentityProvider.database_url = options.database_url
     config.PortfolioKitIdentityProvider.secret_file = str(secret_path)
     config.PortfolioKitIdentityProvider.session_max_age_hours = options.session_max_age_hours
     config.PortfolioKitIdentityProvider.trust_proxy_headers = options.behind_https_proxy
     if options.behind_https_proxy:
         config.PortfolioKitIdentityProvider.secure_cookie = True
+    return config
+
+
+def kernel_pools_config(options: ServeOptions) -> dict[str, dict[str, int]]:
+    """Voila's per-notebook pools: ``pool_size`` for every dashboard, except the
+    ones ``pool_sizes`` names (by dashboard key, e.g. ``fund_overview``).
+
+    Voila keys its pools by the notebook's path relative to the dashboards
+    folder, so each key becomes ``<key>.ipynb``.
+
+    Raises
+    ------
+    ConfigurationError
+        When ``pool_sizes`` names a dashboard the folder does not hold: a typo
+        would otherwise silently leave the meeting's dashboard with the default pool.
+    """
+    known = {path.stem for path in options.dashboards_dir.glob("*.ipynb")}
+    unknown = sorted(set(options.pool_sizes) - known)
+    if unknown:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}DASHBOARD_POOL_SIZES names no dashboard: {', '.join(unknown)} "
+            f"(dashboards: {', '.join(sorted(known))})"
+        )
+    config = {"default": {"pool_size": max(0, options.pool_size)}}
+    for key, size in options.pool_sizes.items():
+        config[f"{key}.ipynb"] = {"pool_size": max(0, size)}
     return config
 
 

@@ -133,8 +133,12 @@ def start_server(
     preheat: bool = True,
     pool_size: int = 1,
     timeout: float = 180.0,
+    extra_env: dict[str, str] | None = None,
 ) -> RunningServer:
-    """Start ``portfolio-kit serve`` on a free port and wait for its health check."""
+    """Start ``portfolio-kit serve`` on a free port and wait for its health check.
+
+    ``extra_env`` adds settings (e.g. ``PORTFOLIO_KIT_DASHBOARD_POOL_SIZES``)
+    on top of the clean environment the server gets."""
     work_dir.mkdir(parents=True, exist_ok=True)
     data_dir = work_dir / "data"
     data_dir.mkdir(exist_ok=True)
@@ -148,6 +152,7 @@ def start_server(
             "PYTHONUNBUFFERED": "1",
         }
     )
+    env.update(extra_env or {})
     command = [
         *serve_command(),
         "--port",

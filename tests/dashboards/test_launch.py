@@ -89,3 +89,59 @@ def test_a_taken_port_is_reported_before_starting() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(ConfigurationError, match=f"port {port}"):
             check_port_free("127.0.0.1", port)
+
+
+def _dashboards(tmp_path: Path, *keys: str) -> Path:
+    folder = tmp_path / "dashboards"
+    folder.mkdir()
+    for key in keys:
+        (folder / f"{key}.ipynb").write_text("{}")
+    return folder
+
+
+def test_pools_follow_the_settings_per_dashboard(tmp_path: Path) -> None:
+    folder = _dashboards(tmp_path, "fund_overview", "portfolio_monitor")
+    options = _options(
+        tmp_path, dashboards_dir=folder, pool_size=2, pool_sizes={"fund_overview": 8}
+    )
+    config = voila_config(options, tmp_path / "secret")
+    # Voila keys pools by the notebook's path relative to the dashboards folder.
+    assert config.VoilaKernelManager.kernel_pools_config == {
+        "default": {"pool_size": 2},
+        "fund_overview.ipynb": {"pool_size": 8},
+    }
+
+
+def test_a_pool_for_a_dashboard_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    folder = _dashboards(tmp_path, "fund_overview")
+    options = _options(tmp_path, dashboards_dir=folder, pool_sizes={"fund_overveiw": 4})
+    with pytest.raises(ConfigurationError, match="DASHBOARD_POOL_SIZES names no dashboard: fund_overveiw"):
+        voila_config(options, tmp_path / "secret")
+
+
+def test_only_per_dashboard_pools_still_preheat(tmp_path: Path) -> None:
+    folder = _dashboards(tmp_path, "fund_overview")
+    options = _options(tmp_path, dashboards_dir=folder, pool_size=0, pool_sizes={"fund_overview": 3})
+    assert voila_config(options, tmp_path / "secret").VoilaConfiguration.preheat_kernel is True
+
+
+@pytest.mark.parametrize(("idle", "interval"), [(900, 60), (30, 15), (10, 5)])
+def test_closed_tabs_are_culled_within_one_and_a_half_idle_timeouts(
+    tmp_path: Path, idle: int, interval: int
+) -> None:
+    config = voila_config(_options(tmp_path, cull_idle_seconds=idle), tmp_path / "secret")
+    assert config.MappingKernelManager.cull_idle_timeout == idle
+    assert config.MappingKernelManager.cull_interval == interval
+
+
+def test_pool_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portfolio_kit.settings import load_settings
+
+    monkeypatch.setenv("PORTFOLIO_KIT_DASHBOARD_POOL_SIZE", "3")
+    monkeypatch.setenv("PORTFOLIO_KIT_DASHBOARD_POOL_SIZES", '{"fund_overview": 8}')
+    settings = load_settings()
+    assert settings.dashboard_pool_size == 3
+    assert settings.dashboard_pool_sizes == {"fund_overview": 8}
+    monkeypatch.setenv("PORTFOLIO_KIT_DASHBOARD_POOL_SIZES", '{"fund_overview": 99}')
+    with pytest.raises(ConfigurationError, match="PORTFOLIO_KIT_DASHBOARD_POOL_SIZES"):
+        load_settings()

@@ -1,0 +1,282 @@
+"""When the whole partnership opens the fund overview at once: N concurrent views.
+
+Starts ``portfolio-kit serve`` on the demo with a preheated pool for the fund
+overview (``PORTFOLIO_KIT_DASHBOARD_POOL_SIZES``), signs in N different
+partner accounts (each granted the demo partner's fund), and opens the fund
+overview in N Chromium tabs at the same moment, for N = 1, 8, 20, 50. Each
+view is timed from navigation to the page's ready marker (``.pk-ready``,
+drawn by the kernel once the page is complete). Printed per N: median and
+p95 seconds, errors, and the peak resident memory of the server and all its
+kernels during the round; before the rounds, the resident memory of each
+idle preheated kernel. The single view (N = 1) is the baseline each round is
+compared with, in the same run.
+
+Between rounds the script waits until the pool has refilled (no new kernel
+has become ready for ten seconds), so every round starts from the same
+state. All traffic goes to 127.0.0.1; every wait is bounded.
+
+    python benchmarks/dashboard_load.py                      # N = 1, 8, 20, 50; pool 20
+
+Mind the memory: every view beyond the pool starts a cold kernel of its own
+(Voila sets no cap), and on the 24 GiB development machine the N = 50 round
+(20 pooled + 30 cold kernels + 50 Chromium tabs) used all of it.
+    python benchmarks/dashboard_load.py --views 1 8 --pool 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.dashboards import harness  # noqa: E402
+
+DASHBOARD = "fund_overview"
+TARGET_P95_AT_20 = 3.0
+PASSWORD = "load-test-partner-password"
+
+
+def build_database(folder: Path, partners: int) -> Path:
+    """The demo plus ``partners`` partner accounts, each granted the demo partner's funds."""
+    from portfolio_kit import connect
+    from portfolio_kit.demo import load_demo
+    from portfolio_kit.demo.spec import PARTNER_FUNDS
+    from portfolio_kit.security import add_user, find_fund, grant_fund
+
+    path = folder / "demo.db"
+    database = connect(f"sqlite:///{path}")
+    load_demo(database)
+    with database.session() as session:
+        funds = [find_fund(session, name) for name in PARTNER_FUNDS]
+        for number in range(partners):
+            user = add_user(
+                session,
+                email=f"partner{number:02d}@example.com",
+                name=f"Load-test partner {number}",
+                password=PASSWORD,
+                role="partner",
+            )
+            for fund in funds:
+                grant_fund(session, user, fund)
+    database.dispose()
+    return path
+
+
+class MemorySampler:
+    """Peak resident memory of a process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def total(self) -> int:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0
+        total = 0
+        for process in processes:
+            try:
+                total += process.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.total())
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> MemorySampler:
+        self.peak = self.total()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def idle_kernel_rss(server_pid: int) -> list[int]:
+    """RSS of each kernel process under the server (all idle right after preheating)."""
+    import psutil
+
+    kernels = []
+    for child in psutil.Process(server_pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                kernels.append(child.memory_info().rss)
+        except psutil.NoSuchProcess:
+            pass
+    return kernels
+
+
+def wait_for_pool(server: harness.RunningServer, quiet: float = 10.0, limit: float = 600.0) -> None:
+    """Until no kernel has become ready for ``quiet`` seconds (bounded by ``limit``)."""
+    deadline = time.monotonic() + limit
+    seen, since = server.kernels_waiting(), time.monotonic()
+    while time.monotonic() - since < quiet and time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server.kernels_waiting()
+        if now != seen:
+            seen, since = now, time.monotonic()
+
+
+async def one_round(browser, server_url: str, cookies: list[list[dict]], views: int):  # type: ignore[no-untyped-def]
+    """Open ``views`` tabs at once, one signed-in partner each; (seconds, errors)."""
+    url = f"{server_url}voila/render/{DASHBOARD}.ipynb"
+    contexts = []
+    for number in range(views):
+        context = await browser.new_context(viewport={"width": 1366, "height": 900})
+        await context.add_cookies(cookies[number])
+        contexts.append(context)
+    pages = [await context.new_page() for context in contexts]
+    start = asyncio.Event()
+
+    async def view(page):  # type: ignore[no-untyped-def]
+        await start.wait()
+        began = time.perf_counter()
+        await page.goto(url, wait_until="commit", timeout=180_000)
+        await page.wait_for_selector(harness.READY_SELECTOR, state="attached", timeout=180_000)
+        return time.perf_counter() - began
+
+    tasks = [asyncio.create_task(view(page)) for page in pages]
+    await asyncio.sleep(0)
+    start.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for context in contexts:
+        await context.close()
+    times = [r for r in results if isinstance(r, float)]
+    errors = [repr(r)[:200] for r in results if not isinstance(r, float)]
+    return times, errors
+
+
+def signed_in_cookies(server_url: str, partners: int) -> list[list[dict]]:
+    """Each partner signs in through the form; their cookies, ready for Playwright."""
+    from urllib.parse import urlparse
+
+    host = urlparse(server_url).hostname
+    jars = []
+    for number in range(partners):
+        session = harness.requests_session(server_url, f"partner{number:02d}@example.com", PASSWORD)
+        jars.append(
+            [
+                {"name": c.name, "value": c.value or "", "domain": host, "path": c.path or "/"}
+                for c in session.cookies
+            ]
+        )
+    return jars
+
+
+def p95(values: list[float]) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+async def run(args: argparse.Namespace) -> None:
+    from playwright.async_api import async_playwright
+
+    most = max(args.views)
+    with tempfile.TemporaryDirectory(prefix="pk_dashboard_load_") as folder:
+        root = Path(folder)
+        database = build_database(root, most)
+        env = {
+            "PORTFOLIO_KIT_DASHBOARD_POOL_SIZES": json.dumps({DASHBOARD: args.pool}),
+        }
+        server = harness.start_server(
+            database, root / "server", pool_size=args.other_pool, extra_env=env
+        )
+        try:
+            wait_for_pool(server)
+            idle = idle_kernel_rss(server.process.pid)
+            cookies = signed_in_cookies(server.url, most)
+            rows = []
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS, headless=True
+                )
+                # One unmeasured view, so Voila's JavaScript is in the browser cache
+                # as it is for a returning partner.
+                await one_round(browser, server.url, cookies, 1)
+                wait_for_pool(server)
+                for views in args.views:
+                    with MemorySampler(server.process.pid) as memory:
+                        times, errors = await one_round(browser, server.url, cookies, views)
+                    load = os.getloadavg()[0]
+                    rows.append((views, times, errors, memory.peak, load))
+                    median = statistics.median(times) if times else float("nan")
+                    tail = p95(times) if times else float("nan")
+                    print(
+                        f"  N={views}: {len(times)} drawn, {len(errors)} errors, median "
+                        f"{median:.2f} s, p95 {tail:.2f} s, peak RSS {memory.peak / 2**20:.0f} MiB, "
+                        f"load {load:.1f}",
+                        flush=True,
+                    )
+                    for error in errors[:3]:
+                        print(f"    error: {error}")
+                    wait_for_pool(server)
+                await browser.close()
+        finally:
+            server.stop()
+
+    print()
+    print(
+        f"Fund overview, N partners at once, pool of {args.pool} preheated kernels "
+        f"(other dashboards {args.other_pool}); seconds from navigation to the ready marker"
+    )
+    mib = [value / 2**20 for value in idle]
+    if mib:
+        print(
+            f"idle preheated kernels: {len(mib)}, RSS median {statistics.median(mib):.0f} MiB "
+            f"(min {min(mib):.0f}, max {max(mib):.0f})"
+        )
+    print(f"{'N':>4}{'drawn':>7}{'errors':>8}{'median':>9}{'p95':>8}{'x single':>10}{'peak RSS MiB':>14}{'load':>7}")
+    single = statistics.median(rows[0][1]) if rows and rows[0][1] else float("nan")
+    for views, times, errors, peak, load in rows:
+        median = statistics.median(times) if times else float("nan")
+        tail = p95(times) if times else float("nan")
+        print(
+            f"{views:>4}{len(times):>7}{len(errors):>8}{median:>9.2f}{tail:>8.2f}"
+            f"{median / single:>10.2f}{peak / 2**20:>14.0f}{load:>7.1f}"
+        )
+    at_20 = [row for row in rows if row[0] == 20]
+    if at_20 and at_20[0][1]:
+        tail = p95(at_20[0][1])
+        verdict = "PASS" if tail <= TARGET_P95_AT_20 and not at_20[0][2] else "FAIL"
+        print(f"{verdict}: 20 concurrent views p95 {tail:.2f} s (target {TARGET_P95_AT_20} s)")
+    at_50 = [row for row in rows if row[0] == 50]
+    if at_50:
+        verdict = "PASS" if not at_50[0][2] else "FAIL"
+        print(f"{verdict}: 50 concurrent views, {len(at_50[0][2])} errors (target: none)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--views", type=int, nargs="+", default=[1, 8, 20, 50])
+    parser.add_argument("--pool", type=int, default=20, help="preheated fund-overview kernels")
+    parser.add_argument("--other-pool", type=int, default=1, help="pool of the other dashboards")
+    args = parser.parse_args()
+    reason = harness.missing_browser()
+    if reason:
+        sys.exit(f"cannot benchmark: {reason}")
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
