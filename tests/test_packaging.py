@@ -36,7 +36,18 @@ def test_environment_yml_mirrors_the_core_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     core = {_name(r): _bound(r) for r in project["dependencies"]}
     conda = {_name(r): _bound(r) for r in _conda_dependencies() if _name(r) not in ("python", "pip")}
+    # conda also ships the non-Python programs that pip cannot: each one here is
+    # a Debian package that .ci/run installs for the same reason.
+    assert {name: conda.pop(name, None) for name in SYSTEM_PROGRAMS} == SYSTEM_PROGRAMS
     assert conda == core
+
+
+SYSTEM_PROGRAMS = {"tesseract": "5.0"}  # pytesseract drives it (scanned PDFs)
+
+
+def test_system_programs_in_environment_yml_are_installed_by_ci():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "tesseract-ocr" in ci and "tesseract-ocr-eng" in ci
 
 
 def test_environment_yml_installs_the_package_with_pip():

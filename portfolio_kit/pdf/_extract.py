@@ -90,7 +90,11 @@ def extract_statements(
     CorruptPdfError
         The PDF is truncated or damaged.
     ScannedPdfError
-        The PDF has no text layer.
+        The PDF has no text layer and no images to read by OCR (blank pages).
+    OcrUnavailableError
+        Some pages are images only and Tesseract is not installed.
+    ContentTooLargeError
+        A page's content stream inflates past the limit (a decompression bomb).
     PdfTooLargeError
         More than ``max_pages`` pages or ``max_bytes`` bytes.
     ExtractionTimeoutError
@@ -114,11 +118,17 @@ def extract_statements(
         locations, _ = find_statements(pages)
         if not locations:
             pages.read_all()
+            scanned = (
+                f"; {len(pages.ocr_pages)} of them are images without a text layer and were "
+                "read by OCR"
+                if pages.ocr_pages
+                else ""
+            )
             raise NoStatementsFoundError(
                 source,
                 f"no income statement, balance sheet or cash-flow statement was recognised in "
                 f"{pages.page_count} pages (looked for pages titled e.g. 'Consolidated Balance "
-                "Sheets' with the rows and figures of a statement)",
+                f"Sheets' with the rows and figures of a statement){scanned}",
             )
         context = DocumentContext(
             fiscal_year_end=_cover_fiscal_year_end(pages),

@@ -23,8 +23,11 @@ from portfolio_kit.pdf import (
     ScannedPdfError,
     extract_statements,
 )
+from portfolio_kit.pdf._ocr import tesseract_version
+from portfolio_kit.pdf.errors import OcrUnavailableError
 from tests.pdf.pdf_files import prose_page, write_pdf
 from tests.pdf.synthetic import synthetic_pages
+from tests.support.components import require
 
 
 def expect(error: type[PdfError], path: Path, fragment: str, **limits: float) -> PdfError:
@@ -108,7 +111,8 @@ def test_damaged_body(tmp_path: Path) -> None:
     expect(CorruptPdfError, path, "damaged")
 
 
-def test_scanned_document_without_text_layer(tmp_path: Path) -> None:
+def _bar_scan(tmp_path: Path) -> Path:
+    """Three image-only pages of black bars: a scan with no words on it."""
     pages = []
     for number in range(3):
         image = Image.new("L", (850, 1100), 255)
@@ -118,7 +122,27 @@ def test_scanned_document_without_text_layer(tmp_path: Path) -> None:
         pages.append(image)
     path = tmp_path / "scan.pdf"
     pages[0].save(path, save_all=True, append_images=pages[1:], resolution=100.0)
-    expect(ScannedPdfError, path, "no text layer")
+    return path
+
+
+def test_scan_without_statements_says_it_was_read_by_ocr(tmp_path: Path) -> None:
+    # Image-only pages go through OCR (tests/pdf/test_pdf_scanned.py); when OCR
+    # finds no statement either, the answer says the pages were scans.
+    if tesseract_version() is None:
+        require("tesseract", "tesseract not found: apt-get install tesseract-ocr tesseract-ocr-eng")
+    expect(NoStatementsFoundError, _bar_scan(tmp_path), "3 of them are images without a text layer")
+
+
+def test_scan_without_tesseract_names_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The machine without Tesseract: pytesseract looks for the binary on PATH.
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    tesseract_version.cache_clear()
+    try:
+        expect(OcrUnavailableError, _bar_scan(tmp_path), "tesseract-ocr")
+    finally:
+        tesseract_version.cache_clear()
 
 
 def test_huge_document_is_refused_before_reading(tmp_path: Path) -> None:
