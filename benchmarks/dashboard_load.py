@@ -126,15 +126,21 @@ def idle_kernel_rss(server_pid: int) -> list[int]:
     return kernels
 
 
-def wait_for_pool(server: harness.RunningServer, quiet: float = 10.0, limit: float = 600.0) -> None:
-    """Until no kernel has become ready for ``quiet`` seconds (bounded by ``limit``)."""
+def wait_for_pool(server: harness.RunningServer, target: int, limit: float = 900.0) -> None:
+    """Until ``target`` pool kernels in all have logged that they wait for a request.
+
+    Voila logs that line once per preheated kernel when it has run the notebook
+    up to the request; a used pool kernel is replaced, so after a round of N
+    views the count grows by min(N, pool). Counting these lines, not waiting for
+    a quiet spell, is what guarantees a full, warm pool under load.
+    """
     deadline = time.monotonic() + limit
-    seen, since = server.kernels_waiting(), time.monotonic()
-    while time.monotonic() - since < quiet and time.monotonic() < deadline:
+    while server.kernels_waiting() < target:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the dashboard server stopped:\n{server.log_text()[-4000:]}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the pool did not fill within {limit:.0f} s")
         time.sleep(0.5)
-        now = server.kernels_waiting()
-        if now != seen:
-            seen, since = now, time.monotonic()
 
 
 async def one_round(browser, server_url: str, cookies: list[list[dict]], views: int):  # type: ignore[no-untyped-def]
@@ -203,7 +209,8 @@ async def run(args: argparse.Namespace) -> None:
             database, root / "server", pool_size=args.other_pool, extra_env=env
         )
         try:
-            wait_for_pool(server)
+            target = args.pool + args.other_pool * (server.notebooks - 1)
+            wait_for_pool(server, target)
             idle = idle_kernel_rss(server.process.pid)
             cookies = signed_in_cookies(server.url, most)
             rows = []
@@ -214,7 +221,8 @@ async def run(args: argparse.Namespace) -> None:
                 # One unmeasured view, so Voila's JavaScript is in the browser cache
                 # as it is for a returning partner.
                 await one_round(browser, server.url, cookies, 1)
-                wait_for_pool(server)
+                target += min(1, args.pool)
+                wait_for_pool(server, target)
                 for views in args.views:
                     with MemorySampler(server.process.pid) as memory:
                         times, errors = await one_round(browser, server.url, cookies, views)
@@ -230,7 +238,8 @@ async def run(args: argparse.Namespace) -> None:
                     )
                     for error in errors[:3]:
                         print(f"    error: {error}")
-                    wait_for_pool(server)
+                    target += min(views, args.pool)
+                    wait_for_pool(server, target)
                 await browser.close()
         finally:
             server.stop()
