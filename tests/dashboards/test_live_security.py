@@ -72,14 +72,8 @@ def live(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(scope="module")
 def chromium(live: harness.RunningServer) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = harness.launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with harness.chromium_browser() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -110,14 +110,8 @@ def live(
 
 @pytest.fixture(scope="module")
 def chromium(live: harness.RunningServer) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = harness.launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with harness.chromium_browser() as browser:
+        yield browser
 
 
 @pytest.fixture
