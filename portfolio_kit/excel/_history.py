@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from portfolio_kit.analytics.financials import fiscal_year, fiscal_year_totals, to_wide
 from portfolio_kit.db import Database
+from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._workbook import print_setup
 from portfolio_kit.frames import metrics
@@ -119,8 +120,8 @@ def write_history_sheet(wb: Workbook, history: pd.DataFrame, currency: str) -> N
     row = header + 1
     for item, label in RAW_ITEMS:
         rows[item] = row
-        ws.cell(row=row, column=1, value=label)
-        ws.cell(row=row, column=2, value=currency)
+        text_cell(ws, row, 1, label)
+        text_cell(ws, row, 2, currency)
         for offset, year in enumerate(years):
             value = history[item].get(year) if item in history.columns else None
             cell = ws.cell(row=row, column=first_column + offset)
@@ -228,8 +229,8 @@ def write_history_sheet(wb: Workbook, history: pd.DataFrame, currency: str) -> N
         rows[key] = row + [d[0] for d in derived].index(key)
     for key, label, unit, number_format, template in derived:
         r = rows[key]
-        ws.cell(row=r, column=1, value=label).font = st.NOTE_FONT
-        ws.cell(row=r, column=2, value=unit)
+        text_cell(ws, r, 1, label).font = st.NOTE_FONT
+        text_cell(ws, r, 2, unit)
         for offset in range(len(years)):
             column = first_column + offset
             c = get_column_letter(column)

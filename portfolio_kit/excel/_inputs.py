@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from portfolio_kit.excel._text import set_text, text_cell
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._workbook import define_name
 
@@ -144,7 +145,7 @@ def start_inputs_sheet(
 
 
 def write_section_title(ws: Worksheet, row: int, title: str, last_column: int) -> int:
-    ws.cell(row=row, column=LABEL_COLUMN, value=title)
+    text_cell(ws, row, LABEL_COLUMN, title)
     st.style_section_row(ws, row, LABEL_COLUMN, last_column)
     return row + 1
 
@@ -162,8 +163,8 @@ def write_inputs(
     references: dict[str, str] = {}
     sheet = ws.title
     for spec in specs:
-        ws.cell(row=row, column=LABEL_COLUMN, value=spec.label)
-        description = ws.cell(row=row, column=DESCRIPTION_COLUMN, value=spec.description)
+        text_cell(ws, row, LABEL_COLUMN, spec.label)
+        description = text_cell(ws, row, DESCRIPTION_COLUMN, spec.description)
         description.alignment = st.WRAP
         description.font = st.NOTE_FONT
         validation = _validation(spec)
@@ -184,7 +185,7 @@ def write_inputs(
         else:
             cell = ws.cell(row=row, column=VALUE_COLUMN)
             if value is not None:
-                cell.value = value if isinstance(value, bool | str) else float(value)
+                set_text(cell, value if isinstance(value, bool | str) else float(value))
             st.style_input(cell, spec.number_format)
             validation.add(cell.coordinate)
             define_name(wb, spec.name, ws, cell.coordinate)

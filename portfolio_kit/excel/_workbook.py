@@ -19,6 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit import __version__
+from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 
 METADATA_SHEET = "_portfolio_kit"
@@ -45,19 +46,19 @@ def add_cover_sheet(
 ) -> Worksheet:
     """The first sheet: what the workbook is, for whom, as of when, from which data."""
     ws = wb.create_sheet(sheet_title, 0)
-    ws["A1"] = title
+    text_cell(ws, 1, 1, title)
     ws["A1"].font = st.TITLE_FONT
     row = 3
     for label, value in facts:
-        ws.cell(row=row, column=1, value=label).font = st.TOTAL_FONT
-        cell = ws.cell(row=row, column=2, value=value)
+        text_cell(ws, row, 1, label).font = st.TOTAL_FONT
+        cell = text_cell(ws, row, 2, value)
         if isinstance(value, date):
             cell.number_format = st.DATE
         cell.alignment = Alignment(horizontal="left", wrap_text=True, vertical="top")
         row += 1
     row += 1
     for note in notes:
-        cell = ws.cell(row=row, column=1, value=note)
+        cell = text_cell(ws, row, 1, note)
         cell.alignment = st.WRAP
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         ws.row_dimensions[row].height = 15 * max(1, len(note) // 95 + 1)
@@ -97,8 +98,8 @@ def write_metadata(wb: Workbook, values: Mapping[str, Any]) -> Worksheet:
     }
     entries.update(values)
     for row, (key, value) in enumerate(entries.items(), start=1):
-        ws.cell(row=row, column=1, value=key)
-        ws.cell(row=row, column=2, value=json.dumps(_jsonable(value)))
+        text_cell(ws, row, 1, key)
+        text_cell(ws, row, 2, json.dumps(_jsonable(value)))
     ws.protection.sheet = True
     return ws
 

@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from portfolio_kit.analytics.valuation import DcfAssumptions, WaccInputs, dcf
 from portfolio_kit.analytics.valuation import wacc as compute_wacc
 from portfolio_kit.excel import _styles as st
+from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel._history import write_history_sheet
 from portfolio_kit.excel._inputs import (
     BOOLEAN,
@@ -610,7 +611,7 @@ def _write_projection(wb: Workbook, ws: Worksheet, layout: DcfLayout, currency: 
     for key in PROJECTION_LINES:
         label, unit, number_format = _PROJECTION_LABELS[key]
         ws.cell(row=rows[key], column=1, value=label)
-        ws.cell(row=rows[key], column=2, value=currency if unit is None else unit)
+        text_cell(ws, rows[key], 2, currency if unit is None else unit)  # currency: user data
         for offset in range(layout.years):
             column = FIRST_YEAR_COLUMN + offset
             c, p = get_column_letter(column), get_column_letter(column - 1)

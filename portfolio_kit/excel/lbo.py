@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit.analytics.lbo import LboAssumptions
+from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._history import write_history_sheet
 from portfolio_kit.excel._inputs import (
@@ -253,9 +254,9 @@ class _Writer:
         return get_column_letter(FIRST_YEAR_COLUMN + self.years - 1)
 
     def label(self, row: int, text: str, unit: str = "") -> None:
-        self.ws.cell(row=row, column=1, value=text)
+        text_cell(self.ws, row, 1, text)
         if unit:
-            self.ws.cell(row=row, column=2, value=unit)
+            text_cell(self.ws, row, 2, unit)
 
     def scalar(
         self, row: int, text: str, formula: str, number_format: str, *, output: bool = False

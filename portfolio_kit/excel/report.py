@@ -42,6 +42,7 @@ from portfolio_kit import frames
 from portfolio_kit.analytics import align_index
 from portfolio_kit.db import Database
 from portfolio_kit.errors import NotFoundError, ValidationError
+from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._workbook import (
     add_cover_sheet,
@@ -213,7 +214,7 @@ def _cash_flow_sheet(wb: Workbook, data: ReportData, currency: str) -> _CashFlow
     for offset in range(len(flows)):
         r = first + offset
         st.style_number(ws.cell(row=r, column=1, value=dates[offset]), st.DATE)
-        ws.cell(row=r, column=2, value=kinds[offset])
+        text_cell(ws, r, 2, kinds[offset])
         st.style_number(ws.cell(row=r, column=3, value=float(amounts[offset])), st.AMOUNT_2DP)
         st.style_formula(ws.cell(row=r, column=4, value=f"=-MIN(C{r},0)"), st.AMOUNT_2DP)
         st.style_formula(ws.cell(row=r, column=5, value=f"=MAX(C{r},0)"), st.AMOUNT_2DP)
@@ -331,14 +332,14 @@ def _deal_flow_sheet(
         first = row
         name = str(investment["company_name"])
         for when, kind, amount in by_investment.get(investment["investment_id"], []):
-            ws.cell(row=row, column=1, value=name)
+            text_cell(ws, row, 1, name)
             st.style_number(ws.cell(row=row, column=2, value=when), st.DATE)
-            ws.cell(row=row, column=3, value=kind)
+            text_cell(ws, row, 3, kind)
             st.style_number(ws.cell(row=row, column=4, value=float(amount)), st.AMOUNT_2DP)
             pooled.append((when, 0, row))
             row += 1
         terminal = row
-        ws.cell(row=row, column=1, value=name)
+        text_cell(ws, row, 1, name)
         st.style_number(ws.cell(row=row, column=2, value=data.as_of), st.DATE)
         ws.cell(row=row, column=3, value="unrealized value")
         st.style_formula(
@@ -412,8 +413,8 @@ def _schedule_sheet(
             if investment["company_id"] in data.marks.index
             else None
         )
-        ws.cell(row=r, column=1, value=str(investment["company_name"]))
-        ws.cell(row=r, column=2, value=str(investment["sector"]))
+        text_cell(ws, r, 1, str(investment["company_name"]))
+        text_cell(ws, r, 2, str(investment["sector"]))
         st.style_number(ws.cell(row=r, column=3, value=_date(investment["entry_date"])), st.DATE)
         if exited:
             st.style_number(ws.cell(row=r, column=4, value=_date(investment["exit_date"])), st.DATE)
@@ -425,7 +426,7 @@ def _schedule_sheet(
             st.style_number(ws.cell(row=r, column=8, value=float(mark["equity_value"])), st.AMOUNT)
             if not exited:
                 basis = f"mark of {_date(mark['valuation_date'])} ({mark['method']})"
-        ws.cell(row=r, column=15, value=basis)
+        text_cell(ws, r, 15, basis)
     return ws, rows, header
 
 
@@ -503,7 +504,7 @@ def _summary_sheet(
 ) -> None:
     ws = wb.create_sheet("Summary", 0)
     fund = data.fund
-    ws["A1"] = f"{fund['name']}: fund summary"
+    text_cell(ws, 1, 1, f"{fund['name']}: fund summary")
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = f"As of {data.as_of}; {currency}."
     ws["A2"].font = st.SUBTITLE_FONT
@@ -542,7 +543,7 @@ def _summary_sheet(
     ]
     row = 4
     for key, label, value, number_format, name in lines:
-        ws.cell(row=row, column=1, value=label)
+        text_cell(ws, row, 1, label)
         cell = ws.cell(row=row, column=3, value=value)
         if key in ("commitments", "nav"):
             cell.number_format = number_format
@@ -557,12 +558,10 @@ def _summary_sheet(
     ws.cell(row=row, column=1, value="Public market equivalent").font = st.SECTION_FONT
     row += 1
     if data.index_levels is None:
-        ws.cell(
-            row=row, column=1, value=data.index_note or "No benchmark index stored."
-        ).font = st.NOTE_FONT
+        text_cell(ws, row, 1, data.index_note or "No benchmark index stored.").font = st.NOTE_FONT
         row += 1
     else:
-        ws.cell(row=row, column=1, value=f"Benchmark: {data.index_name}").font = st.NOTE_FONT
+        text_cell(ws, row, 1, f"Benchmark: {data.index_name}").font = st.NOTE_FONT
         row += 1
         pme_lines = [
             (

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio_kit.errors import ValidationError
+from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel import _template_layout as layout
 from portfolio_kit.excel._lookup import find_company
@@ -157,7 +158,7 @@ def _write_data_sheet(
     stored: dict[tuple[str, str, date], Decimal],
 ) -> list[list[object]]:
     last_column = layout.FIRST_PERIOD_COLUMN + len(periods) - 1
-    ws["A1"] = f"{company.name}: financials and KPIs"
+    text_cell(ws, 1, 1, f"{company.name}: financials and KPIs")
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = (
         f"Amounts in {company.currency}, full units (not thousands). Period type: "
@@ -187,17 +188,13 @@ def _write_data_sheet(
     row = layout.FIRST_ITEM_ROW
     code_font = Font(color="808080", size=9)
     for title, items in sections:
-        ws.cell(row=row, column=layout.LABEL_COLUMN, value=title)
+        text_cell(ws, row, layout.LABEL_COLUMN, title)
         st.style_section_row(ws, row, 1, last_column)
         row += 1
         for item in items:
-            ws.cell(row=row, column=layout.CODE_COLUMN, value=item.code).font = code_font
-            ws.cell(row=row, column=layout.LABEL_COLUMN, value=item.label)
-            ws.cell(
-                row=row,
-                column=layout.UNIT_COLUMN,
-                value=layout.unit_caption(item, company.currency),
-            )
+            text_cell(ws, row, layout.CODE_COLUMN, item.code).font = code_font
+            text_cell(ws, row, layout.LABEL_COLUMN, item.label)
+            text_cell(ws, row, layout.UNIT_COLUMN, layout.unit_caption(item, company.currency))
             number_format = layout.number_format(item)
             for offset, period_end in enumerate(periods):
                 cell = ws.cell(row=row, column=layout.FIRST_PERIOD_COLUMN + offset)
@@ -259,7 +256,7 @@ def _write_instructions(
     period_type: PeriodType,
     scenario: Scenario,
 ) -> None:
-    ws["A1"] = f"KPI collection template: {company.name}"
+    text_cell(ws, 1, 1, f"KPI collection template: {company.name}")
     ws["A1"].font = st.TITLE_FONT
     facts = [
         ("Company", company.name),
@@ -276,12 +273,12 @@ def _write_instructions(
     ]
     row = 3
     for label, value in facts:
-        ws.cell(row=row, column=1, value=label).font = st.TOTAL_FONT
-        ws.cell(row=row, column=2, value=value).alignment = Alignment(horizontal="left")
+        text_cell(ws, row, 1, label).font = st.TOTAL_FONT
+        text_cell(ws, row, 2, value).alignment = Alignment(horizontal="left")
         row += 1
     row += 1
     for index, line in enumerate(_INSTRUCTIONS):
-        cell = ws.cell(row=row, column=1, value=line.format(currency=company.currency))
+        cell = text_cell(ws, row, 1, line.format(currency=company.currency))
         cell.alignment = st.WRAP
         if index == 0:
             cell.font = st.SECTION_FONT
