@@ -127,3 +127,15 @@ def test_split_parentheses_are_put_back_together() -> None:
         Word("12)", 473.5, 485, 100, 108),
     ]
     assert [w.text for w in rejoin_split_figures(words)] == ["(1,017)", "(12)"]
+
+
+def test_a_closing_parenthesis_overlapping_the_last_digit_is_joined() -> None:
+    # ORACLE_2015_10K p. 93 (0-based), "Capital expenditures (1,391 ) (580 ) (650 )": PDFium
+    # gives "(1,391" ending at x=521.57 and ")" starting at x=521.40 (boxes overlap by 0.17 pt).
+    words = [
+        Word("(1,391", 501.96, 521.57, 327.56, 336.08),
+        Word(")", 521.40, 523.91, 327.56, 336.08),
+        Word("(580", 544.56, 558.41, 327.56, 336.08),
+        Word(")", 558.36, 560.87, 327.56, 336.08),
+    ]
+    assert [w.text for w in rejoin_split_figures(words)] == ["(1,391)", "(580)"]
