@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portfolio_kit.pdf._columns import find_columns
+from portfolio_kit.pdf._columns import find_columns, trailing_figures
 from portfolio_kit.pdf._header import read_header
 from portfolio_kit.pdf._layout import read_page
 from portfolio_kit.pdf._words import Word, group_lines, rejoin_split_figures
@@ -139,3 +139,22 @@ def test_a_closing_parenthesis_overlapping_the_last_digit_is_joined() -> None:
         Word(")", 558.36, 560.87, 327.56, 336.08),
     ]
     assert [w.text for w in rejoin_split_figures(words)] == ["(1,391)", "(580)"]
+
+
+def test_change_columns_of_a_release_do_not_hide_the_amounts() -> None:
+    # MCDONALDS_2023Q2_EARNINGS p. 4 (0-based), quarter columns 2023, 2022, then Inc/(Dec)
+    # in dollars and in percent: "NET INCOME $ 2,310.4 $ 1,188.0 $ 1,122.4 94 %" and
+    # "Provision for income taxes 506.3 221.1 285.2 n/m". The amounts are read; the
+    # percentage and "n/m" are not figures of any column.
+    words = line(100, (40, "NET INCOME"), (300, "$"), (340, ">2,310.4"), (360, "$"))
+    words += line(100, (420, ">1,188.0"), (440, "$"), (500, ">1,122.4"), (540, ">94"), (545, "%"))
+    (net_income,) = group_lines(words)
+    assert [w.text for w in trailing_figures(net_income)] == ["2,310.4", "1,188.0", "1,122.4"]
+    words = line(112, (40, "Provision for income taxes"), (340, ">506.3"), (420, ">221.1"))
+    words += line(112, (500, ">285.2"), (540, "n/m"))
+    (tax,) = group_lines(words)
+    assert [w.text for w in trailing_figures(tax)] == ["506.3", "221.1", "285.2"]
+    words = line(124, (40, "Other revenues"), (340, ">77.2"), (420, ">78.8"))
+    words += line(124, (500, ">(1.6)"), (548, ">(2)%"))
+    (other,) = group_lines(words)
+    assert [w.text for w in trailing_figures(other)] == ["77.2", "78.8", "(1.6)"]
