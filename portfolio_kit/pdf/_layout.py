@@ -167,6 +167,32 @@ def read_page(
     )
 
 
+def words_of_a_second_table(words: list[Word], kind: Statement) -> list[Word] | None:
+    """The words of a second table of the same statement printed lower on the page, if any.
+
+    An earnings release may print the quarter and the year to date as two
+    tables, one under the other, each under its own copy of the title
+    ("Consolidated Statements of Income", "13 Weeks Ended", figures; then the
+    title again, "52 Weeks Ended", figures). The first table ends at the
+    repeated title; the second is read from there on, as a table of its own.
+    A repeated title counts only when figure rows sit between the two titles,
+    so a title wrapped over two lines is not taken for a second table.
+    """
+    lines = group_lines(words)
+    start = _title_line(lines, kind)
+    if start is None:
+        return None
+    seen_figures = False
+    for line in lines[start + 1 :]:
+        figures = trailing_figures(line)
+        if figures and not all(YEAR_TOKEN.match(w.text) for w in figures):
+            seen_figures = True
+            continue
+        if seen_figures and title_kind(line.text) is kind:
+            return [w for w in words if w.middle >= line.top]
+    return None
+
+
 def _title_line(lines: list[Line], kind: Statement) -> int | None:
     """Index of the line that titles the statement (the second line of a wrapped title)."""
     for index, line in enumerate(lines[:20]):
