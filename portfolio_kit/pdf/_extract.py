@@ -24,7 +24,12 @@ from portfolio_kit.pdf._document import (
     check_file,
     open_pdfium,
 )
-from portfolio_kit.pdf._layout import RawStatement, read_page, words_of_a_second_table
+from portfolio_kit.pdf._layout import (
+    RawStatement,
+    read_page,
+    words_above_a_title,
+    words_of_a_second_table,
+)
 from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
 from portfolio_kit.pdf._ocr import OcrPageTexts, with_ocr
@@ -299,6 +304,17 @@ def _read_location(
                 second_tables.append(
                     RawStatement(kind=location.kind, title=location.title, pages=[second])
                 )
+    if raw.pages and location.spill is not None:
+        deadline.check(f"reading page {location.spill + 1}")
+        page_words, height = words(location.spill)
+        above = words_above_a_title(page_words)
+        table = (
+            read_page(above, location.spill, height, location.kind, False, columns)
+            if above
+            else None
+        )
+        if table is not None:
+            raw.pages.append(table)
     return raw if raw.pages else None
 
 

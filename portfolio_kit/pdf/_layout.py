@@ -42,6 +42,8 @@ _RUNNING_TEXT = re.compile(
     r"table\s+of\s+contents|form\s+10-k|annual\s+report|^page\s+\d+|^\d{1,3}$|^f-\s?\d+$|"
     r"index\s+to\s+(?:consolidated\s+)?financial\s+statements|-\s*continued\s*-|^\(continued\)$"
 )
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_PAGE_NUMBER_ZONE = 5 / 6
 _CONNECTOR_END = re.compile(
     r"(?:,|;|\band|\bor|\bof|\bfor|\bin|\bto|\bthe|\bfrom|\bnet|\bby|\bon|\bwith|-)$"
 )
@@ -155,6 +157,7 @@ def read_page(
     heading_lines = lines[: start + 1] if start is not None else []
     heading_text = " ".join(line.text for line in [*heading_lines, *header_lines])
     rows = _rows(leading + body[first_data:], columns, page_number, page_height)
+    rows = _drop_page_number(rows, page_height)
     return PageTable(
         page=page_number,
         columns=columns,
@@ -190,6 +193,24 @@ def words_of_a_second_table(words: list[Word], kind: Statement) -> list[Word] | 
             continue
         if seen_figures and title_kind(line.text) is kind:
             return [w for w in words if w.middle >= line.top]
+    return None
+
+
+def words_above_a_title(words: list[Word]) -> list[Word] | None:
+    """The words printed above the first statement title of a page (None without a title).
+
+    Used for the closing rows of a statement that spilled onto the top of the
+    page where the next statement starts.
+    """
+    lines = group_lines(words)
+    for index, line in enumerate(lines):
+        if title_kind(line.text) is not None or is_other_title(line.text):
+            above = lines[:index]
+            # The lines right over the title without figures head the next statement
+            # (the company's name), not the spilled rows.
+            while above and not trailing_figures(above[-1]):
+                above.pop()
+            return [w for kept in above for w in kept.words]
     return None
 
 
@@ -290,6 +311,29 @@ def _rows(
                 indent=previous.indent,
             )
         rows.append(row)
+    return rows
+
+
+def _drop_page_number(rows: list[Row], page_height: float) -> list[Row]:
+    """Rows without the page number printed under the table's last row.
+
+    A page number such as "7" lands in a figure column when it is printed at
+    the right margin; as a row of the statement it would break the footing of
+    the total above it. It is told from a figure by being the last row, with no
+    label, one cell, a bare integer of at most three digits, in the lowest
+    sixth of the page.
+    """
+    if not rows:
+        return rows
+    last = rows[-1]
+    cells = [cell for cell in last.cells if cell is not None]
+    if (
+        not last.label
+        and len(cells) == 1
+        and _PAGE_NUMBER.match(cells[0].raw)
+        and last.top > _PAGE_NUMBER_ZONE * page_height
+    ):
+        return rows[:-1]
     return rows
 
 
