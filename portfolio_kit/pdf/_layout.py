@@ -38,6 +38,7 @@ _END_OF_STATEMENT = re.compile(
     r"^see\s+notes\s+to|^the\s+accompanying|^see\s+accompanying"
 )
 _FOOTNOTE_START = re.compile(r"^(?:\(\d{1,2}\)|\([a-z]\)|\*+|[†‡])\s*\S")
+_LEGEND = re.compile(r"^(?:n/?m\.?|n\.m\.|nm|\*+)\s*[-=:]?\s*not\s+meaningful")
 _RUNNING_TEXT = re.compile(
     r"table\s+of\s+contents|form\s+10-k|annual\s+report|^page\s+\d+|^\d{1,3}$|^f-\s?\d+$|"
     r"index\s+to\s+(?:consolidated\s+)?financial\s+statements|-\s*continued\s*-|^\(continued\)$"
@@ -225,7 +226,11 @@ def _title_line(lines: list[Line], kind: Statement) -> int | None:
 
 
 def _cut_at_end(lines: list[Line]) -> list[Line]:
-    """Lines up to the end of the statement: its closing note, footnotes or the next title."""
+    """Lines up to the end of the statement: its closing note, footnotes or the next title.
+
+    A release's legend for its change column ("n/m Not meaningful") ends the
+    table too; read as a row it would be glued to the label above it.
+    """
     kept = []
     for line in lines:
         text = normalise_text(line.text)
@@ -235,6 +240,8 @@ def _cut_at_end(lines: list[Line]) -> list[Line]:
         if kept and is_title and not trailing_figures(line):
             break
         if kept and _FOOTNOTE_START.match(text) and not trailing_figures(line):
+            break
+        if kept and _LEGEND.match(text):
             break
         kept.append(line)
     return kept

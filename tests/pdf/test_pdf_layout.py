@@ -158,3 +158,19 @@ def test_change_columns_of_a_release_do_not_hide_the_amounts() -> None:
     words += line(124, (500, ">(1.6)"), (548, ">(2)%"))
     (other,) = group_lines(words)
     assert [w.text for w in trailing_figures(other)] == ["77.2", "78.8", "(1.6)"]
+
+
+def test_a_not_meaningful_legend_ends_the_table() -> None:
+    # MCDONALDS_2023Q2_EARNINGS p. 4 (0-based): the last row, "Weighted average shares
+    # outstanding-diluted 734.3 742.0 (7.7) (1)%", is followed by the legend
+    # "n/m Not meaningful", which is no part of that row's label.
+    words = line(40, (200, "CONDENSED CONSOLIDATED STATEMENT OF INCOME"))
+    words += line(55, (40, "Quarters Ended June 30,"), (340, ">2023"), (420, ">2022"))
+    words += line(70, (40, "NET INCOME"), (340, ">2,310.4"), (420, ">1,188.0"), (500, ">1,122.4"))
+    words += line(82, (40, "EARNINGS PER SHARE-DILUTED"), (340, ">3.15"), (420, ">1.60"))
+    words += line(94, (40, "Weighted average shares outstanding-diluted"), (340, ">734.3"))
+    words += line(94, (420, ">742.0"), (500, ">(7.7)"), (548, ">(1)%"))
+    words += line(106, (40, "n/m Not meaningful"))
+    table = read_page(words, 4, 792.0, Statement.INCOME, True, None)
+    assert table is not None
+    assert table.rows[-1].label == "Weighted average shares outstanding-diluted"
