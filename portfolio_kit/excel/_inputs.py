@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit.excel._text import set_text, text_cell
 from portfolio_kit.excel import _styles as st
-from portfolio_kit.excel._workbook import define_name
+from portfolio_kit.excel._workbook import define_name, print_setup
 
 LABEL_COLUMN = 1
 DESCRIPTION_COLUMN = 2
@@ -142,6 +142,16 @@ def start_inputs_sheet(
         ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
     st.style_header_row(ws, row, 1, last_column)
     return ws, row
+
+
+def finish_inputs_sheet(ws: Worksheet, years: int, last_row: int, label_width: int) -> None:
+    """Column widths, frozen panes and print area of an Inputs sheet that
+    ``start_inputs_sheet`` began, with its last row ``last_row``."""
+    last_column = FIRST_YEAR_COLUMN + years - 1
+    st.set_widths(ws, {LABEL_COLUMN: label_width, 2: 58, VALUE_COLUMN: 14})
+    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_column + 1), 12)
+    ws.freeze_panes = "C4"
+    print_setup(ws, f"A1:{get_column_letter(max(last_column, VALUE_COLUMN))}{last_row}")
 
 
 def write_section_title(ws: Worksheet, row: int, title: str, last_column: int) -> int:

@@ -44,6 +44,7 @@ from portfolio_kit.excel._inputs import (
     OPTIONAL_NUMBER,
     VALUE_COLUMN,
     InputSpec,
+    finish_inputs_sheet,
     start_inputs_sheet,
     write_inputs,
     write_section_title,
@@ -357,10 +358,7 @@ def _write_inputs_sheet(
     row, found = write_inputs(wb, ws, SENSITIVITY_INPUTS, step_values, row, years)
     refs.update(found)
 
-    st.set_widths(ws, {1: 34, 2: 58, 3: 14})
-    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_column + 1), 12)
-    ws.freeze_panes = "C4"
-    print_setup(ws, f"A1:{get_column_letter(max(last_column, 3))}{row}")
+    finish_inputs_sheet(ws, years, row, label_width=34)
     return refs
 
 

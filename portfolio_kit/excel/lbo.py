@@ -34,6 +34,7 @@ from portfolio_kit.excel._inputs import (
     FIRST_YEAR_COLUMN,
     TEXT,
     InputSpec,
+    finish_inputs_sheet,
     start_inputs_sheet,
     write_inputs,
     write_section_title,
@@ -237,10 +238,7 @@ def _inputs_sheet(
         row, found = write_inputs(wb, ws, tranche_specs(index), tranche_values, row, years)
         refs.update(found)
         row += 1
-    st.set_widths(ws, {1: 36, 2: 58, 3: 14})
-    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_column + 1), 12)
-    ws.freeze_panes = "C4"
-    print_setup(ws, f"A1:{get_column_letter(max(last_column, 3))}{row}")
+    finish_inputs_sheet(ws, years, row, label_width=36)
     return refs
 
 
