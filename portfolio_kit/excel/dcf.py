@@ -46,8 +46,7 @@ from portfolio_kit.excel._inputs import (
     InputSpec,
     finish_inputs_sheet,
     start_inputs_sheet,
-    write_inputs,
-    write_section_title,
+    write_input_section,
     year_labels,
 )
 from portfolio_kit.excel._sensitivity import write_grid
@@ -307,26 +306,22 @@ def _write_inputs_sheet(
     exit_multiple: float | None,
 ) -> dict[str, str]:
     years = assumptions.years
-    last_column = FIRST_YEAR_COLUMN + years - 1
-    ws, row = start_inputs_sheet(
+    values: dict[str, Any] = assumptions.to_dict()
+    values["exit_multiple"] = exit_multiple
+    ws, row, refs = start_inputs_sheet(
         wb,
         title="Inputs: every assumption of the model",
         drivers_title="Operating drivers by projection year",
         currency=currency,
-        years=years,
         first_year=first_year,
+        yearly=YEARLY_INPUTS,
+        values=values,
+        years=years,
     )
-    values: dict[str, Any] = assumptions.to_dict()
-    values["exit_multiple"] = exit_multiple
-    refs: dict[str, str] = {}
-    row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
-    refs.update(found)
-
-    row = write_section_title(ws, row + 1, "Valuation", last_column)
     valuation_specs = VALUATION_INPUTS
     if wacc_inputs is not None:
         valuation_specs = tuple(spec for spec in VALUATION_INPUTS if spec.field != "wacc")
-    row, found = write_inputs(wb, ws, valuation_specs, values, row, years)
+    row, found = write_input_section(wb, ws, row, "Valuation", valuation_specs, values, years)
     refs.update(found)
     if wacc_inputs is not None:
         ws.cell(row=row, column=1, value="WACC")
@@ -340,22 +335,25 @@ def _write_inputs_sheet(
         refs["wacc"] = f"'Inputs'!$C${row}"
         row += 1
 
-    row = write_section_title(ws, row + 1, "Enterprise value to equity value", last_column)
-    row, found = write_inputs(wb, ws, BRIDGE_INPUTS, values, row, years)
+    row, found = write_input_section(
+        wb, ws, row, "Enterprise value to equity value", BRIDGE_INPUTS, values, years
+    )
     refs.update(found)
 
     if wacc_inputs is not None:
-        row = write_section_title(ws, row + 1, "Cost of capital", last_column)
-        row, found = write_inputs(wb, ws, WACC_INPUTS, wacc_inputs.to_dict(), row, years)
+        row, found = write_input_section(
+            wb, ws, row, "Cost of capital", WACC_INPUTS, wacc_inputs.to_dict(), years
+        )
         refs.update({f"wacc.{key}": value for key, value in found.items()})
 
-    row = write_section_title(ws, row + 1, "Sensitivity grids", last_column)
     step_values = {
         "wacc_step": steps.wacc_step,
         "growth_step": steps.growth_step,
         "multiple_step": steps.multiple_step,
     }
-    row, found = write_inputs(wb, ws, SENSITIVITY_INPUTS, step_values, row, years)
+    row, found = write_input_section(
+        wb, ws, row, "Sensitivity grids", SENSITIVITY_INPUTS, step_values, years
+    )
     refs.update(found)
 
     finish_inputs_sheet(ws, years, row, label_width=34)

@@ -36,6 +36,7 @@ from portfolio_kit.excel._inputs import (
     InputSpec,
     finish_inputs_sheet,
     start_inputs_sheet,
+    write_input_section,
     write_inputs,
     write_section_title,
     year_labels,
@@ -202,26 +203,24 @@ def _inputs_sheet(
 ) -> dict[str, str]:
     years = assumptions.years
     last_column = FIRST_YEAR_COLUMN + years - 1
-    ws, row = start_inputs_sheet(
+    values: dict[str, Any] = assumptions.to_dict()
+    values["existing_net_debt"] = existing_net_debt
+    ws, row, refs = start_inputs_sheet(
         wb,
         title="Inputs: every assumption of the LBO",
         drivers_title="Operating drivers by holding year",
         currency=currency,
-        years=years,
         first_year=first_year,
+        yearly=YEARLY_INPUTS,
+        values=values,
+        years=years,
     )
-    values: dict[str, Any] = assumptions.to_dict()
-    values["existing_net_debt"] = existing_net_debt
-    refs: dict[str, str] = {}
-    row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
-    refs.update(found)
     for title, specs in (
         ("Deal", DEAL_INPUTS),
         ("Operations and cash", OPERATING_INPUTS),
         ("Valuation of the target", VALUATION_INPUTS),
     ):
-        row = write_section_title(ws, row + 1, title, last_column)
-        row, found = write_inputs(wb, ws, specs, values, row, years)
+        row, found = write_input_section(wb, ws, row, title, specs, values, years)
         refs.update(found)
     row = write_section_title(
         ws, row + 1, "Debt tranches (repaid and swept in this order)", last_column
