@@ -36,7 +36,7 @@ from portfolio_kit.analytics.valuation import DcfAssumptions, WaccInputs, dcf
 from portfolio_kit.analytics.valuation import wacc as compute_wacc
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._text import text_cell
-from portfolio_kit.excel._history import write_history_sheet
+from portfolio_kit.excel._history import history_source, write_history_sheet
 from portfolio_kit.excel._inputs import (
     BOOLEAN,
     CHOICE,
@@ -875,6 +875,76 @@ def _write_sensitivity_sheet(wb: Workbook, rows: DcfLayout, with_shares: bool) -
     print_setup(ws, f"A1:G{row}")
 
 
+def _check_inputs(assumptions: DcfAssumptions, wacc_inputs: WaccInputs | None) -> None:
+    """Refuse what ``build_dcf`` cannot write: other assumptions, or WACC
+    inputs whose CAPM result is not the WACC of the assumptions."""
+    if not isinstance(assumptions, DcfAssumptions):
+        raise ValueError(f"assumptions: expected DcfAssumptions, got {type(assumptions).__name__}")
+    if wacc_inputs is not None:
+        computed = compute_wacc(wacc_inputs).wacc
+        if abs(computed - assumptions.wacc) > 1e-12 * max(1.0, abs(computed)):
+            raise ValueError(
+                f"wacc: the assumptions say {assumptions.wacc!r} but wacc_inputs give "
+                f"{computed!r}; "
+                "pass assumptions.replace(wacc=...) with the computed WACC"
+            )
+
+
+def _write_cover(
+    wb: Workbook,
+    assumptions: DcfAssumptions,
+    *,
+    company: str,
+    currency: str,
+    as_of: date | None,
+    first_year: int | None,
+    source: str,
+    prefilled_multiple: float | None,
+) -> None:
+    """The Cover sheet: what the model is, how to use it, its conventions and,
+    when the exit multiple was prefilled (``prefilled_multiple``), that it was."""
+    notes = [
+        "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula "
+        "and recalculates. "
+        "The headline enterprise value follows the terminal method chosen on Inputs; both "
+        "terminal values are shown.",
+        "Conventions: unlevered free cash flow = EBIT - taxes on positive EBIT + D&A - capex - "
+        "increase in net "
+        "working capital; discount factor 1/(1+WACC)^t (t - 0.5 with the mid-year convention); "
+        "the Gordon value is "
+        "discounted from N (N - 0.5 mid-year), the exit-multiple value from N. These are the "
+        "formulas of "
+        "portfolio_kit.analytics.valuation.dcf.",
+        "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
+        "recomputes the outputs in "
+        "Python and stores a DCF valuation with these assumptions.",
+    ]
+    if prefilled_multiple is not None:
+        notes.append(
+            f"The exit multiple ({prefilled_multiple:.1f}x) was prefilled with the multiple the "
+            "Gordon value implies, "
+            "so the exit-multiple column has a value; it drives nothing unless the method is "
+            "exit_multiple."
+        )
+    add_cover_sheet(
+        wb,
+        "Discounted cash flow model",
+        [
+            ("Company", company),
+            ("Currency", currency),
+            ("As of", as_of or "not given"),
+            (
+                "Projection",
+                f"{assumptions.years} years" + (f" from FY{first_year}" if first_year else ""),
+            ),
+            ("Terminal method", assumptions.terminal_method),
+            ("Data", source),
+            ("Prepared with", "portfolio_kit"),
+        ],
+        notes,
+    )
+
+
 def build_dcf(
     assumptions: DcfAssumptions,
     *,
@@ -919,16 +989,7 @@ def build_dcf(
     ValueError
         ``wacc_inputs`` that do not give ``assumptions.wacc``.
     """
-    if not isinstance(assumptions, DcfAssumptions):
-        raise ValueError(f"assumptions: expected DcfAssumptions, got {type(assumptions).__name__}")
-    if wacc_inputs is not None:
-        computed = compute_wacc(wacc_inputs).wacc
-        if abs(computed - assumptions.wacc) > 1e-12 * max(1.0, abs(computed)):
-            raise ValueError(
-                f"wacc: the assumptions say {assumptions.wacc!r} but wacc_inputs give "
-                f"{computed!r}; "
-                "pass assumptions.replace(wacc=...) with the computed WACC"
-            )
+    _check_inputs(assumptions, wacc_inputs)
     steps = steps or SensitivitySteps()
     has_history = history is not None and not history.empty
     if first_year is None and has_history:
@@ -949,50 +1010,15 @@ def build_dcf(
     rows = _write_dcf_sheet(wb, assumptions, currency, first_year)
     _write_sensitivity_sheet(wb, rows, assumptions.shares_outstanding is not None)
 
-    source = data_source or (
-        f"History: {len(history)} fiscal years from the portfolio_kit database."
-        if has_history
-        else "No stored history: the model is built from the assumptions alone."
-    )
-    notes = [
-        "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula "
-        "and recalculates. "
-        "The headline enterprise value follows the terminal method chosen on Inputs; both "
-        "terminal values are shown.",
-        "Conventions: unlevered free cash flow = EBIT - taxes on positive EBIT + D&A - capex - "
-        "increase in net "
-        "working capital; discount factor 1/(1+WACC)^t (t - 0.5 with the mid-year convention); "
-        "the Gordon value is "
-        "discounted from N (N - 0.5 mid-year), the exit-multiple value from N. These are the "
-        "formulas of "
-        "portfolio_kit.analytics.valuation.dcf.",
-        "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
-        "recomputes the outputs in "
-        "Python and stores a DCF valuation with these assumptions.",
-    ]
-    if prefilled_multiple and exit_multiple is not None:
-        notes.append(
-            f"The exit multiple ({exit_multiple:.1f}x) was prefilled with the multiple the "
-            "Gordon value implies, "
-            "so the exit-multiple column has a value; it drives nothing unless the method is "
-            "exit_multiple."
-        )
-    add_cover_sheet(
+    _write_cover(
         wb,
-        "Discounted cash flow model",
-        [
-            ("Company", company),
-            ("Currency", currency),
-            ("As of", as_of or "not given"),
-            (
-                "Projection",
-                f"{assumptions.years} years" + (f" from FY{first_year}" if first_year else ""),
-            ),
-            ("Terminal method", assumptions.terminal_method),
-            ("Data", source),
-            ("Prepared with", "portfolio_kit"),
-        ],
-        notes,
+        assumptions,
+        company=company,
+        currency=currency,
+        as_of=as_of,
+        first_year=first_year,
+        source=data_source or history_source(history),
+        prefilled_multiple=exit_multiple if prefilled_multiple else None,
     )
     write_metadata(
         wb,
