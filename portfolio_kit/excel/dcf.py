@@ -804,72 +804,61 @@ def _write_sensitivity_sheet(wb: Workbook, rows: DcfLayout, with_shares: bool) -
         "gordon_period": gordon_period,
         "exit_period": exit_period,
     }
-    row = write_grid(
-        wb,
-        ws,
-        4,
-        "Enterprise value: WACC (rows) x terminal growth (columns)",
-        "SensitivityEvGrowth",
-        "WACC",
-        "SensitivityWaccStep",
-        "TerminalGrowth",
-        "SensitivityGrowthStep",
-        "=" + gordon_ev,
-        context,
-        st.AMOUNT,
-        st.PERCENT_2DP,
-        st.PERCENT_2DP,
-    )
-    if with_shares:
-        row = write_grid(
-            wb,
-            ws,
-            row + 2,
+    growth = ("TerminalGrowth", "SensitivityGrowthStep", st.PERCENT_2DP)
+    multiple = ("ExitMultiple", "SensitivityMultipleStep", st.MULTIPLE)
+    equity_grid = (
+        (
             "Value per share: WACC (rows) x terminal growth (columns)",
             "SensitivitySharePriceGrowth",
-            "WACC",
-            "SensitivityWaccStep",
-            "TerminalGrowth",
-            "SensitivityGrowthStep",
+            growth,
             "=(" + gordon_ev + bridge + ")/SharesOutstanding",
-            context,
             st.AMOUNT_2DP,
-            st.PERCENT_2DP,
-            st.PERCENT_2DP,
         )
-    else:
+        if with_shares
+        else (
+            "Equity value: WACC (rows) x terminal growth (columns)",
+            "SensitivityEquityGrowth",
+            growth,
+            "=" + gordon_ev + bridge,
+            st.AMOUNT,
+        )
+    )
+    grids = (
+        (
+            "Enterprise value: WACC (rows) x terminal growth (columns)",
+            "SensitivityEvGrowth",
+            growth,
+            "=" + gordon_ev,
+            st.AMOUNT,
+        ),
+        equity_grid,
+        (
+            "Enterprise value: WACC (rows) x exit multiple (columns)",
+            "SensitivityEvMultiple",
+            multiple,
+            "=" + exit_ev,
+            st.AMOUNT,
+        ),
+    )
+    top = 4
+    for title, name, (column_center, column_step, column_format), formula, cell_format in grids:
         row = write_grid(
             wb,
             ws,
-            row + 2,
-            "Equity value: WACC (rows) x terminal growth (columns)",
-            "SensitivityEquityGrowth",
+            top,
+            title,
+            name,
             "WACC",
             "SensitivityWaccStep",
-            "TerminalGrowth",
-            "SensitivityGrowthStep",
-            "=" + gordon_ev + bridge,
+            column_center,
+            column_step,
+            formula,
             context,
-            st.AMOUNT,
+            cell_format,
             st.PERCENT_2DP,
-            st.PERCENT_2DP,
+            column_format,
         )
-    row = write_grid(
-        wb,
-        ws,
-        row + 2,
-        "Enterprise value: WACC (rows) x exit multiple (columns)",
-        "SensitivityEvMultiple",
-        "WACC",
-        "SensitivityWaccStep",
-        "ExitMultiple",
-        "SensitivityMultipleStep",
-        "=" + exit_ev,
-        context,
-        st.AMOUNT,
-        st.PERCENT_2DP,
-        st.MULTIPLE,
-    )
+        top = row + 2
     st.set_widths(ws, {1: 4, 2: 12})
     st.set_range_width(ws, range(3, 8), 15)
     print_setup(ws, f"A1:G{row}")
