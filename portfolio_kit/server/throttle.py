@@ -15,7 +15,7 @@ that reaches the limit locks its key for ``lockout_seconds``; a successful
 sign-in clears the account's counter and gives back its reservation on the
 address. Counts older than ``window_seconds`` (and expired locks) start over.
 
-The rows live in ``login_throttle`` (migration 0004), so a restart does not
+The rows live in ``login_throttle`` (migration 0005), so a restart does not
 forgive a guesser. Plain Core statements on the engine: this is operational
 state, not audited portfolio data, like ``revocations.py``.
 """
