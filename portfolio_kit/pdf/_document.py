@@ -180,7 +180,7 @@ class PageTexts(Sequence[str]):
         Raises
         ------
         CorruptPdfError
-            More than half of the pages cannot be read (a few damaged pages
+            Half of the pages or more cannot be read (a few damaged pages
             read as empty).
         ScannedPdfError
             Fewer than 20 characters of text per page on average: images only.
@@ -188,7 +188,7 @@ class PageTexts(Sequence[str]):
             The time budget ran out.
         """
         self.read_rest()
-        if len(self._damaged) * 2 > self.page_count:
+        if len(self._damaged) * 2 >= self.page_count:
             first, reason = self._damaged[0]
             raise CorruptPdfError(
                 self.path,

@@ -6,8 +6,10 @@ past, because PDF compresses: Flate inflates up to about 1,000 times, so a
 5 MB upload can hold a 5 GB content stream that PDFium would inflate into
 memory in one piece when the page is opened (measured before this guard: 6.35
 GB RSS). Before PDFium opens a page, its content streams (and the form and
-image XObjects it draws) are inflated here in 1 MiB steps, counting bytes
-and keeping none, and the page is refused once the count passes the limit.
+image XObjects it draws, at any depth) are decoded here through their whole
+filter chain (``_inflate``) in 1 MiB steps, counting bytes and keeping none,
+and the page is refused once the count passes the limit. What each hostile
+file measured is in docs/pdf.md, "Hostile input".
 
 Defaults and why:
 
@@ -26,17 +28,15 @@ Page count and file size: ``_document.Limits`` (1,000 pages, 200 MiB).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from portfolio_kit.pdf._inflate import decoded_size
 from portfolio_kit.pdf.errors import ContentTooLargeError
 
 MAX_CONTENT_BYTES = 64 * 2**20
 MAX_RENDER_PIXELS = 40_000_000
-_CHUNK = 2**20
-_MAX_XOBJECT_DEPTH = 3
 
 
 class ContentGuard:
@@ -111,62 +111,56 @@ def _page_streams(page: Any) -> Iterator[Any]:
         stream = resolve1(stream)
         if isinstance(stream, PDFStream):
             yield stream
-    yield from _xobjects(resolve1(page.resources or {}), 0, set())
+    yield from _xobjects(resolve1(page.resources or {}))
 
 
-def _xobjects(resources: Any, depth: int, seen: set[int]) -> Iterator[Any]:
+def _xobjects(resources: Any) -> Iterator[Any]:
+    """Every XObject stream the page can draw, at any nesting depth, each once per page.
+
+    PDFium follows forms inside forms; a depth cap here would let a bomb
+    hide one level below it. The walk is iterative (no recursion limit) and
+    a stream already seen is not entered again, so a form that draws itself
+    ends the walk instead of looping, and one logo drawn on every page counts
+    once per page.
+    """
     from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
-    if depth > _MAX_XOBJECT_DEPTH or not isinstance(resources, dict):
-        return
-    xobjects = resolve1(resources.get("XObject"))
-    if not isinstance(xobjects, dict):
-        return
-    for ref in xobjects.values():
-        if isinstance(ref, PDFObjRef):
-            if ref.objid in seen:
-                continue  # one logo drawn on every page counts once per page
-            seen.add(ref.objid)
-        stream = resolve1(ref)
-        if isinstance(stream, PDFStream):
-            yield stream
-            yield from _xobjects(resolve1(stream.attrs.get("Resources")), depth + 1, seen)
+    seen: set[int] = set()
+    pending = [resources]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, dict):
+            continue
+        xobjects = resolve1(current.get("XObject"))
+        if not isinstance(xobjects, dict):
+            continue
+        for ref in xobjects.values():
+            if isinstance(ref, PDFObjRef):
+                if ref.objid in seen:
+                    continue
+                seen.add(ref.objid)
+            stream = resolve1(ref)
+            if isinstance(stream, PDFStream):
+                yield stream
+                pending.append(resolve1(stream.attrs.get("Resources")))
 
 
 def _inflated_size(stream: Any, budget: int) -> int:
-    """Bytes the stream inflates to, counting at most ``budget + 1`` (never all held at once).
+    """Bytes the stream decodes to through its whole filter chain, counting at most ``budget + 1``.
 
-    Only Flate is inflated (the filter of content streams and of the bombs
-    seen in practice); other filters count their stored size.
+    Decoding is streamed (``_inflate``): a chunk at a time, none kept.
     """
     from pdfminer.pdftypes import resolve1
 
     filters = resolve1(stream.attrs.get("Filter"))
-    names = filters if isinstance(filters, list) else [filters] if filters else []
+    names = [
+        str(getattr(resolve1(f), "name", resolve1(f)))
+        for f in (filters if isinstance(filters, list) else [filters] if filters else [])
+    ]
     raw: bytes = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
-    first = getattr(resolve1(names[0]), "name", str(names[0])) if names else ""
-    if first not in ("FlateDecode", "Fl"):
-        return len(raw)
     if stream.rawdata is not None and getattr(stream, "decipher", None):
         # An encrypted file (many filings carry an owner password and an empty
         # user password): pdfminer keeps rawdata encrypted until it decodes, so
         # decrypt first; that costs the compressed size, not the inflated one.
         raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
-    inflater = zlib.decompressobj()
-    total = 0
-    for start in range(0, len(raw), _CHUNK):
-        data = raw[start : start + _CHUNK]
-        while data:
-            try:
-                out = inflater.decompress(data, _CHUNK)
-            except zlib.error:
-                # A damaged stream: PDFium reports the page (or draws what it
-                # can); this guard only ever adds a refusal for size.
-                return total
-            total += len(out)
-            if total > budget:
-                return total
-            data = inflater.unconsumed_tail
-            if not out:
-                break
-    return total
+    return decoded_size(raw, names, budget)
