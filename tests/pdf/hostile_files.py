@@ -5,9 +5,9 @@ table, so that a reader takes it at its word: what it claims (a 5 GB content
 stream, a million pages) is what a careless reader would try to honour.
 
 - A *decompression bomb* is a Flate stream of zeros: zlib compresses zeros
-  about 1,000 to 1, so 5 GB of content is a 5 MB file. It is compressed in
-  1 MiB steps with ``zlib.compressobj``, so writing it never holds more than
-  a step and the compressed output.
+  about 1,000 to 1, so 5 GB of content is a 5 MB file. One MiB is compressed
+  with ``zlib.compressobj`` and its output repeated (see ``deflated_zeros``),
+  so writing it takes milliseconds and never holds the inflated data.
 - A *million pages* is a page tree of six levels whose every node lists the
   same child ten times (10**6 leaves, eight objects), or one page under a
   root that says ``/Count 1000000``.
@@ -16,9 +16,8 @@ stream, a million pages) is what a careless reader would try to honour.
 from __future__ import annotations
 
 import binascii
-import io
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -195,7 +194,7 @@ def page_tree_loop(path: Path) -> Path:
     return write_objects(path, objects)
 
 
-HOSTILE: dict[str, object] = {
+HOSTILE: dict[str, Callable[[Path], Path]] = {
     "encrypted": encrypted,
     "corrupt": corrupt,
     "truncated": truncated,
@@ -209,12 +208,3 @@ HOSTILE: dict[str, object] = {
     "page_tree_loop": page_tree_loop,
 }
 
-
-def png_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def names() -> Iterable[str]:
-    return HOSTILE.keys()
