@@ -32,21 +32,34 @@ def decoded_size(raw: bytes, filters: Iterable[str], budget: int) -> int:
     returned: PDFium reports (or tolerates) the damage itself; this count only
     decides whether the stream is too large.
     """
+    total = 0
+    for chunk in decoded_chunks(raw, filters):
+        total += len(chunk)
+        if total > budget:
+            break
+    return total
+
+
+def decodes(name: str) -> bool:
+    """True for a filter decoded here (the ones that can hide a bomb), False for image codecs."""
+    return name in _STAGES
+
+
+def decoded_chunks(raw: bytes, filters: Iterable[str]) -> Chunks:
+    """``raw`` decoded through ``filters`` (in order), as chunks of at most ``CHUNK`` bytes.
+
+    Damaged data ends the chunks quietly (see ``decoded_size``).
+    """
     chunks: Chunks = (raw[i : i + CHUNK] for i in range(0, len(raw), CHUNK))
     for name in filters:
         stage = _STAGES.get(name)
         if stage is None:
             break
         chunks = stage(chunks)
-    total = 0
     try:
-        for chunk in chunks:
-            total += len(chunk)
-            if total > budget:
-                break
+        yield from chunks
     except (zlib.error, ValueError, binascii.Error, EOFError):
-        pass
-    return total
+        return
 
 
 def _flate(chunks: Chunks) -> Chunks:

@@ -28,11 +28,13 @@ Page count and file size: ``_document.Limits`` (1,000 pages, 200 MiB).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from portfolio_kit.pdf._inflate import decoded_size
+from portfolio_kit.pdf._inflate import decoded_chunks, decodes
 from portfolio_kit.pdf.errors import ContentTooLargeError
 
 MAX_CONTENT_BYTES = 64 * 2**20
@@ -77,17 +79,15 @@ class ContentGuard:
                 self._pages = None
                 return
             self._checked += 1
-            total = 0
-            for stream in _page_streams(page):
-                total += _inflated_size(stream, self.max_bytes - total)
-                if total > self.max_bytes:
-                    raise ContentTooLargeError(
-                        self.path,
-                        f"page {self._checked + 1} holds more than {self.max_bytes / 2**20:.0f} MiB "
-                        "of content once decompressed (a decompression bomb, or a page no "
-                        "statement needs); the limit is MAX_CONTENT_BYTES in "
-                        "portfolio_kit.pdf._limits",
-                    )
+            total = _Expansion(self.max_bytes).page(page)
+            if total > self.max_bytes:
+                raise ContentTooLargeError(
+                    self.path,
+                    f"page {self._checked + 1} holds more than {self.max_bytes / 2**20:.0f} MiB "
+                    "of content once decompressed, counting each form as often as the page "
+                    "draws it (a decompression bomb, or a page no statement needs); the limit "
+                    "is MAX_CONTENT_BYTES in portfolio_kit.pdf._limits",
+                )
 
     def _open(self) -> Iterator[Any] | None:
         if self._pages is None and self._checked == -1 and self._file is None:
@@ -104,49 +104,82 @@ class ContentGuard:
         return self._pages
 
 
-def _page_streams(page: Any) -> Iterator[Any]:
-    from pdfminer.pdftypes import PDFStream, resolve1
+class _Expansion:
+    """Content bytes one page makes PDFium parse, counting a form each time it is drawn.
 
-    for stream in page.contents or []:
-        stream = resolve1(stream)
-        if isinstance(stream, PDFStream):
-            yield stream
-    yield from _xobjects(resolve1(page.resources or {}))
-
-
-def _xobjects(resources: Any) -> Iterator[Any]:
-    """Every XObject stream the page can draw, at any nesting depth, each once per page.
-
-    PDFium follows forms inside forms; a depth cap here would let a bomb
-    hide one level below it. The walk is iterative (no recursion limit) and
-    a stream already seen is not entered again, so a form that draws itself
-    ends the walk instead of looping, and one logo drawn on every page counts
-    once per page.
+    A form XObject is parsed once per ``Do`` that draws it, so a 4 KB file
+    whose page draws a form 100 times that draws a 1 MiB form 100 times makes
+    PDFium parse 10 GB (measured before this count: past a 4 GiB cap). Each
+    stream's size is its decoded bytes plus, for every name it draws, the
+    number of ``Do`` operators naming it times that XObject's own size;
+    sizes are remembered per stream, so the walk is linear in the number of
+    streams, and a form that draws itself counts nothing more (PDFium stops
+    such recursion).
     """
-    from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
-    seen: set[int] = set()
-    pending = [resources]
-    while pending:
-        current = pending.pop()
-        if not isinstance(current, dict):
-            continue
-        xobjects = resolve1(current.get("XObject"))
-        if not isinstance(xobjects, dict):
-            continue
-        for ref in xobjects.values():
-            if isinstance(ref, PDFObjRef):
-                if ref.objid in seen:
-                    continue
-                seen.add(ref.objid)
-            stream = resolve1(ref)
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._sizes: dict[int, int] = {}
+        self._open: set[int] = set()
+
+    def page(self, page: Any) -> int:
+        from pdfminer.pdftypes import PDFStream, resolve1
+
+        resources = resolve1(page.resources or {})
+        total = 0
+        for item in page.contents or []:
+            stream = resolve1(item)
             if isinstance(stream, PDFStream):
-                yield stream
-                pending.append(resolve1(stream.attrs.get("Resources")))
+                total += self._size(stream, resources, self.budget - total)
+                if total > self.budget:
+                    break
+        return total
+
+    def _size(self, stream: Any, inherited: Any, budget: int) -> int:
+        from pdfminer.pdftypes import PDFStream, resolve1
+
+        key = stream.objid if stream.objid is not None else id(stream)
+        if key in self._sizes:
+            return self._sizes[key]
+        if key in self._open:
+            return 0
+        self._open.add(key)
+        total = 0
+        try:
+            drawing = _subtype(stream) != "Image"
+            total, draws = _decoded(stream, budget, count_draws=drawing)
+            resources = resolve1(stream.attrs.get("Resources")) if drawing else None
+            if not isinstance(resources, dict):
+                resources = inherited
+            xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+            for name, times in draws.items():
+                if total > budget or not isinstance(xobjects, dict):
+                    break
+                target = resolve1(xobjects.get(name))
+                if isinstance(target, PDFStream):
+                    total += times * self._size(target, resources, budget - total)
+        except Exception:  # noqa: BLE001 - a damaged object: PDFium judges it; count what was read
+            pass
+        finally:
+            self._open.discard(key)
+        self._sizes[key] = total
+        return total
 
 
-def _inflated_size(stream: Any, budget: int) -> int:
-    """Bytes the stream decodes to through its whole filter chain, counting at most ``budget + 1``.
+_DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do(?![^\s/\[\]()<>{}%])")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_TAIL = 256
+
+
+def _subtype(stream: Any) -> str:
+    from pdfminer.pdftypes import resolve1
+
+    value = resolve1(stream.attrs.get("Subtype"))
+    return str(getattr(value, "name", value))
+
+
+def _decoded(stream: Any, budget: int, *, count_draws: bool) -> tuple[int, Counter[str]]:
+    """Decoded size of ``stream`` (at most ``budget + 1`` counted) and the names its ``Do``s draw.
 
     Decoding is streamed (``_inflate``): a chunk at a time, none kept.
     """
@@ -158,9 +191,56 @@ def _inflated_size(stream: Any, budget: int) -> int:
         for f in (filters if isinstance(filters, list) else [filters] if filters else [])
     ]
     raw: bytes = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
+    if not count_draws and (not names or not decodes(names[0])):
+        # An image stored as is or in an image codec: its size is the stored size, and
+        # knowing it needs no decryption (pdfminer's RC4 runs at about 1 MB/s).
+        return len(raw), Counter()
     if stream.rawdata is not None and getattr(stream, "decipher", None):
         # An encrypted file (many filings carry an owner password and an empty
         # user password): pdfminer keeps rawdata encrypted until it decodes, so
         # decrypt first; that costs the compressed size, not the inflated one.
         raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
-    return decoded_size(raw, names, budget)
+    sizes = _Counted(decoded_chunks(raw, names), budget)
+    draws = _draws_in(sizes) if count_draws else _drain(sizes)
+    return sizes.total, draws
+
+
+class _Counted:
+    """Chunks passed through, counted; stops once the count passes ``budget``."""
+
+    def __init__(self, chunks: Iterator[bytes], budget: int) -> None:
+        self._chunks = chunks
+        self.budget = budget
+        self.total = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self.total += len(chunk)
+            yield chunk
+            if self.total > self.budget:
+                return
+
+
+def _drain(chunks: _Counted) -> Counter[str]:
+    for _ in chunks:
+        pass
+    return Counter()
+
+
+def _draws_in(chunks: Iterable[bytes]) -> Counter[str]:
+    """How many times each XObject name is drawn (``/Name Do``) in a content stream's chunks.
+
+    The last 256 bytes of the previous chunk are scanned again with the next,
+    so an operator split across two chunks is seen once (PDF names are at most
+    127 bytes).
+    """
+    draws: Counter[str] = Counter()
+    tail = b""
+    for chunk in chunks:
+        window = tail + chunk
+        for match in _DRAW.finditer(window):
+            if match.end() > len(tail):
+                name = _NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), match[1])
+                draws[name.decode("latin-1")] += 1
+        tail = window[-_TAIL:]
+    return draws

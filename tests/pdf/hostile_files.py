@@ -120,6 +120,27 @@ def nested_form_bomb(path: Path, size: int = 5 * GB, depth: int = 6) -> Path:
     return write_objects(path, objects)
 
 
+def drawn_ten_thousand_times(path: Path, paths: int = 70_000, fanout: int = 100) -> Path:
+    """A 4 KB file whose page draws a form 100 times, each drawing a 1 MiB form 100 times.
+
+    Nothing here inflates much (the 1 MiB form is stored compressed once), but
+    PDFium parses a form each time it is drawn: 10,000 parses of 70,000 line
+    segments, about 10 GB of content ("billion laughs" for PDF).
+    """
+    leaf = b"0 0 m 1 1 l S\n" * paths
+    objects = _page_with(stream(b"", b"/M Do\n" * fanout), b"/XObject << /M 10 0 R >>")
+    objects[10] = stream(
+        b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+        b"/Resources << /XObject << /L 11 0 R >> >>",
+        b"/L Do\n" * fanout,
+    )
+    objects[11] = stream(
+        b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Filter /FlateDecode",
+        zlib.compress(leaf, 9),
+    )
+    return write_objects(path, objects)
+
+
 def shared_kids_million_pages(path: Path, fanout: int = 10, levels: int = 6) -> Path:
     """A page tree of ``levels`` levels, every node listing the same child ``fanout`` times."""
     leaf = 2 + levels
@@ -203,6 +224,7 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "content_bomb_5gb": content_bomb,
     "hex_wrapped_bomb_5gb": hex_wrapped_bomb,
     "nested_form_bomb_5gb": nested_form_bomb,
+    "form_drawn_10000_times": drawn_ten_thousand_times,
     "million_pages_shared_kids": shared_kids_million_pages,
     "million_pages_count_lie": count_lie_million_pages,
     "page_tree_loop": page_tree_loop,

@@ -4,9 +4,10 @@ Each file of ``tests.pdf.hostile_files`` is read in a fresh process
 (``tests.pdf.measure``), so that its peak RSS is its own: at most 1 GiB for
 the extractor and for any Tesseract it starts, and at most a minute of wall
 time including the child's start-up (about 2 to 4 s of imports on this
-shared machine). Before the streamed filter chain and the depth-free XObject
-walk, the hex-wrapped and nested-form bombs killed the child at its 4 GiB
-address-space cap, and the self-listing page tree raised PDFium's bare
+shared machine). Before the streamed filter chain, the depth-free XObject
+walk and the count of each form's drawings, the hex-wrapped bomb, the
+nested-form bomb and the form drawn 10,000 times killed the child at its
+4 GiB address-space cap, and the self-listing page tree raised PDFium's bare
 ``PdfiumError``.
 """
 
@@ -58,6 +59,12 @@ CASES: list[tuple[str, Callable[[Path], Path], type[errors.PdfError], str]] = [
         "page 1 holds more",
     ),
     (
+        "form_drawn_10000_times",
+        hostile.drawn_ten_thousand_times,
+        errors.ContentTooLargeError,
+        "counting each form as often as the page draws it",
+    ),
+    (
         "million_pages_shared_kids",
         hostile.shared_kids_million_pages,
         errors.PdfTooLargeError,
@@ -76,7 +83,7 @@ CASES: list[tuple[str, Callable[[Path], Path], type[errors.PdfError], str]] = [
         "1 of 2 pages are damaged and cannot be read",
     ),
 ]
-BOMBS = [case for case in CASES if "bomb" in case[0]]
+BOMBS = [case for case in CASES if case[2] is errors.ContentTooLargeError]
 
 
 def _needs_ocr(name: str) -> None:
@@ -221,3 +228,12 @@ def test_counting_stops_one_chunk_past_the_budget() -> None:
     bomb = hostile.deflated_zeros(5 * hostile.GB)
     counted = decoded_size(binascii.hexlify(bomb), ["AHx", "FlateDecode"], MAX_CONTENT_BYTES)
     assert MAX_CONTENT_BYTES < counted <= MAX_CONTENT_BYTES + CHUNK
+
+
+def test_a_drawing_split_across_two_chunks_counts_once() -> None:
+    from portfolio_kit.pdf._limits import _draws_in
+
+    # "/Logo Do" is cut after "/Lo"; "/Fm1 Do" sits wholly in the first chunk's last bytes.
+    first = b"q 1 0 0 1 0 0 cm /Fm1 Do Q " + b" " * 10 + b"/Lo"
+    second = b"go Do /Fm#31 Do BT (Do) Tj ET"
+    assert _draws_in([first, second]) == {"Fm1": 2, "Logo": 1}
