@@ -63,10 +63,12 @@ class ContentGuard:
             self._file.close()
             self._file = None
 
-    def check(self, index: int) -> None:
+    def check(self, index: int, *, only: bool = False) -> None:
         """Raise ``ContentTooLargeError`` if page ``index`` (0-based) inflates past the limit.
 
-        Pages must be checked in order (the extractor reads them in order).
+        Pages are checked in order (the extractor reads them in order), each
+        once; with ``only`` the pages before ``index`` are skipped unmeasured
+        (the review screen draws one page).
         """
         pages = self._open()
         while pages is not None and self._checked < index:
@@ -79,6 +81,8 @@ class ContentGuard:
                 self._pages = None
                 return
             self._checked += 1
+            if only and self._checked < index:
+                continue
             total = _Expansion(self.max_bytes).page(page)
             if total > self.max_bytes:
                 raise ContentTooLargeError(

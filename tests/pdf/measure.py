@@ -14,6 +14,8 @@ Modes, each the way a user reaches the extractor:
     ``extract_statements(FILE, engine=ENGINE)`` from a notebook.
 ``cli FILE``
     ``portfolio-kit extract FILE`` (stderr is what the user reads).
+``render FILE``
+    ``render_crop(FILE, 0, ...)``: the review screen drawing page 1.
 ``ingest FILE DB_URL``
     The PDF review screen's path: ``store_document`` then
     ``extract_document`` on the database at DB_URL (data dir from
@@ -100,6 +102,12 @@ def _cli(path: Path) -> int:
     return 0
 
 
+def _render(path: Path) -> int:
+    from portfolio_kit.pdf import render_crop
+
+    return len(render_crop(path, 0, (40.0, 40.0, 300.0, 120.0)))
+
+
 def _ingest(path: Path, url: str) -> int:
     from portfolio_kit import connect
     from portfolio_kit.audit import Actor
@@ -131,6 +139,8 @@ def _child(mode: str, argv: list[str]) -> None:
             figures = _api(path, argv[1])
         elif mode == "cli":
             exit_code = _cli(path)
+        elif mode == "render":
+            figures = _render(path)
         elif mode == "ingest":
             figures = _ingest(path, argv[1])
         else:

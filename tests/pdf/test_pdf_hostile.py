@@ -237,3 +237,34 @@ def test_a_drawing_split_across_two_chunks_counts_once() -> None:
     first = b"q 1 0 0 1 0 0 cm /Fm1 Do Q " + b" " * 10 + b"/Lo"
     second = b"go Do /Fm#31 Do BT (Do) Tj ET"
     assert _draws_in([first, second]) == {"Fm1": 2, "Logo": 1}
+
+
+@pytest.mark.parametrize(("name", "build", "error", "fragment"), BOMBS, ids=[c[0] for c in BOMBS])
+def test_the_review_screen_does_not_draw_a_bomb(
+    tmp_path: Path,
+    name: str,
+    build: Callable[[Path], Path],
+    error: type[errors.PdfError],
+    fragment: str,
+) -> None:
+    path = build(tmp_path / f"{name}.pdf")
+    _check(measure("render", str(path)), path, error, fragment)
+
+
+def test_the_review_screen_still_draws_a_page_after_a_bomb_page(tmp_path: Path) -> None:
+    # Only the page drawn is measured: a bomb on page 1 does not stop page 2 being shown.
+    from portfolio_kit.pdf import render_crop
+
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        4: hostile.stream(b"/Filter /FlateDecode", hostile.deflated_zeros(5 * hostile.GB)),
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        6: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 7 0 R >>",
+        7: hostile.stream(b"", b"BT /F1 12 Tf 72 700 Td (Net revenues 1,577) Tj ET"),
+    }
+    path = hostile.write_objects(tmp_path / "bomb_then_page.pdf", objects)
+    png = render_crop(path, 1, (72.0, 80.0, 200.0, 95.0))
+    assert png.startswith(b"\x89PNG")
