@@ -13,7 +13,7 @@ file measured is in docs/pdf.md, "Hostile input".
 
 Defaults and why:
 
-``MAX_CONTENT_BYTES`` = 64 MiB of inflated content per page
+``MAX_CONTENT_BYTES`` = 64 MiB of inflated content per page (``max_content_bytes``)
     The densest statement pages in the corpus carry under 1 MiB of content;
     a vector chart or a map page a few MiB. 64 MiB is far above any real
     page and far below what hurts.
@@ -89,8 +89,8 @@ class ContentGuard:
                     self.path,
                     f"page {self._checked + 1} holds more than {self.max_bytes / 2**20:.0f} MiB "
                     "of content once decompressed, counting each form as often as the page "
-                    "draws it (a decompression bomb, or a page no statement needs); the limit "
-                    "is MAX_CONTENT_BYTES in portfolio_kit.pdf._limits",
+                    "draws it (a decompression bomb, or a page no statement needs); raise "
+                    "max_content_bytes to read it",
                 )
 
     def _open(self) -> Iterator[Any] | None:

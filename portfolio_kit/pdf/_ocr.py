@@ -129,7 +129,7 @@ class OcrPageTexts(PageTexts):
         self._layer: dict[int, str] = {}
         self._bands: dict[int, Future[str]] = {}
         self._full: dict[int, Future[OcrPage]] = {}
-        self._guard = ContentGuard(path)
+        self._guard = ContentGuard(path, limits.max_content_bytes)
 
     def close(self) -> None:
         """Stop the OCR threads (pending work is cancelled) and close the guard's file."""

@@ -268,3 +268,17 @@ def test_the_review_screen_still_draws_a_page_after_a_bomb_page(tmp_path: Path) 
     path = hostile.write_objects(tmp_path / "bomb_then_page.pdf", objects)
     png = render_crop(path, 1, (72.0, 80.0, 200.0, 95.0))
     assert png.startswith(b"\x89PNG")
+
+
+def test_the_content_limit_is_a_parameter(tmp_path: Path) -> None:
+    from portfolio_kit.pdf import extract_statements
+
+    # 3 MiB of whitespace content (3 x 2**20 bytes, by construction): past a 2 MiB limit,
+    # within the default of 64 MiB, where the page is read and found to hold no text.
+    path = hostile.content_bomb(tmp_path / "three_mib.pdf", size=3 * 2**20)
+    with pytest.raises(errors.ContentTooLargeError, match="more than 2 MiB"):
+        extract_statements(path, max_content_bytes=2 * 2**20)
+    with pytest.raises(errors.ScannedPdfError):
+        extract_statements(path)
+    with pytest.raises(ValueError, match="max_content_bytes"):
+        extract_statements(path, max_content_bytes=0)
