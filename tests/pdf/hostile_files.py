@@ -41,7 +41,8 @@ def write_objects(path: Path, objects: dict[int, bytes], *, root: int = 1) -> Pa
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size
     for number in range(1, size):
-        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+        free = b"0000000000 65535 f \n"
+        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else free
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, xref)
     path.write_bytes(bytes(out))
     return path
@@ -154,7 +155,8 @@ def shared_kids_million_pages(path: Path, fanout: int = 10, levels: int = 6) -> 
         )  # fmt: skip
     objects[leaf] = (
         b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (leaf - 1, leaf + 1, leaf + 2)
+        b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+        % (leaf - 1, leaf + 1, leaf + 2)
     )
     objects[leaf + 1] = _HELVETICA
     objects[leaf + 2] = stream(b"", b"BT /F1 10 Tf 72 700 Td (Page of a very long document) Tj ET")

@@ -28,7 +28,7 @@ from portfolio_kit.pdf._inflate import CHUNK, decoded_size
 from portfolio_kit.pdf._limits import MAX_CONTENT_BYTES
 from portfolio_kit.pdf._ocr import tesseract_version
 from tests.pdf import hostile_files as hostile
-from tests.pdf.measure import measure
+from tests.pdf.measure import Outcome, measure
 from tests.support.components import require
 
 MEMORY_LIMIT_MIB = 1024
@@ -91,7 +91,7 @@ def _needs_ocr(name: str) -> None:
         require("tesseract", "tesseract not found: apt-get install tesseract-ocr tesseract-ocr-eng")
 
 
-def _check(outcome, path: Path, error: type[errors.PdfError], fragment: str) -> None:  # type: ignore[no-untyped-def]
+def _check(outcome: Outcome, path: Path, error: type[errors.PdfError], fragment: str) -> None:
     assert outcome.error == error.__name__, (outcome.error, outcome.message)
     assert issubclass(getattr(errors, outcome.error), errors.PdfError)
     assert outcome.message.startswith(f"{path}: "), outcome.message
@@ -213,7 +213,9 @@ def _lzw_encode(data: bytes) -> bytes:
     ],
     ids=["flate", "hex", "ascii85", "runlength", "lzw", "ascii85+flate", "image codec"],
 )
-def test_decoded_size_matches_each_filter(filters: list[str], encoded: bytes, decoded: bytes) -> None:
+def test_decoded_size_matches_each_filter(
+    filters: list[str], encoded: bytes, decoded: bytes
+) -> None:
     assert decoded_size(encoded, filters, 10 * len(decoded)) == len(decoded)
 
 
