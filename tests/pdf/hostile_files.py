@@ -16,6 +16,7 @@ stream, a million pages) is what a careless reader would try to honour.
 from __future__ import annotations
 
 import binascii
+import io
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -210,6 +211,28 @@ def image_of_something_else(path: Path) -> Path:
     return path
 
 
+def huge_jpeg(path: Path, side: int = 60_000) -> Path:
+    """An image-only page whose 1 KB JPEG declares ``side`` x ``side`` pixels (3.6 GB of grey).
+
+    The JPEG is a real 16 x 16 one whose frame header (SOF0) is rewritten; the
+    missing scan data is what a decoder pads with.
+    """
+    buffer = io.BytesIO()
+    Image.new("L", (16, 16), 200).save(buffer, format="JPEG")
+    jpeg = bytearray(buffer.getvalue())
+    frame = jpeg.find(b"\xff\xc0")
+    jpeg[frame + 5 : frame + 9] = side.to_bytes(2, "big") + side.to_bytes(2, "big")
+    objects = _page_with(
+        stream(b"", b"q 612 0 0 792 0 0 cm /Im0 Do Q"), b"/XObject << /Im0 10 0 R >>"
+    )
+    objects[10] = stream(
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /DCTDecode" % (side, side),
+        bytes(jpeg),
+    )
+    return write_objects(path, objects)
+
+
 def page_tree_loop(path: Path) -> Path:
     """A page tree node that lists itself among its kids (a cycle)."""
     objects = _page_with(stream(b"", b"BT /F1 10 Tf 72 700 Td (Looping) Tj ET"))
@@ -230,5 +253,6 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "million_pages_shared_kids": shared_kids_million_pages,
     "million_pages_count_lie": count_lie_million_pages,
     "page_tree_loop": page_tree_loop,
+    "huge_jpeg": huge_jpeg,
 }
 

@@ -82,12 +82,18 @@ CASES: list[tuple[str, Callable[[Path], Path], type[errors.PdfError], str]] = [
         errors.CorruptPdfError,
         "1 of 2 pages are damaged and cannot be read",
     ),
+    (
+        "huge_jpeg",
+        hostile.huge_jpeg,
+        errors.NoStatementsFoundError,
+        "1 of them are images without a text layer and were read by OCR",
+    ),
 ]
 BOMBS = [case for case in CASES if case[2] is errors.ContentTooLargeError]
 
 
 def _needs_ocr(name: str) -> None:
-    if name == "image_of_something_else" and tesseract_version() is None:
+    if name in ("image_of_something_else", "huge_jpeg") and tesseract_version() is None:
         require("tesseract", "tesseract not found: apt-get install tesseract-ocr tesseract-ocr-eng")
 
 
