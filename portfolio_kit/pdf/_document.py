@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
+from portfolio_kit.pdf._limits import MAX_CONTENT_BYTES
 from portfolio_kit.pdf.errors import (
     CorruptPdfError,
     EncryptedPdfError,
@@ -50,17 +51,26 @@ class Limits:
     time_budget : float
         Seconds of wall time for the whole extraction; checked between pages,
         so the overrun is at most one page's work (``ExtractionTimeoutError``).
+    max_content_bytes : int
+        Bytes of decompressed content one page may make PDFium parse, each
+        form counted as often as it is drawn (``ContentTooLargeError``; 64 MiB,
+        see ``_limits``).
     """
 
     max_pages: int = DEFAULT_MAX_PAGES
     max_bytes: int = DEFAULT_MAX_BYTES
     time_budget: float = DEFAULT_TIME_BUDGET
+    max_content_bytes: int = MAX_CONTENT_BYTES
 
     def __post_init__(self) -> None:
         if self.max_pages < 1:
             raise ValueError(f"max_pages: must be at least 1, got {self.max_pages}")
         if self.max_bytes < 1:
             raise ValueError(f"max_bytes: must be at least 1, got {self.max_bytes}")
+        if self.max_content_bytes < 1:
+            raise ValueError(
+                f"max_content_bytes: must be at least 1, got {self.max_content_bytes}"
+            )
         if not self.time_budget > 0:
             raise ValueError(
                 f"time_budget: must be a positive number of seconds, got {self.time_budget}"
@@ -180,7 +190,7 @@ class PageTexts(Sequence[str]):
         Raises
         ------
         CorruptPdfError
-            More than half of the pages cannot be read (a few damaged pages
+            Half of the pages or more cannot be read (a few damaged pages
             read as empty).
         ScannedPdfError
             Fewer than 20 characters of text per page on average: images only.
@@ -188,7 +198,7 @@ class PageTexts(Sequence[str]):
             The time budget ran out.
         """
         self.read_rest()
-        if len(self._damaged) * 2 > self.page_count:
+        if len(self._damaged) * 2 >= self.page_count:
             first, reason = self._damaged[0]
             raise CorruptPdfError(
                 self.path,

@@ -30,6 +30,7 @@ from portfolio_kit.pdf._layout import (
     words_above_a_title,
     words_of_a_second_table,
 )
+from portfolio_kit.pdf._limits import MAX_CONTENT_BYTES
 from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
 from portfolio_kit.pdf._ocr import OcrPageTexts, with_ocr
@@ -51,6 +52,7 @@ def extract_statements(
     max_bytes: int = DEFAULT_MAX_BYTES,
     time_budget: float = DEFAULT_TIME_BUDGET,
     engine: Engine = "pdfium",
+    max_content_bytes: int = MAX_CONTENT_BYTES,
 ) -> StatementSet:
     """Find and read the income statement, balance sheet and cash-flow statement of a PDF.
 
@@ -74,6 +76,10 @@ def extract_statements(
         Where word positions come from on the statement pages. Both give
         pdfplumber coordinates; PDFium is 30 to 100 times faster on dense
         statement pages, pdfplumber is there to cross-check it.
+    max_content_bytes : int, default 64 MiB
+        Refuse a page whose content decompresses past this, each form counted
+        as often as the page draws it (``ContentTooLargeError``): the guard
+        against decompression bombs, checked before PDFium opens the page.
 
     Returns
     -------
@@ -111,7 +117,12 @@ def extract_statements(
     """
     if engine not in ("pdfium", "pdfplumber"):
         raise ValueError(f"engine: must be 'pdfium' or 'pdfplumber', got {engine!r}")
-    limits = Limits(max_pages=max_pages, max_bytes=max_bytes, time_budget=time_budget)
+    limits = Limits(
+        max_pages=max_pages,
+        max_bytes=max_bytes,
+        time_budget=time_budget,
+        max_content_bytes=max_content_bytes,
+    )
     source = Path(path)
     deadline = Deadline(source, limits.time_budget)
     check_file(source, limits)

@@ -129,7 +129,7 @@ class OcrPageTexts(PageTexts):
         self._layer: dict[int, str] = {}
         self._bands: dict[int, Future[str]] = {}
         self._full: dict[int, Future[OcrPage]] = {}
-        self._guard = ContentGuard(path)
+        self._guard = ContentGuard(path, limits.max_content_bytes)
 
     def close(self) -> None:
         """Stop the OCR threads (pending work is cancelled) and close the guard's file."""
@@ -185,6 +185,8 @@ class OcrPageTexts(PageTexts):
         self._guard.check(index)  # before PDFium inflates the page's content
         super()._read_next()
         self._layer[index] = self._texts[index]
+        if self._damaged and self._damaged[-1][0] == index:
+            return  # PDFium cannot load the page; read_all reports damage
         if not self._image_only(index):
             return
         for ahead in range(index + 1, min(index + 1 + _LOOKAHEAD, self.page_count)):
@@ -204,11 +206,14 @@ class OcrPageTexts(PageTexts):
         if index in self.ocr_pages:
             return True
         self._guard.check(index)
-        text = self._layer.get(index)
-        if text is None:
-            text = self._layer[index] = _layer_text(self._document, index)
-        if len(text.strip()) >= _MIN_TEXT_CHARS or not _has_image(self._document, index):
-            return False
+        try:
+            text = self._layer.get(index)
+            if text is None:
+                text = self._layer[index] = _layer_text(self._document, index)
+            if len(text.strip()) >= _MIN_TEXT_CHARS or not _has_image(self._document, index):
+                return False
+        except pdfium.PdfiumError:
+            return False  # a look-ahead page PDFium cannot load: the text pass records it
         if not self.engine:
             self.engine = require_tesseract(self.path)
         self.ocr_pages.add(index)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from portfolio_kit.pdf._document import Limits, check_file, open_pdfium
+from portfolio_kit.pdf._limits import ContentGuard
 
 _MAX_SCALE = 8.0
 
@@ -48,7 +49,9 @@ def render_crop(
         A page out of range, a malformed bbox, negative padding or a scale
         outside (0, 8], each naming the argument.
     PdfError
-        The file cannot be opened (same errors as ``extract_statements``).
+        The file cannot be opened (same errors as ``extract_statements``);
+        ``ContentTooLargeError`` when the page's content inflates past the
+        limit (a decompression bomb).
     """
     if len(bbox) != 4 or not all(isinstance(v, int | float) and math.isfinite(v) for v in bbox):
         raise ValueError(f"bbox: expected four finite numbers (x0, top, x1, bottom), got {bbox!r}")
@@ -68,6 +71,11 @@ def render_crop(
             raise ValueError(
                 f"page: {page!r} is out of range; {source.name} has pages 0 to {count - 1}"
             )
+        guard = ContentGuard(source)
+        try:
+            guard.check(page, only=True)  # before PDFium inflates the page to draw it
+        finally:
+            guard.close()
         pdf_page = document[page]
         try:
             width, height = pdf_page.get_size()
