@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from portfolio_kit.errors import ConfigurationError
@@ -69,6 +69,24 @@ class Settings(BaseSettings):
         ge=10,
         description="A kernel whose page has been idle this long is shut down.",
     )
+    template_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Key (at least 32 characters) that signs the hidden metadata of KPI "
+        "templates, so an edited company, period or row layout is refused on import. "
+        "Default: a random key generated on first use and kept in "
+        "<data_dir>/keys/template_signing_key (mode 0600). Set it when templates are "
+        "exported and imported on different machines; changing it invalidates "
+        "templates already sent out.",
+    )
+
+    @field_validator("template_signing_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (a random string)")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -93,6 +111,11 @@ class Settings(BaseSettings):
     @property
     def documents_dir(self) -> Path:
         return self.data_dir / "documents"
+
+    @property
+    def template_signing_key_path(self) -> Path:
+        """Where the generated template signing key lives when none is set."""
+        return self.data_dir / "keys" / "template_signing_key"
 
     @property
     def default_database_path(self) -> Path:

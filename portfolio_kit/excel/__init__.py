@@ -22,6 +22,7 @@ from portfolio_kit.excel.report import build_portfolio_report, export_portfolio_
 from portfolio_kit.excel.template_import import (
     TemplateContents,
     TemplateImportError,
+    TemplateSignatureError,
     TemplateImportResult,
     TemplateProblem,
     check_kpi_template,
@@ -36,6 +37,7 @@ __all__ = [
     "SensitivitySteps",
     "TemplateContents",
     "TemplateImportError",
+    "TemplateSignatureError",
     "TemplateImportResult",
     "TemplateProblem",
     "build_dcf",

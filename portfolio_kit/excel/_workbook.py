@@ -19,6 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit import __version__
+from portfolio_kit.excel._signing import SIGNATURE_KEY, sign
 from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 
@@ -89,19 +90,25 @@ def print_setup(
     ws.oddFooter.center.text = "&A - page &P of &N"
 
 
-def write_metadata(wb: Workbook, values: Mapping[str, Any]) -> Worksheet:
+def write_metadata(
+    wb: Workbook, values: Mapping[str, Any], *, sign_with: bytes | None = None
+) -> Worksheet:
     """Store key/value pairs on the very hidden metadata sheet.
 
     Values that are not text are stored as JSON, so lists and numbers come
-    back as they went in through ``read_metadata``.
+    back as they went in through ``read_metadata``. With ``sign_with``, a
+    last ``signature`` entry holds the HMAC of all the others
+    (``_signing.sign``), for an import to check.
     """
     ws = wb.create_sheet(METADATA_SHEET)
     ws.sheet_state = "veryHidden"
-    entries = {
+    entries: dict[str, Any] = {
         "generator": GENERATOR,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    entries.update(values)
+    entries.update({str(key): _jsonable(value) for key, value in values.items()})
+    if sign_with is not None:
+        entries[SIGNATURE_KEY] = sign(entries, sign_with)
     for row, (key, value) in enumerate(entries.items(), start=1):
         text_cell(ws, row, 1, key)
         text = json.dumps(_jsonable(value))

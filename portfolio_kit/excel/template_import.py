@@ -41,6 +41,7 @@ from portfolio_kit.audit import Actor, actor_of
 from portfolio_kit.errors import PermissionDeniedError, PortfolioKitError
 from portfolio_kit.excel import _template_layout as layout
 from portfolio_kit.excel._grid import SheetGrid, coordinate
+from portfolio_kit.excel._signing import signature_problem, signing_key
 from portfolio_kit.excel._workbook import METADATA_SHEET, read_metadata
 from portfolio_kit.models import (
     AuditAction,
@@ -57,6 +58,7 @@ from portfolio_kit.models import (
 )
 from portfolio_kit.models.base import utcnow
 from portfolio_kit.periods import is_period_end
+from portfolio_kit.security import require_company_write
 from portfolio_kit.services.bulk_import import validate_kpi_rows, validate_metric_rows
 from portfolio_kit.services.documents import content_hash, store_document
 from portfolio_kit.vocabulary import KPI_UNITS, KPIS, LINE_ITEMS
@@ -108,6 +110,15 @@ class TemplateImportError(PortfolioKitError):
         )
 
 
+class TemplateSignatureError(TemplateImportError):
+    """The template's hidden metadata is unsigned or its signature does not match.
+
+    The metadata names the company and periods the figures are written to,
+    so a file whose metadata was edited (or that another installation
+    signed) is refused as a whole; nothing was written.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateValue:
     """One figure read from a template cell."""
@@ -130,6 +141,8 @@ class TemplateContents:
     scenario: str | None = None
     values: list[TemplateValue] = field(default_factory=list)
     problems: list[TemplateProblem] = field(default_factory=list)
+    signature_refused: bool = False
+    """True when the metadata signature is missing or wrong (see ``TemplateSignatureError``)."""
 
     @property
     def errors(self) -> list[TemplateProblem]:
@@ -590,9 +603,10 @@ def check_kpi_template(session: Session, source: str | Path | bytes) -> Template
 
 
 def _template_record(
-    template: _TemplateFile, problems: list[TemplateProblem]
+    template: _TemplateFile, contents: TemplateContents
 ) -> layout.TemplateRecord | None:
-    """The hidden layout record, or None with the reason in ``problems``."""
+    """The hidden layout record, signature checked, or None with the reason in ``problems``."""
+    problems = contents.problems
     try:
         meta = read_metadata(template.workbook)
     except ValueError as exc:
@@ -619,6 +633,17 @@ def _template_record(
             )
         )
         return None
+    unsigned = signature_problem(meta, signing_key())
+    if unsigned is not None:
+        contents.signature_refused = True
+        problems.append(
+            TemplateProblem(
+                METADATA_SHEET,
+                None,
+                f"{unsigned}; nothing can be imported from it: export a new template",
+            )
+        )
+        return None
     version = meta.get("template_version")
     if not isinstance(version, int) or version > layout.TEMPLATE_VERSION or version < 1:
         problems.append(
@@ -640,7 +665,7 @@ def _check(session: Session, data: bytes) -> TemplateContents:
     if template is None:
         return contents
     try:
-        record = _template_record(template, contents.problems)
+        record = _template_record(template, contents)
         if record is None:
             return contents
         has_data_sheet = record.data_sheet in template.sheetnames
@@ -703,19 +728,26 @@ def import_kpi_template(
     ------
     TemplateImportError
         Listing every problem (sheet, cell, message); nothing is written.
+    TemplateSignatureError
+        When the hidden metadata is unsigned or was edited (a
+        ``TemplateImportError``); nothing is written.
     PermissionDeniedError
-        When the session's actor is a partner.
+        When the session's actor is a partner, or may no longer write the
+        template's company (deactivated, role changed, no access to its fund).
     """
     actor = _writer(session)
     data, default_name = _read_bytes(source)
     name = file_name or default_name
     contents = _check(session, data)
+    if contents.signature_refused:
+        raise TemplateSignatureError(contents.errors, name)
     blocking = contents.errors + ([] if accept_implausible else contents.flagged)
     if blocking:
         raise TemplateImportError(blocking, name)
     assert contents.company_id is not None
     company = session.get(PortfolioCompany, contents.company_id)
     assert company is not None
+    require_company_write(session, actor, company)
     plan = _plan_writes(session, company, contents)
     if not plan.changes:
         digest = content_hash(data)

@@ -4,9 +4,10 @@
 periods, the canonical line items and the company's KPIs down the side and
 the periods across. Only the yellow input cells are unlocked; numeric cells
 carry data validation; a very hidden sheet records company, periods, the row
-of every item and the template version, so ``import_kpi_template``
+of every item and the template version, signed with the installation's
+template key (``_signing``), so ``import_kpi_template``
 (``portfolio_kit.excel.template_import``) can tell exactly what each cell
-means and refuse a file whose structure was changed.
+means and refuse a file whose structure or recorded company was changed.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel import _template_layout as layout
 from portfolio_kit.excel._lookup import find_company
+from portfolio_kit.excel._signing import signing_key
 from portfolio_kit.excel._workbook import print_setup, save, write_metadata
 from portfolio_kit.models import CompanyKPI, FinancialMetric, PeriodType, PortfolioCompany, Scenario
 from portfolio_kit.periods import is_period_end
@@ -365,7 +367,7 @@ def build_kpi_template(
         ),
         rows=tuple(rows),
     )
-    write_metadata(wb, record.as_metadata())
+    write_metadata(wb, record.as_metadata(), sign_with=signing_key())
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
 
