@@ -78,6 +78,20 @@ class Settings(BaseSettings):
         "exported and imported on different machines; changing it invalidates "
         "templates already sent out.",
     )
+    xlsx_max_uncompressed_mb: int = Field(
+        default=256,
+        ge=1,
+        description="An uploaded .xlsx (KPI template, edited model) whose members together "
+        "unpack to more than this many MB is refused before it is opened. A template "
+        "of 20,000 KPI rows unpacks to about 6 MB.",
+    )
+    xlsx_max_compression_ratio: float = Field(
+        default=200,
+        gt=1,
+        description="An uploaded .xlsx member over 1 MiB that inflates more than this many "
+        "times is refused as a decompression bomb. Workbooks the toolkit and LibreOffice "
+        "write inflate 7 to 12 times; a run of zeros about 1,030 times.",
+    )
 
     @field_validator("template_signing_key")
     @classmethod

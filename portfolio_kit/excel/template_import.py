@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from portfolio_kit.audit import Actor, actor_of
 from portfolio_kit.errors import PermissionDeniedError, PortfolioKitError
 from portfolio_kit.excel import _template_layout as layout
+from portfolio_kit.excel._archive import ArchiveTooLargeError, DamagedArchiveError, check_xlsx
 from portfolio_kit.excel._grid import SheetGrid, coordinate
 from portfolio_kit.excel._signing import signature_problem, signing_key
 from portfolio_kit.excel._workbook import METADATA_SHEET, read_metadata
@@ -143,6 +144,8 @@ class TemplateContents:
     problems: list[TemplateProblem] = field(default_factory=list)
     signature_refused: bool = False
     """True when the metadata signature is missing or wrong (see ``TemplateSignatureError``)."""
+    archive_refused: ArchiveTooLargeError | None = None
+    """Set when the file would inflate beyond the limits; import raises it as it is."""
 
     @property
     def errors(self) -> list[TemplateProblem]:
@@ -598,8 +601,8 @@ def check_kpi_template(session: Session, source: str | Path | bytes) -> Template
     import; ``.flagged`` values need ``accept_implausible=True``). Use it to
     show an analyst what an import would refuse before running it.
     """
-    data, _name = _read_bytes(source)
-    return _check(session, data)
+    data, name = _read_bytes(source)
+    return _check(session, data, name)
 
 
 def _template_record(
@@ -658,9 +661,32 @@ def _template_record(
     return _read_record(meta, problems)
 
 
-def _check(session: Session, data: bytes) -> TemplateContents:
-    """Open, read the layout record, check it and the sheets against it, read the figures."""
+def _safe_archive(data: bytes, name: str, contents: TemplateContents) -> bool:
+    """Check the zip before openpyxl inflates anything; False (with the problem) if refused."""
+    try:
+        check_xlsx(data, name)
+    except ArchiveTooLargeError as exc:
+        contents.archive_refused = exc
+        contents.problems.append(TemplateProblem(None, None, exc.reason))
+        return False
+    except DamagedArchiveError as exc:
+        contents.problems.append(
+            TemplateProblem(
+                None,
+                None,
+                f"not an Excel workbook (.xlsx): the file {exc.reason}; "
+                "save the template as .xlsx and send it again",
+            )
+        )
+        return False
+    return True
+
+
+def _check(session: Session, data: bytes, name: str) -> TemplateContents:
+    """Check the archive, open, read the layout record, check the sheets, read the figures."""
     contents = TemplateContents()
+    if not _safe_archive(data, name, contents):
+        return contents
     template = _open(data, contents.problems)
     if template is None:
         return contents
@@ -728,6 +754,9 @@ def import_kpi_template(
     ------
     TemplateImportError
         Listing every problem (sheet, cell, message); nothing is written.
+    ArchiveTooLargeError
+        When the file would inflate beyond ``xlsx_max_uncompressed_mb`` or
+        ``xlsx_max_compression_ratio`` (checked before it is opened).
     TemplateSignatureError
         When the hidden metadata is unsigned or was edited (a
         ``TemplateImportError``); nothing is written.
@@ -738,7 +767,9 @@ def import_kpi_template(
     actor = _writer(session)
     data, default_name = _read_bytes(source)
     name = file_name or default_name
-    contents = _check(session, data)
+    contents = _check(session, data, name)
+    if contents.archive_refused is not None:
+        raise contents.archive_refused
     if contents.signature_refused:
         raise TemplateSignatureError(contents.errors, name)
     blocking = contents.errors + ([] if accept_implausible else contents.flagged)
