@@ -83,7 +83,7 @@ class Settings(BaseSettings):
         ge=1,
         description="An uploaded .xlsx (KPI template, edited model) whose members together "
         "unpack to more than this many MB is refused before it is opened. A template "
-        "of 20,000 KPI rows unpacks to about 6 MB.",
+        "of 100,000 KPI rows unpacks to about 30 MB.",
     )
     xlsx_max_compression_ratio: float = Field(
         default=200,
