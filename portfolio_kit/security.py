@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from portfolio_kit.audit import Actor
 from portfolio_kit.errors import NotFoundError, PermissionDeniedError, ValidationError
-from portfolio_kit.models import Fund, FundGrant, Role, User
+from portfolio_kit.models import Fund, FundGrant, Investment, PortfolioCompany, Role, User
 from portfolio_kit.models.base import utcnow
 from portfolio_kit.models.user import normalise_email
 
@@ -148,3 +148,41 @@ def require_fund_access(session: Session, user: User, fund_ids: Iterable[int]) -
     denied = sorted(set(fund_ids) - allowed)
     if denied:
         raise PermissionDeniedError(f"{user.email} has no access to fund(s) {denied}")
+
+
+def require_company_write(session: Session, actor: Actor, company: PortfolioCompany) -> None:
+    """Refuse unless ``actor`` may write figures of ``company`` now.
+
+    The actor a session was opened with can be stale (a widget kept open
+    while an administrator deactivated the account or made it a partner), so
+    the stored user is read again: it must exist, be active, have a writing
+    role, and see every fund that holds the company. System actors (no user
+    id: migrations, the demo loader) pass.
+
+    Raises
+    ------
+    PermissionDeniedError
+        Naming the user and the company.
+    """
+    if not actor.can_write:
+        raise PermissionDeniedError(
+            f"{actor.email} is a {actor.role.value} and cannot write figures of {company.name}"
+        )
+    if actor.user_id is None:
+        return
+    user = session.get(User, actor.user_id)
+    if user is None or not user.can_write:
+        state = "no longer exists" if user is None else (
+            "is deactivated" if not user.active else f"is a {user.role.value}"
+        )
+        raise PermissionDeniedError(
+            f"{actor.email} {state} and cannot write figures of {company.name}"
+        )
+    fund_ids = session.scalars(
+        select(Investment.fund_id).where(Investment.company_id == company.id).distinct()
+    )
+    allowed = set(visible_fund_ids(session, user))
+    if any(fund_id not in allowed for fund_id in fund_ids):
+        raise PermissionDeniedError(
+            f"{user.email} has no access to a fund holding {company.name}"
+        )

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from portfolio_kit.errors import ConfigurationError
@@ -93,6 +93,38 @@ class Settings(BaseSettings):
         ge=10,
         description="A kernel whose page has been idle this long is shut down.",
     )
+    template_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Key (at least 32 characters) that signs the hidden metadata of KPI "
+        "templates, so an edited company, period or row layout is refused on import. "
+        "Default: a random key generated on first use and kept in "
+        "<data_dir>/keys/template_signing_key (mode 0600). Set it when templates are "
+        "exported and imported on different machines; changing it invalidates "
+        "templates already sent out.",
+    )
+    xlsx_max_uncompressed_mb: int = Field(
+        default=256,
+        ge=1,
+        description="An uploaded .xlsx (KPI template, edited model) whose members together "
+        "unpack to more than this many MB is refused before it is opened. A template "
+        "of 100,000 KPI rows unpacks to about 30 MB.",
+    )
+    xlsx_max_compression_ratio: float = Field(
+        default=200,
+        gt=1,
+        description="An uploaded .xlsx member over 1 MiB that inflates more than this many "
+        "times is refused as a decompression bomb. Workbooks the toolkit and LibreOffice "
+        "write inflate 7 to 12 times; a run of zeros about 1,030 times.",
+    )
+
+    @field_validator("template_signing_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (a random string)")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -117,6 +149,11 @@ class Settings(BaseSettings):
     @property
     def documents_dir(self) -> Path:
         return self.data_dir / "documents"
+
+    @property
+    def template_signing_key_path(self) -> Path:
+        """Where the generated template signing key lives when none is set."""
+        return self.data_dir / "keys" / "template_signing_key"
 
     @property
     def default_database_path(self) -> Path:

@@ -13,6 +13,12 @@ portfolio report, and KPI collection templates that round-trip.
 See ``docs/excel.md`` for layouts, conventions and measured speeds.
 """
 
+from portfolio_kit.excel._archive import (
+    ArchiveTooLargeError,
+    DamagedArchiveError,
+    UnsafeArchiveError,
+    check_xlsx,
+)
 from portfolio_kit.excel.company_models import company_dcf, company_lbo, load_assumptions_file
 from portfolio_kit.excel.dcf import SensitivitySteps, build_dcf
 from portfolio_kit.excel.lbo import build_lbo
@@ -22,6 +28,7 @@ from portfolio_kit.excel.report import build_portfolio_report, export_portfolio_
 from portfolio_kit.excel.template_import import (
     TemplateContents,
     TemplateImportError,
+    TemplateSignatureError,
     TemplateImportResult,
     TemplateProblem,
     check_kpi_template,
@@ -30,12 +37,17 @@ from portfolio_kit.excel.template_import import (
 from portfolio_kit.excel.templates import build_kpi_template, export_kpi_template
 
 __all__ = [
+    "ArchiveTooLargeError",
+    "DamagedArchiveError",
+    "UnsafeArchiveError",
+    "check_xlsx",
     "ModelImportError",
     "ModelReading",
     "RecalculationError",
     "SensitivitySteps",
     "TemplateContents",
     "TemplateImportError",
+    "TemplateSignatureError",
     "TemplateImportResult",
     "TemplateProblem",
     "build_dcf",

@@ -1,18 +1,34 @@
 """The shape of a KPI collection template, shared by export and import.
 
-Export writes this layout and records it on the hidden metadata sheet; import
-reads the recorded layout back and checks the visible sheets against it, so a
-template stays importable even after the layout below evolves (the
-``TEMPLATE_VERSION`` says which rules a file was written under).
+Export writes this layout and records it on the hidden metadata sheet as a
+``TemplateRecord``; import reads the recorded layout back and checks the
+visible sheets against it, so a template stays importable even after the
+layout below evolves (the ``TEMPLATE_VERSION`` says which rules a file was
+written under).
+
+The workbook, as written:
+
+* sheet ``Instructions``: what the template is for and how to fill it;
+* sheet ``Data``: title rows 1-2, period labels in ``LABEL_ROW``, then the
+  header row ``HEADER_ROW`` (``Code``, ``Line item / KPI``, ``Unit`` in
+  columns A-C and one period-end date per column from
+  ``FIRST_PERIOD_COLUMN``); from ``FIRST_ITEM_ROW`` down, section title rows
+  and item rows (the item's code in ``CODE_COLUMN``, yellow input cells
+  under each period);
+* the very hidden metadata sheet (``_workbook.METADATA_SHEET``): the
+  ``TemplateRecord`` below, one key per row, and its signature.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from portfolio_kit.excel import _styles as st
+from portfolio_kit.models import PeriodType, Scenario
 from portfolio_kit.vocabulary import KPIS, LINE_ITEMS, Statement
 
 TEMPLATE_KIND = "kpi_template"
@@ -88,6 +104,87 @@ class TemplateItem:
     unit: str
     """For KPIs the vocabulary unit ("currency", "count", "percent", ...);
     for line items "currency" or "per_share"."""
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRecord:
+    """What the hidden metadata sheet says about a template: whose it is and where each cell is.
+
+    ``periods`` pairs a column number with the period end it holds;
+    ``rows`` pairs a row number with the item typed there.
+    """
+
+    company_id: int
+    company_name: str | None
+    currency: str
+    period_type: str
+    scenario: str
+    sheets: tuple[str, ...]
+    data_sheet: str
+    header_row: int
+    periods: tuple[tuple[int, date], ...]
+    rows: tuple[tuple[int, TemplateItem], ...]
+
+    def as_metadata(self) -> dict[str, Any]:
+        """The key/value pairs export writes (``write_metadata`` stores them as JSON)."""
+        return {
+            "kind": TEMPLATE_KIND,
+            "template_version": TEMPLATE_VERSION,
+            "company_id": self.company_id,
+            "company_name": self.company_name,
+            "currency": self.currency,
+            "period_type": self.period_type,
+            "scenario": self.scenario,
+            "sheets": list(self.sheets),
+            "data_sheet": self.data_sheet,
+            "header_row": self.header_row,
+            "periods": [[column, period_end] for column, period_end in self.periods],
+            "rows": [[row, item.code, item.kind, item.unit] for row, item in self.rows],
+        }
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> TemplateRecord:
+        """The record read back; item labels are their codes (import does not need them).
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            When a key is missing or a value is not of the type export wrote.
+        """
+        periods = tuple(
+            (int(column), date.fromisoformat(iso)) for column, iso in meta["periods"]
+        )
+        rows = tuple(
+            (int(row), TemplateItem(str(code), str(kind), str(code), str(unit)))
+            for row, code, kind, unit in meta["rows"]
+        )
+        data_sheet, header_row, company_id = (
+            meta["data_sheet"],
+            meta["header_row"],
+            meta["company_id"],
+        )
+        if not (
+            isinstance(data_sheet, str)
+            and isinstance(header_row, int)
+            and isinstance(company_id, int)
+            and periods
+            and rows
+        ):
+            raise ValueError("incomplete template record")
+        return cls(
+            company_id=company_id,
+            company_name=(
+                str(meta["company_name"]) if meta.get("company_name") is not None else None
+            ),
+            currency=str(meta.get("currency")),
+            period_type=PeriodType(meta["period_type"]).value,
+            scenario=Scenario(meta["scenario"]).value,
+            sheets=tuple(str(name) for name in meta.get("sheets", [])),
+            data_sheet=data_sheet,
+            header_row=header_row,
+            periods=periods,
+            rows=rows,
+        )
 
 
 def line_item_rows() -> list[tuple[Statement, list[TemplateItem]]]:

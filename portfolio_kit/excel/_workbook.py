@@ -19,6 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit import __version__
+from portfolio_kit.excel._signing import SIGNATURE_KEY, sign
 from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 
@@ -28,6 +29,11 @@ Very hidden sheets do not appear in Excel's "Unhide" dialog, so an analyst
 cannot break the link between the file and the database by accident."""
 
 GENERATOR = f"portfolio_kit {__version__}"
+
+_CELL_TEXT_LIMIT = 32_000
+"""A cell holds at most 32,767 characters (openpyxl cuts longer text), so a
+long value (the row layout of a template with thousands of KPI rows) is
+written in pieces across columns B, C, ... of its row and joined on reading."""
 
 
 def define_name(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
@@ -84,22 +90,30 @@ def print_setup(
     ws.oddFooter.center.text = "&A - page &P of &N"
 
 
-def write_metadata(wb: Workbook, values: Mapping[str, Any]) -> Worksheet:
+def write_metadata(
+    wb: Workbook, values: Mapping[str, Any], *, sign_with: bytes | None = None
+) -> Worksheet:
     """Store key/value pairs on the very hidden metadata sheet.
 
     Values that are not text are stored as JSON, so lists and numbers come
-    back as they went in through ``read_metadata``.
+    back as they went in through ``read_metadata``. With ``sign_with``, a
+    last ``signature`` entry holds the HMAC of all the others
+    (``_signing.sign``), for an import to check.
     """
     ws = wb.create_sheet(METADATA_SHEET)
     ws.sheet_state = "veryHidden"
-    entries = {
+    entries: dict[str, Any] = {
         "generator": GENERATOR,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    entries.update(values)
+    entries.update({str(key): _jsonable(value) for key, value in values.items()})
+    if sign_with is not None:
+        entries[SIGNATURE_KEY] = sign(entries, sign_with)
     for row, (key, value) in enumerate(entries.items(), start=1):
         text_cell(ws, row, 1, key)
-        text_cell(ws, row, 2, json.dumps(_jsonable(value)))
+        text = json.dumps(_jsonable(value))
+        for piece, offset in enumerate(range(0, max(len(text), 1), _CELL_TEXT_LIMIT)):
+            text_cell(ws, row, 2 + piece, text[offset : offset + _CELL_TEXT_LIMIT])
     ws.protection.sheet = True
     return ws
 
@@ -116,16 +130,25 @@ def read_metadata(wb: Workbook) -> dict[str, Any] | None:
     if METADATA_SHEET not in wb.sheetnames:
         return None
     ws = wb[METADATA_SHEET]
+    if hasattr(ws, "reset_dimensions"):
+        # Read-only sheets otherwise stop where the file's (editable) dimension tag says.
+        ws.reset_dimensions()
     values: dict[str, Any] = {}
-    for key_cell, value_cell in ws.iter_rows(min_col=1, max_col=2):
-        if key_cell.value is None:
+    # values_only rows, so a read-only workbook (whose empty cells have no coordinate) works too.
+    for row, cells in enumerate(ws.iter_rows(min_col=1, values_only=True), 1):
+        key = cells[0] if cells else None
+        if key is None:
             continue
+        pieces = [piece for piece in cells[1:] if piece is not None]
+        value = "".join(pieces) if all(isinstance(p, str) for p in pieces) else None
         try:
-            values[str(key_cell.value)] = json.loads(value_cell.value)
+            values[str(key)] = json.loads(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
+            shown = repr(pieces[0] if len(pieces) == 1 else value)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
             raise ValueError(
-                f"{METADATA_SHEET}!{value_cell.coordinate}: the workbook's metadata was altered "
-                f"({value_cell.value!r} is not what portfolio_kit wrote)"
+                f"{METADATA_SHEET}!B{row}: the workbook's metadata was altered "
+                f"({shown} is not what portfolio_kit wrote)"
             ) from None
     return values
 

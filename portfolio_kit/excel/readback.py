@@ -38,6 +38,7 @@ from portfolio_kit.audit import actor_of
 from portfolio_kit.errors import PermissionDeniedError, PortfolioKitError, ValidationError
 from portfolio_kit.excel import dcf as dcf_model
 from portfolio_kit.excel import lbo as lbo_model
+from portfolio_kit.excel._archive import DamagedArchiveError, check_xlsx
 from portfolio_kit.excel._inputs import InputProblem, InputSpec, input_cell, read_inputs
 from portfolio_kit.excel._lookup import find_company
 from portfolio_kit.excel._workbook import METADATA_SHEET, read_metadata
@@ -110,6 +111,14 @@ class ModelReading:
 
 
 def _open(data: bytes, name: str) -> Workbook:
+    """The workbook, after ``check_xlsx`` (an ``ArchiveTooLargeError`` passes through)."""
+    try:
+        check_xlsx(data, name)
+    except DamagedArchiveError as exc:
+        raise ModelImportError(
+            [InputProblem(None, None, "file", f"not an Excel workbook (.xlsx): it {exc.reason}")],
+            name,
+        ) from None
     try:
         return load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
@@ -232,6 +241,8 @@ def read_model(source: str | Path | bytes, *, file_name: str | None = None) -> M
     ModelImportError
         Not an xlsx, not a portfolio_kit model, or broken inputs (each named
         by sheet and cell).
+    ArchiveTooLargeError
+        The file would inflate beyond the configured limits (not opened).
     """
     if isinstance(source, bytes | bytearray):
         data, name = bytes(source), file_name or "model.xlsx"

@@ -4,9 +4,10 @@
 periods, the canonical line items and the company's KPIs down the side and
 the periods across. Only the yellow input cells are unlocked; numeric cells
 carry data validation; a very hidden sheet records company, periods, the row
-of every item and the template version, so ``import_kpi_template``
+of every item and the template version, signed with the installation's
+template key (``_signing``), so ``import_kpi_template``
 (``portfolio_kit.excel.template_import``) can tell exactly what each cell
-means and refuse a file whose structure was changed.
+means and refuse a file whose structure or recorded company was changed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
@@ -30,6 +32,7 @@ from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel import _template_layout as layout
 from portfolio_kit.excel._lookup import find_company
+from portfolio_kit.excel._signing import signing_key
 from portfolio_kit.excel._workbook import print_setup, save, write_metadata
 from portfolio_kit.models import CompanyKPI, FinancialMetric, PeriodType, PortfolioCompany, Scenario
 from portfolio_kit.periods import is_period_end
@@ -156,7 +159,7 @@ def _write_data_sheet(
     scenario: Scenario,
     sections: list[tuple[str, list[layout.TemplateItem]]],
     stored: dict[tuple[str, str, date], Decimal],
-) -> list[list[object]]:
+) -> list[tuple[int, layout.TemplateItem]]:
     last_column = layout.FIRST_PERIOD_COLUMN + len(periods) - 1
     text_cell(ws, 1, 1, f"{company.name}: financials and KPIs")
     ws["A1"].font = st.TITLE_FONT
@@ -183,8 +186,7 @@ def _write_data_sheet(
     ws.cell(row=layout.HEADER_ROW, column=layout.UNIT_COLUMN, value="Unit")
     st.style_header_row(ws, layout.HEADER_ROW, 1, last_column)
 
-    validations: dict[str, DataValidation] = {}
-    rows: list[list[object]] = []
+    rows: list[tuple[int, layout.TemplateItem]] = []
     row = layout.FIRST_ITEM_ROW
     code_font = Font(color="808080", size=9)
     for title, items in sections:
@@ -202,15 +204,9 @@ def _write_data_sheet(
                 if value is not None:
                     cell.value = float(value)
                 st.style_input(cell, number_format)
-            first = get_column_letter(layout.FIRST_PERIOD_COLUMN)
-            last = get_column_letter(last_column)
-            validation = validations.get(item.unit)
-            if validation is None:
-                validation = validations[item.unit] = _validation_for(item)
-                ws.add_data_validation(validation)
-            validation.add(f"{first}{row}:{last}{row}")
-            rows.append([row, item.code, item.kind, item.unit])
+            rows.append((row, item))
             row += 1
+    _add_validations(ws, rows, last_column)
     st.set_widths(ws, {1: 24, 2: 48, 3: 16})
     st.set_range_width(ws, range(layout.FIRST_PERIOD_COLUMN, last_column + 1), 16)
     ws.freeze_panes = ws.cell(row=layout.FIRST_ITEM_ROW, column=layout.FIRST_PERIOD_COLUMN)
@@ -223,6 +219,34 @@ def _write_data_sheet(
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     return rows
+
+
+def _add_validations(
+    ws: Worksheet, rows: list[tuple[int, layout.TemplateItem]], last_column: int
+) -> None:
+    """One data validation per unit, covering each run of consecutive rows as one range.
+
+    One range per run rather than per row: openpyxl checks every range
+    already added before adding another, so a range per row made exporting
+    thousands of KPI rows quadratic.
+    """
+    first = get_column_letter(layout.FIRST_PERIOD_COLUMN)
+    last = get_column_letter(last_column)
+    validations: dict[str, DataValidation] = {}
+    runs: dict[str, list[list[int]]] = {}
+    for row, item in rows:
+        if item.unit not in validations:
+            validations[item.unit] = _validation_for(item)
+            ws.add_data_validation(validations[item.unit])
+        unit_runs = runs.setdefault(item.unit, [])
+        if unit_runs and unit_runs[-1][1] == row - 1:
+            unit_runs[-1][1] = row
+        else:
+            unit_runs.append([row, row])
+    for unit, unit_runs in runs.items():
+        validations[unit].sqref = MultiCellRange(
+            [f"{first}{start}:{last}{end}" for start, end in unit_runs]
+        )
 
 
 _INSTRUCTIONS = [
@@ -328,26 +352,22 @@ def build_kpi_template(
     data = wb.create_sheet(layout.DATA_SHEET)
     rows = _write_data_sheet(data, company, periods, period_type, scenario, sections, stored)
     wb.active = 1
-    write_metadata(
-        wb,
-        {
-            "kind": layout.TEMPLATE_KIND,
-            "template_version": layout.TEMPLATE_VERSION,
-            "company_id": company.id,
-            "company_name": company.name,
-            "currency": company.currency,
-            "period_type": period_type.value,
-            "scenario": scenario.value,
-            "sheets": [layout.INSTRUCTIONS_SHEET, layout.DATA_SHEET],
-            "data_sheet": layout.DATA_SHEET,
-            "header_row": layout.HEADER_ROW,
-            "periods": [
-                [layout.FIRST_PERIOD_COLUMN + offset, period_end]
-                for offset, period_end in enumerate(periods)
-            ],
-            "rows": rows,
-        },
+    record = layout.TemplateRecord(
+        company_id=company.id,
+        company_name=company.name,
+        currency=company.currency,
+        period_type=period_type.value,
+        scenario=scenario.value,
+        sheets=(layout.INSTRUCTIONS_SHEET, layout.DATA_SHEET),
+        data_sheet=layout.DATA_SHEET,
+        header_row=layout.HEADER_ROW,
+        periods=tuple(
+            (layout.FIRST_PERIOD_COLUMN + offset, period_end)
+            for offset, period_end in enumerate(periods)
+        ),
+        rows=tuple(rows),
     )
+    write_metadata(wb, record.as_metadata(), sign_with=signing_key())
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
 

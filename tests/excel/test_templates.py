@@ -404,3 +404,40 @@ def test_formulas_saved_by_a_spreadsheet_program_import_by_their_values(
     assert "#DIV/0!" in errors[_locate(ws, "cost_of_revenue", Q4)]
     revenue = [v for v in contents.values if v.code == "revenue"]
     assert [v.value for v in revenue] == [1_500_000]
+
+
+def test_a_template_with_thousands_of_kpi_rows_round_trips(sqlite_db, portfolio):
+    """1,500 KPI rows: the hidden row layout is longer than a cell holds (32,767
+    characters), so it is split across cells; every typed figure comes back."""
+    names = [f"store_{index:04d}_footfall" for index in range(1_500)]
+    with sqlite_db.session() as session:
+        for index, name in enumerate(names):
+            session.add(
+                CompanyKPI(
+                    company_id=portfolio.company_id,
+                    period_end=Q3,
+                    period_type="quarter",
+                    scenario="actual",
+                    kpi=name,
+                    unit="count",
+                    value=Decimal(index),
+                )
+            )
+    template = _export(sqlite_db, portfolio, periods=(Q4,))
+    wb = openpyxl.load_workbook(io.BytesIO(template))
+    ws = wb["Data"]
+    rows = {c.value: c.row for c in ws["A"] if isinstance(c.value, str)}
+    for index, name in enumerate(names):
+        ws[f"D{rows[name]}"] = 10 * index + 7
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with sqlite_db.session(portfolio.analyst) as session:
+        result = import_kpi_template(session, buffer.getvalue())
+    assert result.inserted == len(names)
+    with sqlite_db.session() as session:
+        stored = dict(
+            session.execute(
+                select(CompanyKPI.kpi, CompanyKPI.value).where(CompanyKPI.period_end == Q4)
+            ).all()
+        )
+    assert stored == {name: Decimal(10 * index + 7) for index, name in enumerate(names)}
