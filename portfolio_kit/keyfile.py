@@ -1,9 +1,9 @@
 """Secret keys kept in files only the owner can read, created on first use.
 
-The same approach as the dashboard's session secret (``server/keys.py``): 32
+The dashboard's session secret (``server/keys.py``) and the KPI template key: 32
 random bytes written as hex, mode 0600 in a 0700 folder of the data dir,
-kept across restarts, never a built-in default. Anything the toolkit signs
-outside the dashboard server (KPI templates) takes its key from here, so a
+kept across restarts, never a built-in default. Whatever the toolkit signs
+takes its key from here, so a
 fresh installation gets its own key and two installations never share one
 by accident.
 """

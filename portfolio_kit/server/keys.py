@@ -11,17 +11,15 @@ Deleting the file and restarting signs everybody out.
 from __future__ import annotations
 
 import os
-import secrets
-import stat
 from pathlib import Path
 
-from portfolio_kit.errors import ConfigurationError
+from portfolio_kit.keyfile import KEY_BYTES, load_or_create_key, read_key
 
 SECRET_FILE_ENV = "PORTFOLIO_KIT_SESSION_SECRET_FILE"
 """Set by ``portfolio-kit serve`` for its kernels: where the signing secret is."""
 
-SECRET_BYTES = 32
-_MIN_SECRET_BYTES = 16
+SECRET_BYTES = KEY_BYTES
+_WHAT = "the session secret"
 
 
 def default_secret_path(data_dir: Path) -> Path:
@@ -31,59 +29,14 @@ def default_secret_path(data_dir: Path) -> Path:
 def load_or_create_secret(path: Path) -> bytes:
     """The secret stored at ``path``, created (0600, parent 0700) if absent.
 
-    Raises
-    ------
-    ConfigurationError
-        The file is readable by other users, too short, or cannot be created.
+    The file handling is ``keyfile``'s, shared with the template signing key.
     """
-    if path.exists():
-        return read_secret(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        secret = secrets.token_bytes(SECRET_BYTES)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return read_secret(path)
-    except OSError as exc:
-        raise ConfigurationError(
-            f"cannot create the session secret {path}: {exc.strerror}"
-        ) from None
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(secret.hex().encode("ascii"))
-    return secret
+    return load_or_create_key(path, _WHAT)
 
 
 def read_secret(path: Path) -> bytes:
-    """Read an existing secret file, refusing one that others can read.
-
-    Raises
-    ------
-    ConfigurationError
-        Missing or unreadable file, permissions wider than 0600, or content
-        that is not at least 16 bytes of hex.
-    """
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="ascii").strip()
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read the session secret {path}: {exc.strerror}") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigurationError(
-            f"the session secret {path} is readable by other users (mode {stat.S_IMODE(mode):o}): "
-            f"run chmod 600 {path}"
-        )
-    try:
-        secret = bytes.fromhex(text)
-    except ValueError:
-        raise ConfigurationError(
-            f"the session secret {path} is not hex text: delete it to make a new one"
-        ) from None
-    if len(secret) < _MIN_SECRET_BYTES:
-        raise ConfigurationError(
-            f"the session secret {path} is too short: delete it to make a new one"
-        )
-    return secret
+    """Read an existing secret file, refusing one that others can read."""
+    return read_key(path, _WHAT)
 
 
 def kernel_secret() -> bytes | None:
