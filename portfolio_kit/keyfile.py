@@ -1,11 +1,10 @@
 """Secret keys kept in files only the owner can read, created on first use.
 
-The dashboard's session secret (``server/keys.py``) and the KPI template key: 32
-random bytes written as hex, mode 0600 in a 0700 folder of the data dir,
-kept across restarts, never a built-in default. Whatever the toolkit signs
-takes its key from here, so a
-fresh installation gets its own key and two installations never share one
-by accident.
+The dashboard's session secret (``server/keys.py``) and the KPI template
+signing key: 32 random bytes written as hex, mode 0600 in a 0700 folder of
+the data dir, kept across restarts, never a built-in default, so a fresh
+installation gets its own key and two installations never share one by
+accident.
 """
 
 from __future__ import annotations
