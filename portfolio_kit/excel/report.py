@@ -439,7 +439,7 @@ def _schedule_sheet(
         ws.cell(row=r, column=5, value="realized" if exited else "held")
         st.style_number(ws.cell(row=r, column=6, value=float(investment["ownership"])), st.PERCENT)
         if exited:
-            basis = f"exited {_date(investment['exit_date'])}: the cash received"
+            basis = f"exit of {_date(investment['exit_date'])} (cash received)"
         elif mark is None:
             basis = "at cost (no valuation on file)"
         else:

@@ -125,7 +125,7 @@ def test_an_exited_investment_is_shown_at_its_exit_not_its_last_mark(recalculate
     assert close(total, 183_584_846.0)
     assert close(moic, 183_584_846.0 / 29_747_581.0)
     assert close(irr, (183_584_846.0 / 29_747_581.0) ** (365 / 1848) - 1, rel=1e-6)
-    assert values[14] == "exited 2023-05-09: the cash received"
+    assert values[14] == "exit of 2023-05-09 (cash received)"
 
 
 @pytest.mark.parametrize("fund, as_of", REPORTS, ids=IDS)
