@@ -69,7 +69,12 @@ from portfolio_kit.analytics.returns import (
     j_curve,
     net_irr,
 )
-from portfolio_kit.analytics.rollups import concentration, investment_summary, portfolio_rollup
+from portfolio_kit.analytics.rollups import (
+    concentration,
+    investment_summary,
+    marks_while_held,
+    portfolio_rollup,
+)
 from portfolio_kit.analytics.saas import (
     arr_bridge,
     arr_movements,
@@ -155,6 +160,7 @@ __all__ = [
     "gross_revenue_retention",
     "horizon_returns",
     "investment_summary",
+    "marks_while_held",
     "irr",
     "irr_with_terminal_value",
     "is_flow",

@@ -191,6 +191,45 @@ def _prepare(
     return summary, flow_owner, flow_days, amounts, cutoff
 
 
+def marks_while_held(valuations: pd.DataFrame, investments: pd.DataFrame) -> pd.DataFrame:
+    """The valuations of each company dated while the listed investments held it.
+
+    A company whose listed investments have all exited (``exit_date`` given)
+    keeps only the valuations dated on or before its last exit: a mark booked
+    after the sale values a stake the funds no longer own, and shown as the
+    company's latest value it would stand in for the exit proceeds. Companies
+    still held, and companies not in ``investments``, keep every row.
+
+    Parameters
+    ----------
+    valuations : DataFrame with ``company_id`` and ``valuation_date``.
+    investments : DataFrame with ``company_id`` and ``exit_date`` (NaT while
+        held), as ``frames.investments`` gives them for the scope shown.
+
+    Returns
+    -------
+    pandas.DataFrame: the kept rows of ``valuations``, in their order.
+
+    Raises
+    ------
+    ValueError
+        Missing columns or unreadable dates.
+    """
+    require_columns("valuations", valuations, ("company_id", "valuation_date"))
+    require_columns("investments", investments, ("company_id", "exit_date"))
+    exits = pd.DataFrame(
+        {
+            "company_id": investments["company_id"].to_numpy(),
+            "exit": pd.to_datetime(investments["exit_date"]).to_numpy(),
+        }
+    )
+    still_held = exits.loc[exits["exit"].isna(), "company_id"].unique()
+    last_exit = exits.dropna().groupby("company_id")["exit"].max().drop(still_held, errors="ignore")
+    limit = pd.to_datetime(last_exit.reindex(valuations["company_id"].to_numpy())).to_numpy()
+    dates = pd.to_datetime(valuations["valuation_date"]).to_numpy()
+    return valuations[np.isnat(limit) | (dates <= limit)]
+
+
 def _optional_days(values: pd.Series) -> np.ndarray:
     stamps = pd.to_datetime(values)
     days = np.full(len(values), np.iinfo(np.int64).max)

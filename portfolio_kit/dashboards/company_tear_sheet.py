@@ -257,8 +257,11 @@ def load_company(context: DashboardContext, company_id: int) -> CompanyData:
     held = investments[investments["company_id"] == company_id]
     holdings = held
     deal_flows = frames.investment_cash_flows(db, list(context.fund_ids), as_of=cutoff)
-    marks = frames.valuations(
-        db, company_ids=[company_id], fund_ids=scope, as_of=cutoff, marks_only=True
+    marks = analytics.marks_while_held(
+        frames.valuations(
+            db, company_ids=[company_id], fund_ids=scope, as_of=cutoff, marks_only=True
+        ),
+        held,
     )
     if len(held):
         summary = analytics.investment_summary(
@@ -404,8 +407,14 @@ def _valuations(data: CompanyData) -> str:
     recent = data.marks.sort_values("valuation_date", ascending=False).head(4).copy()
     recent["method"] = recent["method"].map(ui.humanise)
     columns = ui.columns(VALUATION_COLUMNS, data.currency)
+    caption = "Latest marks, 100% of the company."
+    holdings = data.holdings
+    status = holdings["status_as_of"].astype(str) if "status_as_of" in holdings else None
+    if status is not None and len(status) and (status == "realized").all():
+        sold = charts.format_date(pd.to_datetime(holdings["exit_date"]).max())
+        caption = f"Marks while held, 100% of the company, up to the sale of {sold}."
     return ui.chart_html(chart, name="valuation_history") + ui.table_html(
-        recent, columns, caption="Latest marks, 100% of the company."
+        recent, columns, caption=caption
     )
 
 

@@ -317,8 +317,9 @@ def fund_html(data: FundData) -> str:
             total=total,
             row_key="company_id",
             caption="Gross figures on the fund's side, before fees and carry. "
-            "Unrealized value is the fund's share "
-            "of each company's latest mark; MOIC is total value over invested.",
+            "Unrealized value is the fund's share of each held company's latest mark, "
+            "0 once sold, when realized is the cash the company returned; "
+            "MOIC is total value over invested.",
         )
     parts.append(ui.section_html("Schedule of investments", schedule))
     return "".join(parts)

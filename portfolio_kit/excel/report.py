@@ -10,6 +10,8 @@
 * Schedule of investments: per company cost, realized, unrealized, total
   value, MOIC and gross IRR (XIRR over the company's deal flows and its
   unrealized value), with totals and multiples as formulas over the rows;
+  a held company beside its latest mark, an exited one at its exit (the cash
+  received, no mark);
 * Cash flows: the LP cash flows (LP perspective: contributions negative),
   the NAV as the closing value, and the benchmark columns for the PMEs;
 * Deal flows: each investment's flows (fund perspective: invested negative),
@@ -80,6 +82,7 @@ class ReportData:
     investments: pd.DataFrame
     deal_flows: pd.DataFrame
     marks: pd.DataFrame
+    """Latest mark of each company still held (see ``_latest_marks_of_held_companies``)."""
     index_name: str | None
     index_levels: np.ndarray | None
     index_at_as_of: float | None
@@ -130,12 +133,7 @@ def load_report_data(db: Database, fund: Fund | int | str, as_of: date) -> Repor
     investments = frames.investments(db, fund_id, as_of)
     deal_flows = frames.investment_cash_flows(db, fund_id, as_of)
     valuations = frames.valuations(db, fund_ids=fund_id, as_of=as_of, marks_only=True)
-    marks = (
-        valuations.sort_values(["company_id", "valuation_date", "valuation_id"])
-        .groupby("company_id", sort=False)
-        .tail(1)
-        .set_index("company_id")
-    )
+    marks = _latest_marks_of_held_companies(valuations, investments)
     index_name = index_levels = index_at_as_of = note = None
     try:
         levels = frames.index_levels(db, as_of=as_of)
@@ -159,6 +157,25 @@ def load_report_data(db: Database, fund: Fund | int | str, as_of: date) -> Repor
         index_levels=index_levels,
         index_at_as_of=index_at_as_of,
         index_note=note,
+    )
+
+
+def _latest_marks_of_held_companies(
+    valuations: pd.DataFrame, investments: pd.DataFrame
+) -> pd.DataFrame:
+    """The latest mark of each company the fund still holds, indexed by ``company_id``.
+
+    An exited investment is worth the cash it returned, so no mark stands for
+    it: not the last one before the sale, nor one the company kept receiving
+    after it. Its row shows the exit instead (date, realized, unrealized 0).
+    """
+    held = investments.loc[investments["exit_date"].isna(), "company_id"]
+    return (
+        valuations[valuations["company_id"].isin(held)]
+        .sort_values(["company_id", "valuation_date", "valuation_id"])
+        .groupby("company_id", sort=False)
+        .tail(1)
+        .set_index("company_id")
     )
 
 
@@ -395,9 +412,10 @@ def _schedule_sheet(
     ws["A1"] = "Schedule of investments"
     ws["A1"].font = st.TITLE_FONT
     ws["A2"] = (
-        f"{currency}, as of {data.as_of}. Unrealized = ownership x the latest mark's equity "
-        "value (negative equity "
-        "counts as 0), 0 once exited, cost when no mark exists. Gross IRR: XIRR of the deal flows."
+        f"{currency}, as of {data.as_of}. Held: unrealized = ownership x the latest mark's "
+        "equity value (negative equity counts as 0), cost when no mark exists. Exited: shown at "
+        "the exit, with no mark; realized is the cash received, unrealized 0, MOIC = realized / "
+        "cost. Gross IRR: XIRR of the deal flows."
     )
     ws["A2"].font = st.SUBTITLE_FONT
     header = 4
@@ -410,7 +428,7 @@ def _schedule_sheet(
         exited = pd.notna(investment["exit_date"])
         mark = (
             data.marks.loc[investment["company_id"]]
-            if investment["company_id"] in data.marks.index
+            if not exited and investment["company_id"] in data.marks.index
             else None
         )
         text_cell(ws, r, 1, str(investment["company_name"]))
@@ -420,12 +438,14 @@ def _schedule_sheet(
             st.style_number(ws.cell(row=r, column=4, value=_date(investment["exit_date"])), st.DATE)
         ws.cell(row=r, column=5, value="realized" if exited else "held")
         st.style_number(ws.cell(row=r, column=6, value=float(investment["ownership"])), st.PERCENT)
-        basis = "exited" if exited else "at cost (no valuation on file)"
-        if mark is not None:
+        if exited:
+            basis = f"exit of {_date(investment['exit_date'])} (cash received)"
+        elif mark is None:
+            basis = "at cost (no valuation on file)"
+        else:
             st.style_number(ws.cell(row=r, column=7, value=_date(mark["valuation_date"])), st.DATE)
             st.style_number(ws.cell(row=r, column=8, value=float(mark["equity_value"])), st.AMOUNT)
-            if not exited:
-                basis = f"mark of {_date(mark['valuation_date'])} ({mark['method']})"
+            basis = f"mark of {_date(mark['valuation_date'])} ({mark['method']})"
         text_cell(ws, r, 15, basis)
     return ws, rows, header
 

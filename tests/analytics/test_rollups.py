@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 import pyxirr
 
-from portfolio_kit.analytics import concentration, investment_summary, portfolio_rollup
+from portfolio_kit.analytics import (
+    concentration,
+    investment_summary,
+    marks_while_held,
+    portfolio_rollup,
+)
 
 AS_OF = date(2023, 12, 31)
 
@@ -182,3 +187,55 @@ def test_a_realized_position_is_worth_its_exit_proceeds_not_its_last_mark() -> N
     # Without an exit_proceeds column a realized position's value is unknown, not a mark.
     investments = investments.drop(columns="exit_proceeds")
     assert np.isnan(investment_summary(investments, flows, valuations, AS_OF).loc[2, "position_value"])
+
+
+def test_marks_while_held_drop_the_marks_booked_after_a_company_was_sold() -> None:
+    # By hand: company 20 was sold on 2023-06-30, so its marks of 2023-03-31 and
+    # 2023-06-30 (the day of the sale) stay and that of 2023-09-30 goes. Company 30
+    # is sold by one investment but still held by another: all its marks stay.
+    # Company 10 is held and company 50 is not listed: their marks stay.
+    investments = pd.DataFrame(
+        {
+            "company_id": [10, 20, 30, 30],
+            "exit_date": pd.to_datetime([None, "2023-06-30", "2022-12-31", None]),
+        }
+    )
+    valuations = pd.DataFrame(
+        {
+            "valuation_id": [1, 2, 3, 4, 5, 6, 7],
+            "company_id": [10, 20, 20, 20, 30, 30, 50],
+            "valuation_date": pd.to_datetime(
+                [
+                    "2023-09-30",
+                    "2023-03-31",
+                    "2023-06-30",
+                    "2023-09-30",
+                    "2022-12-31",
+                    "2023-09-30",
+                    "2023-09-30",
+                ]
+            ),
+            "equity_value": [100.0, 200.0, 210.0, 900.0, 300.0, 310.0, 50.0],
+        }
+    )
+    kept = marks_while_held(valuations, investments)
+    assert kept["valuation_id"].tolist() == [1, 2, 3, 5, 6, 7]
+
+
+def test_marks_while_held_of_nothing_is_nothing() -> None:
+    # No valuations, or no investment in the valued company: nothing is dropped.
+    valuations = pd.DataFrame(
+        {"company_id": pd.Series([], dtype="int64"), "valuation_date": pd.to_datetime([])}
+    )
+    investments = pd.DataFrame({"company_id": [1], "exit_date": pd.to_datetime(["2023-06-30"])})
+    assert marks_while_held(valuations, investments).empty
+    one = pd.DataFrame({"company_id": [2], "valuation_date": pd.to_datetime(["2024-03-31"])})
+    assert len(marks_while_held(one, investments.iloc[:0])) == 1
+
+
+def test_marks_while_held_name_a_missing_column() -> None:
+    with pytest.raises(ValueError, match=r"investments: missing column\(s\) exit_date"):
+        marks_while_held(
+            pd.DataFrame({"company_id": [1], "valuation_date": pd.to_datetime(["2023-01-01"])}),
+            pd.DataFrame({"company_id": [1]}),
+        )

@@ -386,3 +386,34 @@ def test_a_held_company_s_bridge_ends_at_its_latest_mark() -> None:
     assert bridge.total == pytest.approx(312.0, abs=1e-9)
     assert bridge.deleveraging == pytest.approx(12.0, abs=1e-9)
     assert "mark of" in note
+
+
+def test_a_sold_company_s_tear_sheet_shows_no_mark_booked_after_the_sale(
+    demo: Database, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Companies every investment of which was sold by the latest NAV date and that
+    # have a mark dated after the sale (raw SQL): the tear sheet's valuation history
+    # and its table end at the sale, whose date the caption names.
+    import pandas as pd
+
+    with demo.engine.connect() as connection:
+        sold = connection.execute(
+            text(
+                "SELECT s.id, s.name, s.sold FROM (SELECT c.id AS id, c.name AS name, "
+                "MAX(i.exit_date) AS sold, COUNT(i.exit_date) AS exits, COUNT(*) AS stakes "
+                "FROM investments i JOIN portfolio_companies c ON c.id = i.company_id "
+                "GROUP BY c.id, c.name) s "
+                "WHERE s.exits = s.stakes AND s.sold <= (SELECT MAX(as_of) FROM fund_navs) "
+                "AND EXISTS (SELECT 1 FROM valuations v WHERE v.company_id = s.id "
+                "AND v.is_mark AND v.valuation_date > s.sold)"
+            )
+        ).all()
+    assert sold
+    for company, name, exit_date in sold:
+        context = _as("admin@example.com", demo_path, monkeypatch, f"company={company}")
+        data = company_tear_sheet.load_company(context, int(company))
+        assert len(data.marks), name
+        assert data.marks["valuation_date"].max() <= pd.Timestamp(exit_date), name
+        html = html_of(render("company_tear_sheet", company_tear_sheet.build, context))
+        sale = company_tear_sheet.charts.format_date(pd.Timestamp(exit_date))
+        assert f"up to the sale of {sale}." in html, name

@@ -18,6 +18,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from portfolio_kit import analytics, frames
 from portfolio_kit.errors import NotFoundError, ValidationError
@@ -101,6 +102,54 @@ def test_schedule_of_investments_equals_investment_summary(report, demo_db):
     assert close(moic, rollup["moic"])
     assert close(irr, rollup["gross_irr"], rel=1e-6)
     assert close(named_value(path, "GrossIRR"), rollup["gross_irr"], rel=1e-6)
+
+
+def test_an_exited_investment_is_shown_at_its_exit_not_its_last_mark(recalculated):
+    # By hand, from the demo's deal flows for Atlas Fieldworks in Fund III: invested
+    # 29,164,295 plus a transaction cost of 583,286 on 2018-04-17, cost 29,747,581;
+    # sold on 2023-05-09 for exit proceeds of 183,584,846, the only cash it returned.
+    # MOIC = 183,584,846 / 29,747,581; two dated flows, so the gross IRR is
+    # (183,584,846 / 29,747,581) ** (365 / 1848 days) - 1 = 43.25 %. Its latest mark
+    # on file (2023-06-30, 296,104,590 at 100 %) outlives the sale and is not shown.
+    fund, as_of = REPORTS[0]
+    ws = computed(recalculated[f"report:{fund}:{as_of}"].recalculated)["Schedule of investments"]
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=5)}
+    values = [cell.value for cell in rows["Atlas Fieldworks"]]
+    assert pd.Timestamp(values[3]).date() == date(2023, 5, 9)
+    assert values[4] == "realized"
+    assert values[6] is None and values[7] is None
+    invested, realized, unrealized, total, moic, irr = values[8:14]
+    assert close(invested, 29_164_295.0 + 583_286.0)
+    assert close(realized, 183_584_846.0)
+    assert close(unrealized, 0.0)
+    assert close(total, 183_584_846.0)
+    assert close(moic, 183_584_846.0 / 29_747_581.0)
+    assert close(irr, (183_584_846.0 / 29_747_581.0) ** (365 / 1848) - 1, rel=1e-6)
+    assert values[14] == "exit of 2023-05-09 (cash received)"
+
+
+@pytest.mark.parametrize("fund, as_of", REPORTS, ids=IDS)
+def test_no_exited_investment_shows_a_mark(recalculated, demo_db, fund, as_of):
+    # Every investment sold by the report date (raw SQL, not the report's loader)
+    # shows its exit date, no mark date, no equity value and an unrealized value of 0.
+    with demo_db.engine.connect() as connection:
+        sold = connection.execute(
+            text(
+                "SELECT c.name, i.exit_date FROM investments i "
+                "JOIN portfolio_companies c ON c.id = i.company_id "
+                "JOIN funds f ON f.id = i.fund_id "
+                "WHERE f.name = :fund AND i.exit_date <= :as_of"
+            ),
+            {"fund": fund, "as_of": as_of.isoformat()},
+        ).all()
+    assert sold
+    ws = computed(recalculated[f"report:{fund}:{as_of}"].recalculated)["Schedule of investments"]
+    rows = {row[0].value: [cell.value for cell in row] for row in ws.iter_rows(min_row=5)}
+    for name, exit_date in sold:
+        row = rows[name]
+        assert pd.Timestamp(row[3]).date() == pd.Timestamp(exit_date).date(), name
+        assert (row[6], row[7]) == (None, None), name
+        assert close(row[10], 0.0), name
 
 
 def test_public_market_equivalents_equal_analytics(report, demo_db):
