@@ -35,13 +35,12 @@ from openpyxl.workbook.workbook import Workbook
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from portfolio_kit.audit import actor_of
+from portfolio_kit.audit import actor_of, begin_caller_audited
 from portfolio_kit.errors import PermissionDeniedError, PortfolioKitError
 from portfolio_kit.excel import _template_layout as layout
 from portfolio_kit.excel._workbook import METADATA_SHEET, read_metadata
 from portfolio_kit.models import (
     AuditAction,
-    AuditLog,
     CompanyKPI,
     Document,
     DocumentKind,
@@ -703,6 +702,7 @@ def import_kpi_template(
     metric_rows = validate_metric_rows([{**row, "document_id": document.id} for row in new_metrics])
     kpi_rows = validate_kpi_rows([{**row, "document_id": document.id} for row in new_kpis])
     now = utcnow()
+    batch = begin_caller_audited(session, (FinancialMetric.__table__, CompanyKPI.__table__))
     for rows, table in ((metric_rows, FinancialMetric.__table__), (kpi_rows, CompanyKPI.__table__)):
         if rows:
             session.connection().execute(
@@ -728,8 +728,8 @@ def import_kpi_template(
     document.status = DocumentStatus.COMMITTED
     session.flush()
     inserted = len(metric_rows) + len(kpi_rows)
-    session.connection().execute(
-        insert(AuditLog.__table__),
+    batch.record_rows(
+        session,
         [
             {
                 "at": utcnow(),
