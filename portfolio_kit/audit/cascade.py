@@ -20,8 +20,18 @@ from typing import Any
 from sqlalchemy import ForeignKey, Table, select, tuple_
 from sqlalchemy.orm import Mapper, Session
 
-from portfolio_kit.audit.changes import Row, mapper_for_table, primary_key_of, row_label, row_of
-from portfolio_kit.models import Base
+from portfolio_kit.audit.actor import Actor
+from portfolio_kit.audit.changes import (
+    Row,
+    audit_row,
+    key_text,
+    mapper_for_table,
+    primary_key_of,
+    row_delete_changes,
+    row_label,
+    row_of,
+)
+from portfolio_kit.models import AuditAction, Base
 
 _CHUNK = 500
 """Parent keys per ``IN (...)``: well below SQLite's and psycopg's parameter limits."""
@@ -79,6 +89,9 @@ def cascaded_rows(session: Session, mapper: Mapper[Any], parents: Iterable[Row])
             child_mapper = mapper_for_table(fk.parent.table.name)
             if child_mapper is None:
                 continue
+            if action == "SET NULL" and not getattr(child_mapper.class_, "audited", False):
+                # e.g. audit_log.user_id: nothing to record, and nothing below it.
+                continue
             referred_key = parent_mapper.get_property_by_column(fk.column).key
             labels = {row[referred_key]: row_label(parent_mapper, row) for row in parent_rows}
             fk_key = child_mapper.get_property_by_column(fk.parent).key
@@ -107,3 +120,26 @@ def key_filter(mapper: Mapper[Any], keys: Sequence[tuple[Any, ...]]) -> Any:
     if len(columns) == 1:
         return columns[0].in_([key[0] for key in keys])
     return tuple_(*columns).in_(keys)
+
+
+def cascade_audit_rows(actor: Actor, rows: list[CascadedRow]) -> list[dict[str, Any]]:
+    """One audit row per child the database deletes (or nulls) with its parent."""
+    result = []
+    for cascaded in rows:
+        if not getattr(cascaded.mapper.class_, "audited", False):
+            continue
+        entity = cascaded.mapper.class_.__name__
+        key = key_text(primary_key_of(cascaded.mapper, cascaded.row))
+        label = row_label(cascaded.mapper, cascaded.row)
+        if cascaded.set_null:
+            changes = {
+                column: [cascaded.row[column], None] for column in cascaded.set_null if cascaded.row[column] is not None
+            }
+            summary = f"{label}: {', '.join(cascaded.set_null)} cleared by ON DELETE SET NULL of {cascaded.parent}"
+            result.append(audit_row(actor, AuditAction.UPDATE, entity, key, summary, changes))
+        else:
+            summary = f"{label}: removed by ON DELETE CASCADE of {cascaded.parent}"
+            result.append(
+                audit_row(actor, AuditAction.DELETE, entity, key, summary, row_delete_changes(cascaded.row))
+            )
+    return result

@@ -10,17 +10,12 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper, Session
 
-from portfolio_kit.audit.actor import Actor, actor_of
-from portfolio_kit.audit.cascade import CascadedRow, cascaded_rows
+from portfolio_kit.audit.actor import actor_of
+from portfolio_kit.audit.cascade import cascade_audit_rows, cascaded_rows
 from portfolio_kit.audit.changes import (
-    audit_row,
     delete_changes,
     insert_changes,
-    key_text,
     object_audit_row,
-    primary_key_of,
-    row_delete_changes,
-    row_label,
     update_changes,
     write_audit_rows,
 )
@@ -51,29 +46,6 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             mapper = inspect(type(obj))
             deleted[mapper].append(_object_row(mapper, obj))
     session.info[_CASCADES] = [row for mapper, rows in deleted.items() for row in cascaded_rows(session, mapper, rows)]
-
-
-def cascade_audit_rows(actor: Actor, rows: list[CascadedRow]) -> list[dict[str, Any]]:
-    """One audit row per child the database deletes (or nulls) with its parent."""
-    result = []
-    for cascaded in rows:
-        if not getattr(cascaded.mapper.class_, "audited", False):
-            continue
-        entity = cascaded.mapper.class_.__name__
-        key = key_text(primary_key_of(cascaded.mapper, cascaded.row))
-        label = row_label(cascaded.mapper, cascaded.row)
-        if cascaded.set_null:
-            changes = {
-                column: [cascaded.row[column], None] for column in cascaded.set_null if cascaded.row[column] is not None
-            }
-            summary = f"{label}: {', '.join(cascaded.set_null)} cleared by ON DELETE SET NULL of {cascaded.parent}"
-            result.append(audit_row(actor, AuditAction.UPDATE, entity, key, summary, changes))
-        else:
-            summary = f"{label}: removed by ON DELETE CASCADE of {cascaded.parent}"
-            result.append(
-                audit_row(actor, AuditAction.DELETE, entity, key, summary, row_delete_changes(cascaded.row))
-            )
-    return result
 
 
 def _after_flush(session: Session, _context: Any) -> None:

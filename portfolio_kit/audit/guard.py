@@ -27,7 +27,7 @@ import re
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, event
@@ -42,10 +42,17 @@ from portfolio_kit.models import AuditAction, Role
 
 _PERMIT = "_portfolio_kit_write_permit"
 _BATCHES = "_portfolio_kit_caller_audited"
+_TAINT = "_portfolio_kit_unaudited_write"
 
 
 class UnauditedWriteError(PermissionDeniedError):
     """A write that would leave no audit row; nothing was written."""
+
+
+def taint(session: Session, reason: str) -> None:
+    """Something was written that cannot be audited: the transaction must not
+    commit, even if the caller catches the error."""
+    session.info[_TAINT] = reason
 
 
 @contextmanager
@@ -165,12 +172,16 @@ def caller_audited(session: Session, tables: Any, operations: tuple[str, ...] = 
         if batch in batches:
             batches.remove(batch)
     if not batch.recorded:
+        taint(session, f"a bulk write of {', '.join(sorted(batch.tables))} was never given its audit row")
         raise UnauditedWriteError(
             f"a bulk write of {', '.join(sorted(batch.tables))} ended without its audit row; it must not be kept"
         )
 
 
 def _before_commit(session: Session) -> None:
+    reason = session.info.get(_TAINT)
+    if reason is not None:
+        raise UnauditedWriteError(f"{reason}; roll back: nothing may be committed")
     open_batches = session.info.get(_BATCHES, [])
     if open_batches:
         names = sorted({name for batch in open_batches for name in batch.tables})
@@ -182,6 +193,7 @@ def _before_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_BATCHES, None)
+    session.info.pop(_TAINT, None)
 
 
 def batch_allowing(session: Session, table: str, operation: str) -> CallerAudited | None:

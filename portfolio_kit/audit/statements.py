@@ -13,8 +13,8 @@ legacy ``bulk_*_mappings`` the session routes here all pass this
    changed, with old and new values as a flush would.
 
 A statement whose rows cannot be known before it runs (``INSERT ... SELECT``,
-a multi-row ``VALUES`` clause, a target that is not a table) is refused on
-audited tables. Bulk imports that must not pay for a row each use
+a multi-row ``VALUES`` clause, an upsert, an update of a primary key, a
+target that is not a table) is refused on audited tables. Bulk imports that must not pay for a row each use
 ``caller_audited`` instead and write one audit row per import.
 """
 
@@ -23,10 +23,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Table, select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Mapper, ORMExecuteState, with_loader_criteria
 
 from portfolio_kit.audit.actor import Actor, require_writer
-from portfolio_kit.audit.cascade import cascaded_rows, key_filter
+from portfolio_kit.audit.cascade import cascade_audit_rows, cascaded_rows, key_filter
 from portfolio_kit.audit.changes import (
     AUDIT_TABLE,
     attribute_keys,
@@ -42,8 +43,7 @@ from portfolio_kit.audit.changes import (
     table_of,
     write_audit_rows,
 )
-from portfolio_kit.audit.flush import cascade_audit_rows
-from portfolio_kit.audit.guard import UnauditedWriteError, batch_allowing, write_permit
+from portfolio_kit.audit.guard import UnauditedWriteError, batch_allowing, taint, write_permit
 from portfolio_kit.models import AuditAction, PortfolioCompany
 
 _CHUNK = 500
@@ -121,6 +121,11 @@ def _insert(state: ORMExecuteState, actor: Actor, mapper: Mapper[Any], table: Ta
             f"an INSERT ... SELECT or multi-row VALUES into {table.name} cannot be audited row by row; "
             "pass the rows as parameters: session.execute(insert(Model), rows)"
         )
+    if getattr(statement, "_post_values_clause", None) is not None:
+        raise UnauditedWriteError(
+            f"an upsert (ON CONFLICT ...) into {table.name} would overwrite rows without their old values; "
+            "read the rows, then insert or update them"
+        )
     rows = _parameter_sets(state)
     if getattr(statement, "_values", None):
         literal = {key: value for key, value in statement.compile().params.items() if key in table.c}
@@ -128,18 +133,39 @@ def _insert(state: ORMExecuteState, actor: Actor, mapper: Mapper[Any], table: Ta
     with write_permit(state.session):
         result = state.invoke_statement()
     entity = mapper.class_.__name__
+    generated = _generated_keys(result, len(rows))
     audit = []
     for number, raw in enumerate(rows, start=1):
         row = _named(mapper, raw)
+        key = primary_key_of(mapper, row)
+        if any(part is None for part in key) and generated is not None:
+            key = generated[number - 1]
         summary = f"{row_label(mapper, row)} (row {number} of {len(rows)} of one insert statement)"
-        audit.append(
-            audit_row(
-                actor, AuditAction.INSERT, entity, key_text(primary_key_of(mapper, row)), summary, row_insert_changes(row)
-            )
-        )
+        audit.append(audit_row(actor, AuditAction.INSERT, entity, key_text(key), summary, row_insert_changes(row)))
     with write_permit(state.session):
         write_audit_rows(state.session, audit)
     return result
+
+
+def _generated_keys(result: Any, count: int) -> list[tuple[Any, ...]] | None:
+    """Keys the database generated, where the driver reports them (Core
+    inserts of one row; not ORM bulk inserts, which return no cursor)."""
+    try:
+        keys = [tuple(key) for key in result.inserted_primary_key_rows]
+    except (AttributeError, InvalidRequestError):
+        return None
+    return keys if len(keys) == count else None
+
+
+def _set_columns(state: ORMExecuteState, table: Table) -> set[str]:
+    """Columns an UPDATE sets, from ``.values()`` and, for Core statements, from its parameters."""
+    statement = state.statement
+    keys = set(getattr(statement, "_values", None) or ()) | {key for key, _ in getattr(statement, "_ordered_values", None) or ()}
+    names = {getattr(key, "key", getattr(key, "name", key)) for key in keys}
+    if not state.is_orm_statement:
+        for parameters in _parameter_sets(state):
+            names.update(str(getattr(key, "key", key)) for key in parameters if key in table.c)
+    return names
 
 
 def _select_rows(state: ORMExecuteState, mapper: Mapper[Any], table: Table) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -181,6 +207,13 @@ def _rows_by_key(
 
 def _update_or_delete(state: ORMExecuteState, actor: Actor, mapper: Mapper[Any], table: Table, operation: str) -> Any:
     session = state.session
+    if operation == "update":
+        keys_set = _set_columns(state, table) & {column.name for column in table.primary_key}
+        if keys_set and not (state.is_orm_statement and state.statement.whereclause is None):
+            raise UnauditedWriteError(
+                f"an update statement may not change the primary key of {table.name} ({', '.join(sorted(keys_set))}); "
+                "delete the row and insert a new one"
+            )
     before = _select_rows(state, mapper, table)
     cascaded = cascaded_rows(session, mapper, before.values()) if operation == "delete" else []
     with write_permit(session):
@@ -197,10 +230,8 @@ def _update_or_delete(state: ORMExecuteState, actor: Actor, mapper: Mapper[Any],
         for key, old in before.items():
             new = after.get(key)
             if new is None:
-                raise UnauditedWriteError(
-                    f"an update statement changed the primary key of {row_label(mapper, old)}; "
-                    "that cannot be audited: delete the row and insert a new one"
-                )
+                taint(session, f"an update statement removed {row_label(mapper, old)} from view; it cannot be audited")
+                raise UnauditedWriteError(f"an update statement changed the key of {row_label(mapper, old)}; nothing is kept")
             changes = row_update_changes(old, new)
             if changes:
                 summary = f"{row_label(mapper, new)} (changed by an update statement)"

@@ -176,10 +176,13 @@ def test_insert_statements_write_one_row_each_with_the_new_values(any_db: Databa
         session.execute(insert(MarketIndex.__table__), [{"name": "FTSE All-Share TR", "currency": "GBP"}])
         session.execute(insert(MarketIndex.__table__).values(id=9001, name="TOPIX TR", currency="JPY"))
     index = portfolio.market_index_id
+    with any_db.engine.connect() as connection:
+        ftse = connection.scalar(select(MarketIndex.id).where(MarketIndex.name == "FTSE All-Share TR"))
+    # ORM bulk inserts report no generated keys; a one-row Core insert does.
     assert _new_audit(any_db, before) == [
         ("insert", "IndexLevel", None, {"index_id": [None, index], "date": [None, "2023-03-31"], "level": [None, "8000.000000"]}),
         ("insert", "IndexLevel", None, {"index_id": [None, index], "date": [None, "2023-06-30"], "level": [None, "8400.500000"]}),
-        ("insert", "MarketIndex", None, {"name": [None, "FTSE All-Share TR"], "currency": [None, "GBP"]}),
+        ("insert", "MarketIndex", str(ftse), {"name": [None, "FTSE All-Share TR"], "currency": [None, "GBP"]}),
         ("insert", "MarketIndex", "9001", {"id": [None, 9001], "name": [None, "TOPIX TR"], "currency": [None, "JPY"]}),
     ]
 
@@ -321,6 +324,41 @@ def test_a_bulk_write_without_its_audit_row_is_not_kept(any_db: Database) -> Non
     with pytest.raises(UnauditedWriteError, match="market_indices"), any_db.session(portfolio.analyst) as session:
         with caller_audited(session, [MarketIndex.__table__]):
             session.connection().execute(insert(MarketIndex.__table__).values(name="Forgotten", currency="USD"))
+    assert table_snapshot(any_db) == before
+
+
+def test_a_caught_refusal_still_cannot_commit(any_db: Database) -> None:
+    portfolio = seed_small_portfolio(any_db)
+    before = table_snapshot(any_db)
+    with pytest.raises(UnauditedWriteError, match="roll back"), any_db.session(portfolio.analyst) as session:
+        try:
+            with caller_audited(session, [MarketIndex.__table__]):
+                session.connection().execute(insert(MarketIndex.__table__).values(name="Swallowed", currency="USD"))
+        except UnauditedWriteError:
+            pass
+    assert table_snapshot(any_db) == before
+
+
+def test_an_update_may_not_change_a_primary_key(any_db: Database) -> None:
+    portfolio = seed_small_portfolio(any_db)
+    before = table_snapshot(any_db)
+    table = MarketIndex.__table__
+    with pytest.raises(UnauditedWriteError, match="primary key"), any_db.session(portfolio.analyst) as session:
+        session.execute(update(table).where(table.c.id == portfolio.market_index_id).values(id=4242))
+    assert table_snapshot(any_db) == before
+
+
+def test_an_upsert_is_refused(any_db: Database) -> None:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    portfolio = seed_small_portfolio(any_db)
+    dialect_insert = postgresql.insert if any_db.dialect == "postgresql" else sqlite.insert
+    before = table_snapshot(any_db)
+    statement = dialect_insert(MarketIndex.__table__).values(
+        id=portfolio.market_index_id, name="Overwritten", currency="EUR"
+    ).on_conflict_do_update(index_elements=["id"], set_={"name": "Overwritten"})
+    with pytest.raises(UnauditedWriteError, match="upsert"), any_db.session(portfolio.analyst) as session:
+        session.execute(statement)
     assert table_snapshot(any_db) == before
 
 
