@@ -32,9 +32,9 @@ from portfolio_kit.models import (
     FundNav,
     IndexLevel,
     MarketIndex,
+    User,
 )
 from portfolio_kit.security import grant_fund
-from portfolio_kit.models import User
 from tests.support.portfolio import ANALYST_EMAIL, SmallPortfolio, seed_small_portfolio
 from tests.support.snapshot import table_snapshot
 
@@ -132,6 +132,21 @@ def test_update_statement_writes_old_and_new_values_per_row(any_db: Database, st
     assert _new_audit(any_db, before) == [
         ("update", "Fund", str(portfolio.fund_id), {"status": ["investing", "harvesting"]}),
         ("update", "Fund", str(portfolio.second_fund_id), {"status": ["investing", "harvesting"]}),
+    ]
+
+
+def test_legacy_query_update_and_delete_are_audited(any_db: Database) -> None:
+    portfolio = seed_small_portfolio(any_db)
+    nav_b = _seed_fund_history(any_db, portfolio)["navs"][1]
+    before = _last_audit_id(any_db)
+    with any_db.session(portfolio.analyst) as session:
+        session.query(Fund).filter(Fund.id == portfolio.fund_id).update({"status": "harvesting"})
+        session.query(FundNav).filter(FundNav.id == nav_b).delete()
+    assert _new_audit(any_db, before) == [
+        ("update", "Fund", str(portfolio.fund_id), {"status": ["investing", "harvesting"]}),
+        ("delete", "FundNav", str(nav_b), {
+            "id": [nav_b, None], "fund_id": [portfolio.second_fund_id, None], "as_of": ["2023-06-30", None],
+            "nav": ["15100000.50", None], "currency": ["USD", None]}),
     ]
 
 
