@@ -49,6 +49,30 @@ class Settings(BaseSettings):
     session_max_age_hours: float = Field(
         default=12.0, gt=0, description="How long a dashboard sign-in stays valid."
     )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Sign-in attempts one e-mail address may make within "
+        "login_window_seconds before it is locked; a successful sign-in starts again.",
+    )
+    login_max_failures_per_address: int = Field(
+        default=50,
+        ge=1,
+        description="Sign-in attempts one client address may make within "
+        "login_window_seconds, whatever the e-mail, before it is locked (higher than "
+        "the per-account limit: an office may sign in from one address).",
+    )
+    login_window_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="Seconds over which failed sign-in attempts are counted.",
+    )
+    login_lockout_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="Seconds a locked e-mail address or client address is refused "
+        "without its password being checked.",
+    )
     dashboard_port: int = Field(default=8866, ge=1, le=65535)
     dashboard_pool_size: int = Field(
         default=2,

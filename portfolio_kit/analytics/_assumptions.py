@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 
 def number(field: str, value: Any) -> float:
@@ -86,3 +86,22 @@ def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
     return dict(data)
+
+
+class Assumptions:
+    """The JSON round trip every assumption dataclass offers, written once.
+
+    ``from_dict`` refuses unknown keys and runs the class's own checks (its
+    ``__post_init__``); ``replace`` re-checks too, so an edited copy is as
+    valid as one built from scratch.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_plain(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        return cls(**known_fields(cls, data))
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]

@@ -23,7 +23,6 @@ references:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +33,7 @@ from portfolio_kit.analytics import _assumptions as check
 
 
 @dataclass(frozen=True)
-class DebtTranche:
+class DebtTranche(check.Assumptions):
     """One layer of acquisition debt.
 
     Attributes
@@ -69,16 +68,9 @@ class DebtTranche:
                 f"{self.name}.cash_sweep: must be True or False, got {self.cash_sweep!r}"
             )
 
-    def to_dict(self) -> dict[str, Any]:
-        return check.to_plain(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DebtTranche:
-        return cls(**check.known_fields(cls, data))
-
 
 @dataclass(frozen=True)
-class LboAssumptions:
+class LboAssumptions(check.Assumptions):
     """Deal terms and operating drivers of an LBO.
 
     Attributes
@@ -156,16 +148,6 @@ class LboAssumptions:
     @property
     def years(self) -> int:
         return len(self.ebitda_growth)
-
-    def to_dict(self) -> dict[str, Any]:
-        return check.to_plain(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LboAssumptions:
-        return cls(**check.known_fields(cls, data))
-
-    def replace(self, **changes: Any) -> LboAssumptions:
-        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)

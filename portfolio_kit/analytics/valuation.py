@@ -46,7 +46,7 @@ def after_tax_cost_of_debt(pre_tax_cost_of_debt: float, tax_rate: float) -> floa
 
 
 @dataclass(frozen=True)
-class WaccInputs:
+class WaccInputs(check.Assumptions):
     """Inputs of the weighted average cost of capital, with market-value weights."""
 
     risk_free_rate: float
@@ -74,13 +74,6 @@ class WaccInputs:
         object.__setattr__(self, "debt_value", check.non_negative("debt_value", self.debt_value))
         if self.equity_value + self.debt_value <= 0:
             raise ValueError("equity_value: equity and debt values cannot both be zero")
-
-    def to_dict(self) -> dict[str, Any]:
-        return check.to_plain(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> WaccInputs:
-        return cls(**check.known_fields(cls, data))
 
 
 @dataclass(frozen=True)
@@ -124,7 +117,7 @@ def _margin(field_name: str, value: Any) -> float:
 
 
 @dataclass(frozen=True)
-class DcfAssumptions:
+class DcfAssumptions(check.Assumptions):
     """Drivers of an unlevered DCF. Percentages may be one number or one per projected year.
 
     Attributes
@@ -209,16 +202,6 @@ class DcfAssumptions:
     @property
     def years(self) -> int:
         return len(self.revenue_growth)
-
-    def to_dict(self) -> dict[str, Any]:
-        return check.to_plain(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DcfAssumptions:
-        return cls(**check.known_fields(cls, data))
-
-    def replace(self, **changes: Any) -> DcfAssumptions:
-        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from html import escape
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from portfolio_kit import analytics, charts, frames
@@ -135,7 +136,13 @@ def _ltm_history(metrics: pd.DataFrame, company_id: int) -> pd.DataFrame:
 def _bridge(
     holdings: pd.DataFrame, deal_flows: pd.DataFrame, marks: pd.DataFrame, ltm: pd.DataFrame
 ) -> tuple[analytics.ValueBridge | None, str]:
-    """The value-creation bridge of the first holding, or why there is none."""
+    """The value-creation bridge of the first holding, or why there is none.
+
+    A held company's bridge runs from entry to its latest mark. A realized
+    one's runs to the sale (see ``_sale``), with revenue, EBITDA and net debt
+    from the last LTM figures on or before the exit date, so a mark that
+    predates or outlives the sale never stands in for what the fund got.
+    """
     if holdings.empty:
         return (
             None,
@@ -148,20 +155,20 @@ def _bridge(
             "one of them is missing.",
         )
     holding = holdings.iloc[0]
-    mark = marks.iloc[-1]
-    mark_day = pd.Timestamp(mark["valuation_date"])
-    known = ltm[(ltm.index <= mark_day) & ltm["revenue"].notna() & ltm["ebitda"].notna()]
+    ownership = float(holding["ownership"])
+    end = _sale(holding, ownership) or _latest_mark(marks.iloc[-1])
+    known = ltm[(ltm.index <= end.day) & ltm["revenue"].notna() & ltm["ebitda"].notna()]
     if known.empty:
         return (
             None,
-            "No full year of figures precedes the latest valuation, so the bridge cannot be drawn.",
+            f"No full year of figures precedes the {end.event}, so the bridge cannot be drawn.",
         )
     latest = known.iloc[-1]
-    ownership = float(holding["ownership"])
     flows = deal_flows[deal_flows["investment_id"] == holding["investment_id"]]
     paid_out = flows[flows["kind"].astype(str).isin(["dividend", "interest"])]["amount"].sum()
-    enterprise = finite_or_nan(mark["enterprise_value"])
-    equity = finite_or_nan(mark["equity_value"])
+    enterprise = end.enterprise_value
+    if enterprise is None:
+        enterprise = end.equity_value + finite_or_nan(latest.get("net_debt"))
     try:
         entry = analytics.BridgePoint(
             revenue=float(holding["entry_revenue"]),
@@ -173,7 +180,7 @@ def _bridge(
             revenue=float(latest["revenue"]),
             ebitda=float(latest["ebitda"]),
             enterprise_value=enterprise,
-            net_debt=enterprise - equity,
+            net_debt=enterprise - end.equity_value,
         )
         bridge = analytics.value_creation_bridge(
             entry, now, distributions=float(paid_out) / ownership, ownership=ownership
@@ -186,10 +193,49 @@ def _bridge(
     fund = str(holding["fund_name"])
     note = (
         f"{fund}'s {charts.format_pct(ownership, decimals=0)} share, from entry on "
-        f"{charts.format_date(holding['entry_date'])} to the mark of "
-        f"{charts.format_date(mark_day)}."
+        f"{charts.format_date(holding['entry_date'])} to the {end.label}."
     )
     return bridge, note
+
+
+@dataclass(frozen=True)
+class _BridgeEnd:
+    """Where a value-creation bridge ends."""
+
+    day: pd.Timestamp
+    equity_value: float
+    """100% of the company's equity then."""
+    enterprise_value: float | None
+    """None: equity plus the net debt of the last LTM figures on or before ``day``."""
+    event: str
+    label: str
+
+
+def _latest_mark(mark: pd.Series) -> _BridgeEnd:
+    """A held company's bridge ends at its latest mark."""
+    day = pd.Timestamp(mark["valuation_date"])
+    return _BridgeEnd(
+        day,
+        finite_or_nan(mark["equity_value"]),
+        finite_or_nan(mark["enterprise_value"]),
+        "latest valuation",
+        f"mark of {charts.format_date(day)}",
+    )
+
+
+def _sale(holding: pd.Series, ownership: float) -> _BridgeEnd | None:
+    """A realized holding's bridge ends at the sale, valued at the exit proceeds
+    over the fund's share (what the buyer paid for 100%); None while the
+    holding is not realized or its proceeds are not known."""
+    if str(holding.get("status_as_of", "")) != "realized" or ownership <= 0:
+        return None
+    proceeds = finite_or_nan(holding.get("exit_proceeds"))
+    if np.isnan(proceeds):
+        return None
+    day = pd.Timestamp(holding["exit_date"])
+    return _BridgeEnd(
+        day, proceeds / ownership, None, "sale", f"sale of {charts.format_date(day)} (exit proceeds)"
+    )
 
 
 def load_company(context: DashboardContext, company_id: int) -> CompanyData:

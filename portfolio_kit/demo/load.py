@@ -305,15 +305,21 @@ INITIATIVE_LENGTH = timedelta(days=365 * 2)
 def initiative_progress(start: date, target: date, as_of: date, pace: float) -> tuple[str, float]:
     """Status and progress of an initiative on ``as_of``, following its dates.
 
-    Not started: planned, 0. Past its target date: completed, 1. In between:
-    in progress, the share of its time elapsed scaled by ``pace`` (above 1
-    ahead of plan, below behind), kept within 0.05 to 0.95 so that an
-    initiative still running never reads as finished or untouched.
+    ``pace`` is how fast the plan is delivered against its timetable (1 on
+    plan, above ahead, below behind). Not started: planned, 0. Still
+    running: in progress, the share of its time elapsed times ``pace``, kept
+    within 0.05 to 0.95 so that a running initiative never reads as finished
+    or untouched. Past its target date: completed (1) when the pace
+    delivered the plan in time, otherwise missed, with the share of the plan
+    delivered by the target date (``pace``, at most 0.95). An initiative is
+    never still "in progress" after its target date.
     """
     if as_of < start:
         return "planned", 0.0
     if as_of >= target:
-        return "completed", 1.0
+        if pace >= 1.0:
+            return "completed", 1.0
+        return "missed", round(min(0.95, max(0.05, pace)), 2)
     elapsed = (as_of - start).days / (target - start).days
     return "in_progress", round(min(0.95, max(0.05, elapsed * pace)), 2)
 

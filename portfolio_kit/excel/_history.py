@@ -24,6 +24,13 @@ from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._workbook import print_setup
 from portfolio_kit.frames import metrics
 
+def history_source(history: pd.DataFrame | None) -> str:
+    """The Cover sheet's default sentence on where a model's figures came from."""
+    if history is not None and not history.empty:
+        return f"History: {len(history)} fiscal years from the portfolio_kit database."
+    return "No stored history: the model is built from the assumptions alone."
+
+
 RAW_ITEMS = (
     ("revenue", "Revenue"),
     ("gross_profit", "Gross profit"),

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from portfolio_kit.excel._text import set_text, text_cell
 from portfolio_kit.excel import _styles as st
-from portfolio_kit.excel._workbook import define_name
+from portfolio_kit.excel._workbook import define_name, print_setup
 
 LABEL_COLUMN = 1
 DESCRIPTION_COLUMN = 2
@@ -118,13 +118,17 @@ def start_inputs_sheet(
     title: str,
     drivers_title: str,
     currency: str,
-    years: int,
     first_year: int | None,
-) -> tuple[Worksheet, int]:
-    """The Inputs sheet's title, reading guide and yearly-drivers header, the
-    same in every model so an analyst finds inputs in one place.
+    yearly: Sequence[InputSpec],
+    values: Mapping[str, Any],
+    years: int,
+) -> tuple[Worksheet, int, dict[str, str]]:
+    """The Inputs sheet's title, reading guide and yearly drivers (``yearly``,
+    one row each, a value per year), the same in every model so an analyst
+    finds inputs in one place.
 
-    Returns the sheet and the header row; yearly inputs start below it.
+    Returns the sheet, the next free row and the drivers' references (as
+    :func:`write_inputs`).
     """
     ws = wb.create_sheet("Inputs")
     last_column = FIRST_YEAR_COLUMN + years - 1
@@ -141,13 +145,39 @@ def start_inputs_sheet(
     for offset, label in enumerate(year_labels(years, first_year)):
         ws.cell(row=row, column=FIRST_YEAR_COLUMN + offset, value=label)
     st.style_header_row(ws, row, 1, last_column)
-    return ws, row
+    row, references = write_inputs(wb, ws, yearly, values, row + 1, years)
+    return ws, row, references
+
+
+def finish_inputs_sheet(ws: Worksheet, years: int, last_row: int, label_width: int) -> None:
+    """Column widths, frozen panes and print area of an Inputs sheet that
+    ``start_inputs_sheet`` began, with its last row ``last_row``."""
+    last_column = FIRST_YEAR_COLUMN + years - 1
+    st.set_widths(ws, {LABEL_COLUMN: label_width, 2: 58, VALUE_COLUMN: 14})
+    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_column + 1), 12)
+    ws.freeze_panes = "C4"
+    print_setup(ws, f"A1:{get_column_letter(max(last_column, VALUE_COLUMN))}{last_row}")
 
 
 def write_section_title(ws: Worksheet, row: int, title: str, last_column: int) -> int:
     text_cell(ws, row, LABEL_COLUMN, title)
     st.style_section_row(ws, row, LABEL_COLUMN, last_column)
     return row + 1
+
+
+def write_input_section(
+    wb: Workbook,
+    ws: Worksheet,
+    row: int,
+    title: str,
+    specs: Sequence[InputSpec],
+    values: Mapping[str, Any],
+    years: int,
+) -> tuple[int, dict[str, str]]:
+    """A blank row, a section title and the section's inputs, from ``row`` on;
+    returns the next free row and the inputs' references (as :func:`write_inputs`)."""
+    row = write_section_title(ws, row + 1, title, FIRST_YEAR_COLUMN + years - 1)
+    return write_inputs(wb, ws, specs, values, row, years)
 
 
 def write_inputs(

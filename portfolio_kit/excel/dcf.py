@@ -36,7 +36,7 @@ from portfolio_kit.analytics.valuation import DcfAssumptions, WaccInputs, dcf
 from portfolio_kit.analytics.valuation import wacc as compute_wacc
 from portfolio_kit.excel import _styles as st
 from portfolio_kit.excel._text import text_cell
-from portfolio_kit.excel._history import write_history_sheet
+from portfolio_kit.excel._history import history_source, write_history_sheet
 from portfolio_kit.excel._inputs import (
     BOOLEAN,
     CHOICE,
@@ -44,9 +44,9 @@ from portfolio_kit.excel._inputs import (
     OPTIONAL_NUMBER,
     VALUE_COLUMN,
     InputSpec,
+    finish_inputs_sheet,
     start_inputs_sheet,
-    write_inputs,
-    write_section_title,
+    write_input_section,
     year_labels,
 )
 from portfolio_kit.excel._sensitivity import write_grid
@@ -306,26 +306,22 @@ def _write_inputs_sheet(
     exit_multiple: float | None,
 ) -> dict[str, str]:
     years = assumptions.years
-    last_column = FIRST_YEAR_COLUMN + years - 1
-    ws, row = start_inputs_sheet(
+    values: dict[str, Any] = assumptions.to_dict()
+    values["exit_multiple"] = exit_multiple
+    ws, row, refs = start_inputs_sheet(
         wb,
         title="Inputs: every assumption of the model",
         drivers_title="Operating drivers by projection year",
         currency=currency,
-        years=years,
         first_year=first_year,
+        yearly=YEARLY_INPUTS,
+        values=values,
+        years=years,
     )
-    values: dict[str, Any] = assumptions.to_dict()
-    values["exit_multiple"] = exit_multiple
-    refs: dict[str, str] = {}
-    row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
-    refs.update(found)
-
-    row = write_section_title(ws, row + 1, "Valuation", last_column)
     valuation_specs = VALUATION_INPUTS
     if wacc_inputs is not None:
         valuation_specs = tuple(spec for spec in VALUATION_INPUTS if spec.field != "wacc")
-    row, found = write_inputs(wb, ws, valuation_specs, values, row, years)
+    row, found = write_input_section(wb, ws, row, "Valuation", valuation_specs, values, years)
     refs.update(found)
     if wacc_inputs is not None:
         ws.cell(row=row, column=1, value="WACC")
@@ -339,28 +335,28 @@ def _write_inputs_sheet(
         refs["wacc"] = f"'Inputs'!$C${row}"
         row += 1
 
-    row = write_section_title(ws, row + 1, "Enterprise value to equity value", last_column)
-    row, found = write_inputs(wb, ws, BRIDGE_INPUTS, values, row, years)
+    row, found = write_input_section(
+        wb, ws, row, "Enterprise value to equity value", BRIDGE_INPUTS, values, years
+    )
     refs.update(found)
 
     if wacc_inputs is not None:
-        row = write_section_title(ws, row + 1, "Cost of capital", last_column)
-        row, found = write_inputs(wb, ws, WACC_INPUTS, wacc_inputs.to_dict(), row, years)
+        row, found = write_input_section(
+            wb, ws, row, "Cost of capital", WACC_INPUTS, wacc_inputs.to_dict(), years
+        )
         refs.update({f"wacc.{key}": value for key, value in found.items()})
 
-    row = write_section_title(ws, row + 1, "Sensitivity grids", last_column)
     step_values = {
         "wacc_step": steps.wacc_step,
         "growth_step": steps.growth_step,
         "multiple_step": steps.multiple_step,
     }
-    row, found = write_inputs(wb, ws, SENSITIVITY_INPUTS, step_values, row, years)
+    row, found = write_input_section(
+        wb, ws, row, "Sensitivity grids", SENSITIVITY_INPUTS, step_values, years
+    )
     refs.update(found)
 
-    st.set_widths(ws, {1: 34, 2: 58, 3: 14})
-    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_column + 1), 12)
-    ws.freeze_panes = "C4"
-    print_setup(ws, f"A1:{get_column_letter(max(last_column, 3))}{row}")
+    finish_inputs_sheet(ws, years, row, label_width=34)
     return refs
 
 
@@ -808,75 +804,134 @@ def _write_sensitivity_sheet(wb: Workbook, rows: DcfLayout, with_shares: bool) -
         "gordon_period": gordon_period,
         "exit_period": exit_period,
     }
-    row = write_grid(
-        wb,
-        ws,
-        4,
-        "Enterprise value: WACC (rows) x terminal growth (columns)",
-        "SensitivityEvGrowth",
-        "WACC",
-        "SensitivityWaccStep",
-        "TerminalGrowth",
-        "SensitivityGrowthStep",
-        "=" + gordon_ev,
-        context,
-        st.AMOUNT,
-        st.PERCENT_2DP,
-        st.PERCENT_2DP,
-    )
-    if with_shares:
-        row = write_grid(
-            wb,
-            ws,
-            row + 2,
+    growth = ("TerminalGrowth", "SensitivityGrowthStep", st.PERCENT_2DP)
+    multiple = ("ExitMultiple", "SensitivityMultipleStep", st.MULTIPLE)
+    equity_grid = (
+        (
             "Value per share: WACC (rows) x terminal growth (columns)",
             "SensitivitySharePriceGrowth",
-            "WACC",
-            "SensitivityWaccStep",
-            "TerminalGrowth",
-            "SensitivityGrowthStep",
+            growth,
             "=(" + gordon_ev + bridge + ")/SharesOutstanding",
-            context,
             st.AMOUNT_2DP,
-            st.PERCENT_2DP,
-            st.PERCENT_2DP,
         )
-    else:
+        if with_shares
+        else (
+            "Equity value: WACC (rows) x terminal growth (columns)",
+            "SensitivityEquityGrowth",
+            growth,
+            "=" + gordon_ev + bridge,
+            st.AMOUNT,
+        )
+    )
+    grids = (
+        (
+            "Enterprise value: WACC (rows) x terminal growth (columns)",
+            "SensitivityEvGrowth",
+            growth,
+            "=" + gordon_ev,
+            st.AMOUNT,
+        ),
+        equity_grid,
+        (
+            "Enterprise value: WACC (rows) x exit multiple (columns)",
+            "SensitivityEvMultiple",
+            multiple,
+            "=" + exit_ev,
+            st.AMOUNT,
+        ),
+    )
+    top = 4
+    for title, name, (column_center, column_step, column_format), formula, cell_format in grids:
         row = write_grid(
             wb,
             ws,
-            row + 2,
-            "Equity value: WACC (rows) x terminal growth (columns)",
-            "SensitivityEquityGrowth",
+            top,
+            title,
+            name,
             "WACC",
             "SensitivityWaccStep",
-            "TerminalGrowth",
-            "SensitivityGrowthStep",
-            "=" + gordon_ev + bridge,
+            column_center,
+            column_step,
+            formula,
             context,
-            st.AMOUNT,
+            cell_format,
             st.PERCENT_2DP,
-            st.PERCENT_2DP,
+            column_format,
         )
-    row = write_grid(
-        wb,
-        ws,
-        row + 2,
-        "Enterprise value: WACC (rows) x exit multiple (columns)",
-        "SensitivityEvMultiple",
-        "WACC",
-        "SensitivityWaccStep",
-        "ExitMultiple",
-        "SensitivityMultipleStep",
-        "=" + exit_ev,
-        context,
-        st.AMOUNT,
-        st.PERCENT_2DP,
-        st.MULTIPLE,
-    )
+        top = row + 2
     st.set_widths(ws, {1: 4, 2: 12})
     st.set_range_width(ws, range(3, 8), 15)
     print_setup(ws, f"A1:G{row}")
+
+
+def _check_inputs(assumptions: DcfAssumptions, wacc_inputs: WaccInputs | None) -> None:
+    """Refuse what ``build_dcf`` cannot write: other assumptions, or WACC
+    inputs whose CAPM result is not the WACC of the assumptions."""
+    if not isinstance(assumptions, DcfAssumptions):
+        raise ValueError(f"assumptions: expected DcfAssumptions, got {type(assumptions).__name__}")
+    if wacc_inputs is not None:
+        computed = compute_wacc(wacc_inputs).wacc
+        if abs(computed - assumptions.wacc) > 1e-12 * max(1.0, abs(computed)):
+            raise ValueError(
+                f"wacc: the assumptions say {assumptions.wacc!r} but wacc_inputs give "
+                f"{computed!r}; "
+                "pass assumptions.replace(wacc=...) with the computed WACC"
+            )
+
+
+def _write_cover(
+    wb: Workbook,
+    assumptions: DcfAssumptions,
+    *,
+    company: str,
+    currency: str,
+    as_of: date | None,
+    first_year: int | None,
+    source: str,
+    prefilled_multiple: float | None,
+) -> None:
+    """The Cover sheet: what the model is, how to use it, its conventions and,
+    when the exit multiple was prefilled (``prefilled_multiple``), that it was."""
+    notes = [
+        "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula "
+        "and recalculates. "
+        "The headline enterprise value follows the terminal method chosen on Inputs; both "
+        "terminal values are shown.",
+        "Conventions: unlevered free cash flow = EBIT - taxes on positive EBIT + D&A - capex - "
+        "increase in net "
+        "working capital; discount factor 1/(1+WACC)^t (t - 0.5 with the mid-year convention); "
+        "the Gordon value is "
+        "discounted from N (N - 0.5 mid-year), the exit-multiple value from N. These are the "
+        "formulas of "
+        "portfolio_kit.analytics.valuation.dcf.",
+        "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
+        "recomputes the outputs in "
+        "Python and stores a DCF valuation with these assumptions.",
+    ]
+    if prefilled_multiple is not None:
+        notes.append(
+            f"The exit multiple ({prefilled_multiple:.1f}x) was prefilled with the multiple the "
+            "Gordon value implies, "
+            "so the exit-multiple column has a value; it drives nothing unless the method is "
+            "exit_multiple."
+        )
+    add_cover_sheet(
+        wb,
+        "Discounted cash flow model",
+        [
+            ("Company", company),
+            ("Currency", currency),
+            ("As of", as_of or "not given"),
+            (
+                "Projection",
+                f"{assumptions.years} years" + (f" from FY{first_year}" if first_year else ""),
+            ),
+            ("Terminal method", assumptions.terminal_method),
+            ("Data", source),
+            ("Prepared with", "portfolio_kit"),
+        ],
+        notes,
+    )
 
 
 def build_dcf(
@@ -923,16 +978,7 @@ def build_dcf(
     ValueError
         ``wacc_inputs`` that do not give ``assumptions.wacc``.
     """
-    if not isinstance(assumptions, DcfAssumptions):
-        raise ValueError(f"assumptions: expected DcfAssumptions, got {type(assumptions).__name__}")
-    if wacc_inputs is not None:
-        computed = compute_wacc(wacc_inputs).wacc
-        if abs(computed - assumptions.wacc) > 1e-12 * max(1.0, abs(computed)):
-            raise ValueError(
-                f"wacc: the assumptions say {assumptions.wacc!r} but wacc_inputs give "
-                f"{computed!r}; "
-                "pass assumptions.replace(wacc=...) with the computed WACC"
-            )
+    _check_inputs(assumptions, wacc_inputs)
     steps = steps or SensitivitySteps()
     has_history = history is not None and not history.empty
     if first_year is None and has_history:
@@ -953,50 +999,15 @@ def build_dcf(
     rows = _write_dcf_sheet(wb, assumptions, currency, first_year)
     _write_sensitivity_sheet(wb, rows, assumptions.shares_outstanding is not None)
 
-    source = data_source or (
-        f"History: {len(history)} fiscal years from the portfolio_kit database."
-        if has_history
-        else "No stored history: the model is built from the assumptions alone."
-    )
-    notes = [
-        "How to use: change the blue inputs on the Inputs sheet; every other cell is a formula "
-        "and recalculates. "
-        "The headline enterprise value follows the terminal method chosen on Inputs; both "
-        "terminal values are shown.",
-        "Conventions: unlevered free cash flow = EBIT - taxes on positive EBIT + D&A - capex - "
-        "increase in net "
-        "working capital; discount factor 1/(1+WACC)^t (t - 0.5 with the mid-year convention); "
-        "the Gordon value is "
-        "discounted from N (N - 0.5 mid-year), the exit-multiple value from N. These are the "
-        "formulas of "
-        "portfolio_kit.analytics.valuation.dcf.",
-        "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
-        "recomputes the outputs in "
-        "Python and stores a DCF valuation with these assumptions.",
-    ]
-    if prefilled_multiple and exit_multiple is not None:
-        notes.append(
-            f"The exit multiple ({exit_multiple:.1f}x) was prefilled with the multiple the "
-            "Gordon value implies, "
-            "so the exit-multiple column has a value; it drives nothing unless the method is "
-            "exit_multiple."
-        )
-    add_cover_sheet(
+    _write_cover(
         wb,
-        "Discounted cash flow model",
-        [
-            ("Company", company),
-            ("Currency", currency),
-            ("As of", as_of or "not given"),
-            (
-                "Projection",
-                f"{assumptions.years} years" + (f" from FY{first_year}" if first_year else ""),
-            ),
-            ("Terminal method", assumptions.terminal_method),
-            ("Data", source),
-            ("Prepared with", "portfolio_kit"),
-        ],
-        notes,
+        assumptions,
+        company=company,
+        currency=currency,
+        as_of=as_of,
+        first_year=first_year,
+        source=data_source or history_source(history),
+        prefilled_multiple=exit_multiple if prefilled_multiple else None,
     )
     write_metadata(
         wb,

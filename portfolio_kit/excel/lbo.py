@@ -28,13 +28,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from portfolio_kit.analytics.lbo import LboAssumptions
 from portfolio_kit.excel._text import text_cell
 from portfolio_kit.excel import _styles as st
-from portfolio_kit.excel._history import write_history_sheet
+from portfolio_kit.excel._history import history_source, write_history_sheet
 from portfolio_kit.excel._inputs import (
     BOOLEAN,
     FIRST_YEAR_COLUMN,
     TEXT,
     InputSpec,
+    finish_inputs_sheet,
     start_inputs_sheet,
+    write_input_section,
     write_inputs,
     write_section_title,
     year_labels,
@@ -201,26 +203,24 @@ def _inputs_sheet(
 ) -> dict[str, str]:
     years = assumptions.years
     last_column = FIRST_YEAR_COLUMN + years - 1
-    ws, row = start_inputs_sheet(
+    values: dict[str, Any] = assumptions.to_dict()
+    values["existing_net_debt"] = existing_net_debt
+    ws, row, refs = start_inputs_sheet(
         wb,
         title="Inputs: every assumption of the LBO",
         drivers_title="Operating drivers by holding year",
         currency=currency,
-        years=years,
         first_year=first_year,
+        yearly=YEARLY_INPUTS,
+        values=values,
+        years=years,
     )
-    values: dict[str, Any] = assumptions.to_dict()
-    values["existing_net_debt"] = existing_net_debt
-    refs: dict[str, str] = {}
-    row, found = write_inputs(wb, ws, YEARLY_INPUTS, values, row + 1, years)
-    refs.update(found)
     for title, specs in (
         ("Deal", DEAL_INPUTS),
         ("Operations and cash", OPERATING_INPUTS),
         ("Valuation of the target", VALUATION_INPUTS),
     ):
-        row = write_section_title(ws, row + 1, title, last_column)
-        row, found = write_inputs(wb, ws, specs, values, row, years)
+        row, found = write_input_section(wb, ws, row, title, specs, values, years)
         refs.update(found)
     row = write_section_title(
         ws, row + 1, "Debt tranches (repaid and swept in this order)", last_column
@@ -237,10 +237,7 @@ def _inputs_sheet(
         row, found = write_inputs(wb, ws, tranche_specs(index), tranche_values, row, years)
         refs.update(found)
         row += 1
-    st.set_widths(ws, {1: 36, 2: 58, 3: 14})
-    st.set_range_width(ws, range(FIRST_YEAR_COLUMN, last_column + 1), 12)
-    ws.freeze_panes = "C4"
-    print_setup(ws, f"A1:{get_column_letter(max(last_column, 3))}{row}")
+    finish_inputs_sheet(ws, years, row, label_width=36)
     return refs
 
 
@@ -804,6 +801,62 @@ def _named_row(wb: Workbook, name: str) -> int:
     return int("".join(ch for ch in coordinate.split(":")[0] if ch.isdigit()))
 
 
+def _checked_inputs(assumptions: LboAssumptions, existing_net_debt: Any) -> float:
+    """Refuse what ``build_lbo`` cannot write; the existing net debt as a float."""
+    if not isinstance(assumptions, LboAssumptions):
+        raise ValueError(f"assumptions: expected LboAssumptions, got {type(assumptions).__name__}")
+    try:
+        number = float(existing_net_debt)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"existing_net_debt: must be a number, got {existing_net_debt!r}"
+        ) from None
+    if number != number or abs(number) == float("inf"):
+        raise ValueError(f"existing_net_debt: must be finite, got {number}")
+    return number
+
+
+def _write_cover(
+    wb: Workbook,
+    assumptions: LboAssumptions,
+    company: str,
+    currency: str,
+    as_of: date | None,
+    source: str,
+) -> None:
+    """The Cover sheet: what the model is, how to use it and its conventions."""
+    add_cover_sheet(
+        wb,
+        "Leveraged buyout model",
+        [
+            ("Company", company),
+            ("Currency", currency),
+            ("As of", as_of or "not given"),
+            ("Holding period", f"{assumptions.years} years"),
+            (
+                "Debt tranches",
+                ", ".join(t.name for t in assumptions.tranches) or "none (all equity)",
+            ),
+            ("Data", source),
+            ("Prepared with", "portfolio_kit"),
+        ],
+        [
+            "How to use: change the blue inputs on the Inputs sheet; every other cell is a "
+            "formula and recalculates.",
+            "Conventions: interest on opening balances (no circularity); mandatory "
+            "amortisation is a share of the "
+            "original principal; cash above the minimum, after debt service, is swept into the "
+            "sweep tranches in "
+            "order; no revolver, so a shortfall shows as cash below the minimum; one equity "
+            "cheque in at closing and "
+            "one out at exit. These are the formulas of portfolio_kit.analytics.lbo.lbo_returns.",
+            "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
+            "recomputes the returns "
+            "in Python and stores an LBO valuation with these assumptions.",
+        ],
+    )
+
+
 def build_lbo(
     assumptions: LboAssumptions,
     *,
@@ -839,16 +892,7 @@ def build_lbo(
         When ``assumptions`` is not an ``LboAssumptions`` or
         ``existing_net_debt`` is not a finite number.
     """
-    if not isinstance(assumptions, LboAssumptions):
-        raise ValueError(f"assumptions: expected LboAssumptions, got {type(assumptions).__name__}")
-    try:
-        existing_net_debt = float(existing_net_debt)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"existing_net_debt: must be a number, got {existing_net_debt!r}"
-        ) from None
-    if existing_net_debt != existing_net_debt or abs(existing_net_debt) == float("inf"):
-        raise ValueError(f"existing_net_debt: must be finite, got {existing_net_debt}")
+    existing_net_debt = _checked_inputs(assumptions, existing_net_debt)
     has_history = history is not None and not history.empty
     if first_year is None and has_history:
         first_year = int(max(history.index)) + 1
@@ -859,41 +903,7 @@ def build_lbo(
     if has_history:
         write_history_sheet(wb, history, currency)
     _lbo_sheet(wb, assumptions, currency, first_year)
-    source = data_source or (
-        f"History: {len(history)} fiscal years from the portfolio_kit database."
-        if has_history
-        else "No stored history: the model is built from the assumptions alone."
-    )
-    add_cover_sheet(
-        wb,
-        "Leveraged buyout model",
-        [
-            ("Company", company),
-            ("Currency", currency),
-            ("As of", as_of or "not given"),
-            ("Holding period", f"{assumptions.years} years"),
-            (
-                "Debt tranches",
-                ", ".join(t.name for t in assumptions.tranches) or "none (all equity)",
-            ),
-            ("Data", source),
-            ("Prepared with", "portfolio_kit"),
-        ],
-        [
-            "How to use: change the blue inputs on the Inputs sheet; every other cell is a "
-            "formula and recalculates.",
-            "Conventions: interest on opening balances (no circularity); mandatory "
-            "amortisation is a share of the "
-            "original principal; cash above the minimum, after debt service, is swept into the "
-            "sweep tranches in "
-            "order; no revolver, so a shortfall shows as cash below the minimum; one equity "
-            "cheque in at closing and "
-            "one out at exit. These are the formulas of portfolio_kit.analytics.lbo.lbo_returns.",
-            "Importing: `portfolio-kit model import FILE.xlsx` reads the Inputs sheet back, "
-            "recomputes the returns "
-            "in Python and stores an LBO valuation with these assumptions.",
-        ],
-    )
+    _write_cover(wb, assumptions, company, currency, as_of, data_source or history_source(history))
     write_metadata(
         wb,
         {

@@ -45,7 +45,7 @@ from portfolio_kit.models.investment import (
     InvestmentCashFlow,
 )
 from portfolio_kit.models.market import IndexLevel, MarketIndex
-from portfolio_kit.models.security_state import RevokedSession
+from portfolio_kit.models.security_state import LoginThrottle, RevokedSession
 from portfolio_kit.models.user import FundGrant, Role, User
 from portfolio_kit.models.valuation import Valuation, ValuationMethod
 
@@ -79,6 +79,7 @@ __all__ = [
     "InvestmentCashFlow",
     "Lever",
     "MarketIndex",
+    "LoginThrottle",
     "RevokedSession",
     "MetricSource",
     "PeriodType",

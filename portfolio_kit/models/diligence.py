@@ -80,9 +80,12 @@ class Lever(enum.StrEnum):
 
 
 class InitiativeStatus(enum.StrEnum):
+    """Where an initiative stands; ``missed``: its target date passed with the plan undelivered."""
+
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+    MISSED = "missed"
     CANCELLED = "cancelled"
 
 

@@ -17,6 +17,9 @@ from portfolio_kit.pdf._words import Line, Word
 YEAR_TOKEN = re.compile(r"^\(?((?:19|20)\d\d)\)?[,:]?$")
 _COLUMN_GAP = 8.0
 _RIGHT_EDGE_TOLERANCE = 6.0
+_NOT_AN_AMOUNT = re.compile(
+    r"^(?:%|\(?[-+\u2212]?\d[\d,]*(?:\.\d+)?\)?\s?%\)?|n/?m\.?|n\.m\.|nm|nmf)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +79,26 @@ def find_columns(lines: list[Line]) -> list[Column]:
 
 
 def trailing_figures(line: Line) -> list[Word]:
-    """The run of figures (and currency symbols) that ends a line, left to right."""
+    """The run of figures (and currency symbols) that ends a line, left to right.
+
+    Earnings releases print a change column after the amounts: a percentage
+    ("18 %", "(15)%") or "n/m" (not meaningful). Those are not amounts of any
+    period, and stopping at them would lose the whole row, so they are passed
+    over (a bare "%" takes the number printed before it along).
+    """
     run: list[Word] = []
+    percent_pending = False
     for word in reversed(line.words):
         if is_currency_symbol(word.text):
             continue
+        if _NOT_AN_AMOUNT.match(word.text):
+            percent_pending = word.text == "%"
+            continue
         if parse_amount(word.text) is None:
             break
+        if percent_pending:
+            percent_pending = False
+            continue
         run.append(word)
     run.reverse()
     return run

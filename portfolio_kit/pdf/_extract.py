@@ -24,7 +24,12 @@ from portfolio_kit.pdf._document import (
     check_file,
     open_pdfium,
 )
-from portfolio_kit.pdf._layout import RawStatement, read_page
+from portfolio_kit.pdf._layout import (
+    RawStatement,
+    read_page,
+    words_above_a_title,
+    words_of_a_second_table,
+)
 from portfolio_kit.pdf._locate import Location, find_statements
 from portfolio_kit.pdf._model import ExtractedStatement, StatementSet
 from portfolio_kit.pdf._ocr import OcrPageTexts, with_ocr
@@ -182,7 +187,8 @@ def _read_all(
             missing[kind] = "no page titled as this statement with its typical rows and figures"
             continue
         deadline.check(f"reading the {kind.value.replace('_', ' ')}")
-        raw = _read_location(location, deadline, words)
+        lower_tables: list[RawStatement] = []
+        raw = _read_location(location, deadline, words, lower_tables)
         if raw is None:
             missing[kind] = (
                 f"page {location.pages[0] + 1} is titled as this statement but no table was read"
@@ -190,6 +196,7 @@ def _read_all(
             continue
         raws[kind] = raw
         built[kind] = build_statement(raw, context)
+        companions.setdefault(kind, []).extend(lower_tables)
         for page in location.companions:
             deadline.check(f"reading page {page + 1}")
             companion = _read_location(
@@ -228,7 +235,7 @@ def _merge(main: ExtractedStatement, other: ExtractedStatement) -> ExtractedStat
         return main
     return dataclasses.replace(
         first,
-        pages=first.pages + second.pages,
+        pages=first.pages + tuple(p for p in second.pages if p not in first.pages),
         periods=first.periods + second.periods,
         period_estimated=first.period_estimated + second.period_estimated,
         period_months=first.period_months + second.period_months,
@@ -237,7 +244,8 @@ def _merge(main: ExtractedStatement, other: ExtractedStatement) -> ExtractedStat
         notes=[
             *first.notes,
             *second.notes,
-            f"page {second.pages[0] + 1} prints the same statement for other periods; "
+            f"page {second.pages[0] + 1} prints the same statement for other periods"
+            f"{' in a second table' if second.pages[0] in first.pages else ''}; "
             "its figures are included",
         ],
     )
@@ -270,8 +278,12 @@ def _date_from_other_statements(
 
 
 def _read_location(
-    location: Location, deadline: Deadline, words: _WordSource
+    location: Location,
+    deadline: Deadline,
+    words: _WordSource,
+    second_tables: list[RawStatement] | None = None,
 ) -> RawStatement | None:
+    """Read a statement's pages; a second table of it lower on a page goes to ``second_tables``."""
     raw = RawStatement(kind=location.kind, title=location.title)
     columns = None
     for position, number in enumerate(location.pages):
@@ -285,6 +297,24 @@ def _read_location(
             break
         raw.pages.append(table)
         columns = table.columns
+        lower = words_of_a_second_table(page_words, location.kind)
+        if second_tables is not None and lower is not None:
+            second = read_page(lower, number, height, location.kind, True, None)
+            if second is not None:
+                second_tables.append(
+                    RawStatement(kind=location.kind, title=location.title, pages=[second])
+                )
+    if raw.pages and location.spill is not None:
+        deadline.check(f"reading page {location.spill + 1}")
+        page_words, height = words(location.spill)
+        above = words_above_a_title(page_words)
+        table = (
+            read_page(above, location.spill, height, location.kind, False, columns)
+            if above
+            else None
+        )
+        if table is not None:
+            raw.pages.append(table)
     return raw if raw.pages else None
 
 

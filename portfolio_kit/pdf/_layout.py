@@ -38,10 +38,13 @@ _END_OF_STATEMENT = re.compile(
     r"^see\s+notes\s+to|^the\s+accompanying|^see\s+accompanying"
 )
 _FOOTNOTE_START = re.compile(r"^(?:\(\d{1,2}\)|\([a-z]\)|\*+|[†‡])\s*\S")
+_LEGEND = re.compile(r"^(?:n/?m\.?|n\.m\.|nm|\*+)\s*[-=:]?\s*not\s+meaningful")
 _RUNNING_TEXT = re.compile(
     r"table\s+of\s+contents|form\s+10-k|annual\s+report|^page\s+\d+|^\d{1,3}$|^f-\s?\d+$|"
     r"index\s+to\s+(?:consolidated\s+)?financial\s+statements|-\s*continued\s*-|^\(continued\)$"
 )
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_PAGE_NUMBER_ZONE = 5 / 6
 _CONNECTOR_END = re.compile(
     r"(?:,|;|\band|\bor|\bof|\bfor|\bin|\bto|\bthe|\bfrom|\bnet|\bby|\bon|\bwith|-)$"
 )
@@ -155,6 +158,7 @@ def read_page(
     heading_lines = lines[: start + 1] if start is not None else []
     heading_text = " ".join(line.text for line in [*heading_lines, *header_lines])
     rows = _rows(leading + body[first_data:], columns, page_number, page_height)
+    rows = _drop_page_number(rows, page_height)
     return PageTable(
         page=page_number,
         columns=columns,
@@ -165,6 +169,50 @@ def read_page(
         rows=rows,
         height=page_height,
     )
+
+
+def words_of_a_second_table(words: list[Word], kind: Statement) -> list[Word] | None:
+    """The words of a second table of the same statement printed lower on the page, if any.
+
+    An earnings release may print the quarter and the year to date as two
+    tables, one under the other, each under its own copy of the title
+    ("Consolidated Statements of Income", "13 Weeks Ended", figures; then the
+    title again, "52 Weeks Ended", figures). The first table ends at the
+    repeated title; the second is read from there on, as a table of its own.
+    A repeated title counts only when figure rows sit between the two titles,
+    so a title wrapped over two lines is not taken for a second table.
+    """
+    lines = group_lines(words)
+    start = _title_line(lines, kind)
+    if start is None:
+        return None
+    seen_figures = False
+    for line in lines[start + 1 :]:
+        figures = trailing_figures(line)
+        if figures and not all(YEAR_TOKEN.match(w.text) for w in figures):
+            seen_figures = True
+            continue
+        if seen_figures and title_kind(line.text) is kind:
+            return [w for w in words if w.middle >= line.top]
+    return None
+
+
+def words_above_a_title(words: list[Word]) -> list[Word] | None:
+    """The words printed above the first statement title of a page (None without a title).
+
+    Used for the closing rows of a statement that spilled onto the top of the
+    page where the next statement starts.
+    """
+    lines = group_lines(words)
+    for index, line in enumerate(lines):
+        if title_kind(line.text) is not None or is_other_title(line.text):
+            above = lines[:index]
+            # The lines right over the title without figures head the next statement
+            # (the company's name), not the spilled rows.
+            while above and not trailing_figures(above[-1]):
+                above.pop()
+            return [w for kept in above for w in kept.words]
+    return None
 
 
 def _title_line(lines: list[Line], kind: Statement) -> int | None:
@@ -178,7 +226,11 @@ def _title_line(lines: list[Line], kind: Statement) -> int | None:
 
 
 def _cut_at_end(lines: list[Line]) -> list[Line]:
-    """Lines up to the end of the statement: its closing note, footnotes or the next title."""
+    """Lines up to the end of the statement: its closing note, footnotes or the next title.
+
+    A release's legend for its change column ("n/m Not meaningful") ends the
+    table too; read as a row it would be glued to the label above it.
+    """
     kept = []
     for line in lines:
         text = normalise_text(line.text)
@@ -188,6 +240,8 @@ def _cut_at_end(lines: list[Line]) -> list[Line]:
         if kept and is_title and not trailing_figures(line):
             break
         if kept and _FOOTNOTE_START.match(text) and not trailing_figures(line):
+            break
+        if kept and _LEGEND.match(text):
             break
         kept.append(line)
     return kept
@@ -264,6 +318,29 @@ def _rows(
                 indent=previous.indent,
             )
         rows.append(row)
+    return rows
+
+
+def _drop_page_number(rows: list[Row], page_height: float) -> list[Row]:
+    """Rows without the page number printed under the table's last row.
+
+    A page number such as "7" lands in a figure column when it is printed at
+    the right margin; as a row of the statement it would break the footing of
+    the total above it. It is told from a figure by being the last row, with no
+    label, one cell, a bare integer of at most three digits, in the lowest
+    sixth of the page.
+    """
+    if not rows:
+        return rows
+    last = rows[-1]
+    cells = [cell for cell in last.cells if cell is not None]
+    if (
+        not last.label
+        and len(cells) == 1
+        and _PAGE_NUMBER.match(cells[0].raw)
+        and last.top > _PAGE_NUMBER_ZONE * page_height
+    ):
+        return rows[:-1]
     return rows
 
 

@@ -65,6 +65,8 @@ class Location:
     ``companions`` are neighbouring pages that print the same statement, under
     the same title, complete on one page, for other periods (an earnings
     release prints the quarter on one page and the year to date on the next).
+    ``spill`` is the next page when the statement's closing rows ran over onto
+    its top, above the next statement's title (see ``_spill_page``).
     """
 
     kind: Statement
@@ -75,6 +77,7 @@ class Location:
     registrants: tuple[str, ...] = ()
     title_above: bool = False
     companions: tuple[int, ...] = ()
+    spill: int | None = None
 
 
 def score_page(index: int, text: str) -> PageScore | None:
@@ -255,6 +258,7 @@ def locate_statements(
         locations[kind] = Location(
             kind, tuple(pages), choice.score, choice.title, choice.entity, names,
             title_above=choice.title_above and first == choice.page, companions=companions,
+            spill=_spill_page(texts, kind, pages[-1]),
         )  # fmt: skip
     return locations
 
@@ -347,6 +351,31 @@ def _continuations(texts: Sequence[str], kind: Statement, page: int) -> list[int
         extra.append(nxt)
         current = nxt
     return extra
+
+
+def _spill_page(texts: Sequence[str], kind: Statement, last: int) -> int | None:
+    """The next page, when the statement's closing rows spilled onto it above another title.
+
+    A statement that fills its page may print its last row (a balance sheet's
+    "Total liabilities and stockholders' equity") at the top of the next page,
+    above the title of the next statement. That page is no continuation (its
+    heading titles another statement), but without those lines the statement
+    has no closing total: it is the page only when its closing row comes before
+    the first title on it and the statement's own pages have no closing row.
+    """
+    if CLOSING_ROWS[kind].search(_body_after_title(texts[last])) or last + 1 >= len(texts):
+        return None
+    above: list[str] = []
+    for line in texts[last + 1].splitlines():
+        if title_kind(line) is not None or is_other_title(line):
+            break
+        above.append(line)
+    else:
+        return None
+    spilled = normalise_text("\n".join(above))
+    if CLOSING_ROWS[kind].search(spilled) and _count_figures("\n".join(above)) > 0:
+        return last + 1
+    return None
 
 
 def _count_figures(text: str) -> int:

@@ -21,6 +21,7 @@ import pypdfium2 as pdfium
 from portfolio_kit.pdf._numbers import parse_amount
 
 _WORD_GAP = 2.0
+_OVERLAP = 1.0
 _CHAR_FIXES = {"\x02": "-", "\u00ad": "-", "\u00a0": " "}
 _UNMAPPED = "\ufffe"
 _LIGATURES = ("fi", "fl", "ff", "ffi", "ffl")
@@ -186,13 +187,18 @@ def group_lines(words: list[Word]) -> list[Line]:
 
 
 def rejoin_split_figures(words: list[Word]) -> list[Word]:
-    """Join "(1,017" + ")" and "(" + "1,017)" that some producers emit as separate words."""
+    """Join "(1,017" + ")" and "(" + "1,017)" that some producers emit as separate words.
+
+    The closing parenthesis may start a fraction of a point before the figure
+    ends (its box overlaps the last digit's when the producer typed "(541 )"
+    with a kerned space), so a small overlap counts as touching.
+    """
     joined: list[Word] = []
     for word in sorted(words, key=lambda w: (round(w.middle), w.x0)):
         if joined:
             last = joined[-1]
             same_line = abs(last.middle - word.middle) < 2.0
-            close = 0 <= word.x0 - last.x1 < 3.0
+            close = -_OVERLAP <= word.x0 - last.x1 < 3.0
             candidate = last.text + word.text
             if (
                 same_line

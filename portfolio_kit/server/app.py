@@ -2,8 +2,9 @@
 
 Voila itself, with the routes that make it a partner-facing site: our
 sign-in and sign-out pages, a home page in place of Voila's file tree, a
-static health check, and the verified request-info websocket for preheated
-kernels. Tornado picks the first route that matches, so ours, listed first,
+static health check, the verified request-info websocket for preheated
+kernels, and Voila's template and static files for signed-in people only
+(``static_files.py``). Tornado picks the first route that matches, so ours, listed first,
 take precedence over Voila's.
 """
 
@@ -23,6 +24,7 @@ from portfolio_kit.server.identity import (
     SignOutHandler,
 )
 from portfolio_kit.server.kernel_query import VerifiedRequestInfoHandler
+from portfolio_kit.server.static_files import signed_in_file_routes
 
 
 class DashboardServer(Voila):
@@ -46,4 +48,4 @@ class DashboardServer(Voila):
                 {"secret": provider.secret, "log": self.log},
             ),
         ]
-        return ours + list(super().init_handlers())
+        return ours + signed_in_file_routes(list(super().init_handlers()))

@@ -8,14 +8,17 @@ users table, so that:
   API calls), never a dashboard or a kernel;
 - a session ends when it is older than ``session_max_age_hours``, when its
   holder signs out, is deactivated or has their password changed;
-- a wrong password gets one plain sentence, and repeated failures wait
-  longer and longer (``throttle.py``).
+- a wrong password gets one plain sentence, and an e-mail address or client
+  that has used up its attempts is refused, without its password being
+  checked, until the lock ends (``throttle.py``: counted in the database,
+  before the check, so concurrent guesses and restarts do not get around it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import time
 from typing import Any
 
@@ -40,12 +43,16 @@ from portfolio_kit.server.sessions import (
     new_claims,
     session_cookie_values,
 )
-from portfolio_kit.server.throttle import SignInThrottle
+from portfolio_kit.server.throttle import SignInThrottle, ThrottleLimits
 
 WRONG_CREDENTIALS = (
     "That e-mail and password do not match an active account. Check both and try again."
 )
 MISSING_CREDENTIALS = "Enter your e-mail and password."
+TOO_MANY_ATTEMPTS = (
+    "Too many sign-in attempts for this e-mail address or from this network. "
+    "Try again in {minutes} minute{plural}."
+)
 
 
 @dataclasses.dataclass
@@ -81,7 +88,7 @@ class PortfolioKitIdentityProvider(IdentityProvider):
         super().__init__(**kwargs)
         self._secret: bytes | None = None
         self._directory: AccountDirectory | None = None
-        self.throttle = SignInThrottle()
+        self._throttle: SignInThrottle | None = None
 
     @property
     def auth_enabled(self) -> bool:
@@ -104,6 +111,17 @@ class PortfolioKitIdentityProvider(IdentityProvider):
 
             self._directory = AccountDirectory(connect(self.database_url or None))
         return self._directory
+
+    @property
+    def throttle(self) -> SignInThrottle:
+        """Attempt counters in the sign-in database, limits from ``PORTFOLIO_KIT_LOGIN_*``."""
+        if self._throttle is None:
+            from portfolio_kit.settings import get_settings
+
+            self._throttle = SignInThrottle(
+                self.directory.database.engine, ThrottleLimits.from_settings(get_settings())
+            )
+        return self._throttle
 
     def get_handlers(self) -> list[tuple[str, object]]:
         # The server registers the sign-in pages itself, under its base URL.
@@ -273,17 +291,22 @@ class SignInHandler(LoginFormHandler):
             self._render_form(error=MISSING_CREDENTIALS, email=email, status=400)
             return
         address = self.provider.client_address(self)
-        delay = self.provider.throttle.delay(email, address)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        throttle = self.provider.throttle
         loop = asyncio.get_running_loop()
+        reservation = await loop.run_in_executor(None, throttle.reserve, email, address)
+        if not reservation.allowed:
+            self.log.warning("sign-in for %r from %s refused: too many attempts", email, address)
+            minutes = max(1, math.ceil(reservation.retry_after / 60))
+            self.set_header("Retry-After", str(max(1, math.ceil(reservation.retry_after))))
+            message = TOO_MANY_ATTEMPTS.format(minutes=minutes, plural="" if minutes == 1 else "s")
+            self._render_form(error=message, email=email, status=429)
+            return
         account = await loop.run_in_executor(None, self.provider.directory.sign_in, email, password)
         if account is None:
-            self.provider.throttle.record_failure(email, address)
             self.log.warning("failed sign-in for %r from %s", email, address)
             self._render_form(error=WRONG_CREDENTIALS, email=email, status=401)
             return
-        self.provider.throttle.record_success(email, address)
+        await loop.run_in_executor(None, throttle.succeeded, email, address)
         self.provider.set_session_cookie(self, account)
         self.log.info("%s (%s) signed in from %s", account.email, account.role.value, address)
         self._redirect_safe(self.get_argument("next", default=self.base_url))

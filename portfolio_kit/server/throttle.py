@@ -1,100 +1,210 @@
-"""Slowing down repeated failed sign-ins, per account and per client address.
+"""Counting sign-in attempts in the database, before any password is checked.
 
-A password guesser gets a few free tries, then waits twice as long after
-each further failure (1 s, 2 s, 4 s ... up to a minute) before the server
-even checks the next password: after ``n`` failures the wait is
-``base_delay * 2 ** (n - free_attempts)`` once ``n`` reaches
-``free_attempts`` (the very first attempt is always free). The count is kept both per e-mail (a
-distributed attack on one account) and per address (one client trying many
-accounts); the longer of the two delays applies. A success clears the
-account's count; failures older than the window are forgotten.
+Each sign-in first *reserves* an attempt against two counters, the e-mail
+address (a guesser spreading over many clients) and the client address (one
+client trying many accounts), with one atomic statement each::
 
-The state lives in the server's memory: a restart forgets it, which is
-acceptable for a delay (it is not an account lock-out).
+    INSERT ... ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1 ... RETURNING
+
+Only a reservation that comes back within the limit goes on to the password
+check. So however many wrong passwords arrive at once, from however many
+server processes, at most ``max_failures`` of them reach argon2: a count
+kept in memory and raised after the check (the code before this one) let
+some 30 concurrent guesses through, all reading a count of zero. The counter
+that reaches the limit locks its key for ``lockout_seconds``; a successful
+sign-in clears the account's counter and gives back its reservation on the
+address. Counts older than ``window_seconds`` (and expired locks) start over.
+
+The rows live in ``login_throttle`` (migration 0005), so a restart does not
+forgive a guesser. Plain Core statements on the engine: this is operational
+state, not audited portfolio data, like ``revocations.py``.
 """
 
 from __future__ import annotations
 
-import threading
+import hashlib
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, delete, or_, update
+
+from portfolio_kit.models import LoginThrottle as _Row
+from portfolio_kit.settings import Settings
+
+_TABLE = _Row.__table__
+_COLUMNS = _TABLE.c
 
 
-@dataclass(slots=True)
-class _Failures:
-    count: int
-    last: float
+def normalise_login_key(email: str) -> str:
+    """The spelling of an e-mail address that its throttle counter is keyed on.
+
+    NFKC first, so compatibility forms become the plain letters they stand
+    for (fullwidth ``ｐａｒｔｎｅｒ`` -> ``partner``, the ligature ``ﬁ`` ->
+    ``fi``, a no-break or ideographic space -> a space); then ``casefold``,
+    which is ``lower`` plus the foldings ``lower`` misses (``ß`` -> ``ss``,
+    final sigma, the Kelvin sign) and must come after NFKC to see those
+    letters; then ``strip``, last, so that the spaces NFKC just made out of
+    exotic ones go too. The result is at least as coarse as the account
+    look-up's own matching (``email_validator``: NFC for the local part,
+    UTS 46 mapping for the domain, then ``lower``), so two spellings that
+    reach the same account always share one counter; spellings that reach
+    no account share one too, which costs a guesser, not a user.
+    """
+    return unicodedata.normalize("NFKC", email).casefold().strip()
+
+
+def _key(kind: str, value: str) -> str:
+    """Fixed-length row key: no raw mistyped addresses stored, no length limit to break."""
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottleLimits:
+    """How many attempts, over what window, and how long a lock lasts (seconds)."""
+
+    max_failures: int = 5
+    max_failures_per_address: int = 50
+    window_seconds: float = 900.0
+    lockout_seconds: float = 900.0
+
+    def __post_init__(self) -> None:
+        if (
+            self.max_failures < 1
+            or self.max_failures_per_address < 1
+            or self.window_seconds <= 0
+            or self.lockout_seconds <= 0
+        ):
+            raise ValueError(
+                "ThrottleLimits: need max_failures >= 1, max_failures_per_address >= 1, "
+                "window_seconds > 0 and lockout_seconds > 0"
+            )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ThrottleLimits:
+        return cls(
+            max_failures=settings.login_max_failures,
+            max_failures_per_address=settings.login_max_failures_per_address,
+            window_seconds=settings.login_window_seconds,
+            lockout_seconds=settings.login_lockout_seconds,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """The answer to "may this attempt have its password checked?"."""
+
+    allowed: bool
+    retry_after: float = 0.0
+    """Seconds until the lock ends (0 when allowed)."""
 
 
 class SignInThrottle:
-    """Exponential delays after repeated failed sign-ins.
+    """Attempt counters per e-mail and per client address, in ``login_throttle``.
 
     Parameters
     ----------
-    free_attempts
-        Failures allowed before any delay (per key).
-    base_delay, max_delay
-        Seconds: the first delay, and the cap on doubling.
-    window
-        Seconds after the last failure when a key's count is forgotten.
+    engine
+        The server's read-write engine (SQLite >= 3.35 or PostgreSQL: both
+        have ``ON CONFLICT ... DO UPDATE ... RETURNING``).
+    limits
+        Attempts, window and lockout.
     clock
-        Time source (tests pass a fake one).
+        Wall-clock seconds (shared by every server process; tests pass a fake).
     """
 
     def __init__(
         self,
+        engine: Engine,
+        limits: ThrottleLimits | None = None,
         *,
-        free_attempts: int = 3,
-        base_delay: float = 1.0,
-        max_delay: float = 60.0,
-        window: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        if free_attempts < 0 or base_delay < 0 or max_delay < base_delay or window <= 0:
-            raise ValueError(
-                "SignInThrottle: need free_attempts >= 0, 0 <= base_delay <= max_delay, window > 0"
-            )
-        self.free_attempts = free_attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.window = window
+        self.engine = engine
+        self.limits = limits or ThrottleLimits()
         self._clock = clock
-        self._failures: dict[str, _Failures] = {}
-        self._lock = threading.Lock()
+        if engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif engine.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            raise ValueError(f"SignInThrottle: unsupported database {engine.dialect.name!r}")
+        self._insert = insert
 
-    @staticmethod
-    def _keys(email: str, address: str) -> tuple[str, str]:
-        return f"account:{email.strip().lower()}", f"address:{address}"
-
-    def _count(self, key: str, now: float) -> int:
-        entry = self._failures.get(key)
-        if entry is None:
-            return 0
-        if now - entry.last > self.window:
-            del self._failures[key]
-            return 0
-        return entry.count
-
-    def delay(self, email: str, address: str) -> float:
-        """Seconds to wait before checking this attempt's password."""
+    def reserve(self, email: str, address: str) -> Reservation:
+        """Count this attempt before its password is checked; allowed within the limits."""
         now = self._clock()
-        with self._lock:
-            worst = max(self._count(key, now) for key in self._keys(email, address))
-        threshold = max(1, self.free_attempts)
-        if worst < threshold:
-            return 0.0
-        return min(self.max_delay, self.base_delay * 2.0 ** (worst - threshold))
+        account = _key("account", normalise_login_key(email))
+        attempts, locked_until = self._reserve(account, self.limits.max_failures, now)
+        if attempts > self.limits.max_failures:
+            return Reservation(False, max(0.0, locked_until - now))
+        per_address = self.limits.max_failures_per_address
+        attempts, locked_until = self._reserve(_key("address", address), per_address, now)
+        if attempts > per_address:
+            # The account's reservation never reached a password check: give it back,
+            # so a locked client cannot lock other people's accounts.
+            self._give_back(account, self.limits.max_failures)
+            return Reservation(False, max(0.0, locked_until - now))
+        return Reservation(True)
 
-    def record_failure(self, email: str, address: str) -> None:
+    def succeeded(self, email: str, address: str) -> None:
+        """A correct password: clear the account, return the address's reservation
+        (one success must not reset a client that tried many accounts), purge old rows."""
         now = self._clock()
-        with self._lock:
-            for key in self._keys(email, address):
-                count = self._count(key, now)
-                self._failures[key] = _Failures(count + 1, now)
+        account = _key("account", normalise_login_key(email))
+        with self.engine.begin() as connection:
+            connection.execute(delete(_TABLE).where(_COLUMNS.key == account))
+            connection.execute(delete(_TABLE).where(self._stale(now)))
+        self._give_back(_key("address", address), self.limits.max_failures_per_address)
 
-    def record_success(self, email: str, address: str) -> None:
-        """Forget the account's failures (the address keeps its own: one
-        success must not reset a client that tried many accounts)."""
-        with self._lock:
-            self._failures.pop(self._keys(email, address)[0], None)
+    def _stale(self, now: float) -> Any:
+        """A row whose lock has ended, or that has no lock and an expired window."""
+        return and_(
+            _COLUMNS.locked_until <= now,
+            or_(
+                _COLUMNS.locked_until > 0,
+                _COLUMNS.window_started_at <= now - self.limits.window_seconds,
+            ),
+        )
+
+    def _reserve(self, key: str, limit: int, now: float) -> tuple[int, float]:
+        """One atomic upsert: ``(attempts including this one, locked_until)``."""
+        lock_from_now = now + self.limits.lockout_seconds
+        first_lock = lock_from_now if limit <= 1 else 0.0
+        stale = self._stale(now)
+        statement = self._insert(_TABLE).values(
+            key=key, attempts=1, window_started_at=now, locked_until=first_lock
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[_COLUMNS.key],
+            set_={
+                "attempts": case((stale, 1), else_=_COLUMNS.attempts + 1),
+                "window_started_at": case((stale, now), else_=_COLUMNS.window_started_at),
+                "locked_until": case(
+                    (stale, first_lock),
+                    (_COLUMNS.locked_until > now, _COLUMNS.locked_until),
+                    (_COLUMNS.attempts + 1 >= limit, lock_from_now),
+                    else_=0.0,
+                ),
+            },
+        ).returning(_COLUMNS.attempts, _COLUMNS.locked_until)
+        with self.engine.begin() as connection:
+            attempts, locked_until = connection.execute(statement).one()
+        return int(attempts), float(locked_until)
+
+    def _give_back(self, key: str, limit: int) -> None:
+        """Undo one reservation; lift the lock if it was that reservation that set it."""
+        statement = (
+            update(_TABLE)
+            .where(_COLUMNS.key == key, _COLUMNS.attempts > 0)
+            .values(
+                attempts=_COLUMNS.attempts - 1,
+                locked_until=case(
+                    (_COLUMNS.attempts - 1 < limit, 0.0), else_=_COLUMNS.locked_until
+                ),
+            )
+        )
+        with self.engine.begin() as connection:
+            connection.execute(statement)

@@ -328,3 +328,61 @@ def test_realized_companies_are_shown_at_their_exit_proceeds(
     shown = tiles(html)["equity_value"]
     assert parse_figure(shown) == pytest.approx(sold[name], abs=0.05e6)
     assert "Exit proceeds" in html
+
+
+def _one_holding(status: str) -> tuple[object, ...]:
+    """A holding, its flows, one mark and LTM figures, built by hand for the bridge."""
+    import pandas as pd
+
+    holding = pd.DataFrame(
+        {
+            "investment_id": [7],
+            "fund_name": ["Fund I"],
+            "ownership": [0.4],
+            "entry_date": [pd.Timestamp("2020-01-15")],
+            "entry_revenue": [100.0],
+            "entry_ebitda": [20.0],
+            "entry_enterprise_value": [200.0],
+            "entry_net_debt": [80.0],
+            "status_as_of": [status],
+            "exit_date": [pd.Timestamp("2023-05-15")],
+            "exit_proceeds": [200.0],
+        }
+    )
+    flows = pd.DataFrame({"investment_id": [7, 7], "kind": ["investment", "exit_proceeds"],
+                          "amount": [-48.0, 200.0]})
+    marks = pd.DataFrame({"valuation_date": [pd.Timestamp("2022-12-31")],
+                          "enterprise_value": [950.0], "equity_value": [900.0]})
+    ltm = pd.DataFrame(
+        {"revenue": [140.0, 150.0, 160.0], "ebitda": [28.0, 30.0, 34.0],
+         "net_debt": [55.0, 50.0, 45.0]},
+        index=pd.to_datetime(["2022-12-31", "2023-03-31", "2023-06-30"]),
+    )
+    return holding, flows, marks, ltm
+
+
+def test_a_realized_company_s_bridge_ends_at_its_exit_proceeds() -> None:
+    # By hand: sold for 200 for a 40 % stake, so the buyer valued 100 % of the
+    # equity at 200 / 0.4 = 500; the last LTM figures on or before the sale
+    # (2023-05-15) are those of 2023-03-31: revenue 150, EBITDA 30, net debt 50.
+    # Entry equity 200 - 80 = 120. Fund's share: exit equity 0.4 x 500 = 200,
+    # gain 0.4 x (500 - 120) = 152, deleveraging 0.4 x (80 - 50) = 12. The
+    # mark of 2022-12-31 (900 at 100 %) would have said 0.4 x 900 = 360.
+    bridge, note = company_tear_sheet._bridge(*_one_holding("realized"))
+    assert bridge is not None
+    assert bridge.exit_equity_value == pytest.approx(200.0, abs=1e-9)
+    assert bridge.total == pytest.approx(152.0, abs=1e-9)
+    assert bridge.deleveraging == pytest.approx(12.0, abs=1e-9)
+    assert "sale of" in note and "exit proceeds" in note
+
+
+def test_a_held_company_s_bridge_ends_at_its_latest_mark() -> None:
+    # By hand: the mark of 2022-12-31, equity 900 and EV 950 (net debt 50), with
+    # the LTM figures of that day; fund's share of the equity 0.4 x 900 = 360,
+    # gain 0.4 x (900 - 120) = 312, deleveraging 0.4 x (80 - 50) = 12.
+    bridge, note = company_tear_sheet._bridge(*_one_holding("unrealized"))
+    assert bridge is not None
+    assert bridge.exit_equity_value == pytest.approx(360.0, abs=1e-9)
+    assert bridge.total == pytest.approx(312.0, abs=1e-9)
+    assert bridge.deleveraging == pytest.approx(12.0, abs=1e-9)
+    assert "mark of" in note

@@ -199,3 +199,55 @@ def test_sign_out_needs_a_post_with_its_token_and_survives_a_restart(
         assert requests.get(again.url, headers=kept, allow_redirects=False, timeout=30).status_code == 200
     finally:
         again.stop()
+
+
+PAGE_ASSETS = re.compile(r'(?:src|href)="(/voila/[^"?#]+)')
+"""Files a rendered dashboard page links to (its template's styles, Voila's script)."""
+
+OTHER_VOILA_FILES = (
+    "/voila/templates/portfolio_kit/static/index.css",
+    "/voila/templates/lab/static/index.css",
+    "/voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json",
+)
+"""Files signed-in pages load or may load (found on disk under the venv's share/jupyter)."""
+
+MALFORMED_TEMPLATE_PATHS = (
+    "/voila/templates/portfolio_kit/index.html.j2",
+    "/voila/templates/lab/static/",
+    "/voila/templates/lab/static/.",
+    "/voila/templates/lab",
+    "/voila/templates/lab/other/index.css",
+    "/voila/templates/lab/static/../conf.json",
+    "/voila/api/themes/@jupyterlab/theme-light-extension/index.css",
+)
+"""Paths Voila's template handler used to answer with 500 (a traceback in the log),
+and a theme file that this server does not have (anonymous: refused before the look-up)."""
+
+
+def _refused_anonymously(answer: requests.Response) -> bool:
+    if answer.status_code in (401, 403):
+        return True
+    return answer.status_code in (301, 302, 303, 307) and "/login" in answer.headers.get("Location", "")
+
+
+def test_template_and_static_files_need_a_sign_in_and_never_crash(live: harness.RunningServer) -> None:
+    partner = harness.requests_session(live.url, PARTNER, harness.DEMO_PASSWORDS[PARTNER])
+    page = partner.get(live.url + "voila/render/fund_overview.ipynb", timeout=300)
+    assert page.status_code == 200
+    linked = sorted(set(PAGE_ASSETS.findall(page.text)))
+    assert any("/voila/templates/" in path for path in linked), linked
+    assert "/voila/static/voila.js" in linked, linked
+    root = live.url.rstrip("/")
+    log_before = len(live.log_text())
+    for path in (*linked, *OTHER_VOILA_FILES):
+        signed_in = partner.get(root + path, allow_redirects=False, timeout=30)
+        assert signed_in.status_code == 200 and signed_in.content, path
+        anonymous = requests.get(root + path, allow_redirects=False, timeout=30)
+        assert _refused_anonymously(anonymous), (path, anonymous.status_code)
+        assert signed_in.content not in anonymous.content, path
+    for path in MALFORMED_TEMPLATE_PATHS:
+        anonymous = requests.get(root + path, allow_redirects=False, timeout=30)
+        assert _refused_anonymously(anonymous), (path, anonymous.status_code)
+        signed_in = partner.get(root + path, allow_redirects=False, timeout=30)
+        assert signed_in.status_code == 404, (path, signed_in.status_code)
+    assert "Uncaught exception" not in live.log_text()[log_before:]

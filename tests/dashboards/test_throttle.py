@@ -1,77 +1,190 @@
-"""Sign-in throttling, with a fake clock (no sleeping, no timing assertions)."""
+"""Sign-in attempt counters in the database (``server/throttle.py``), on SQLite and PostgreSQL.
+
+A fake clock moves time; nothing sleeps and nothing asserts on timing. The
+concurrency test lets 40 threads reserve at the same moment (a barrier) on
+real connections; the live-server versions of these attacks are in
+``test_live_throttle.py``.
+"""
 
 from __future__ import annotations
 
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from portfolio_kit.server.throttle import SignInThrottle
+import pytest
+from sqlalchemy import func, select
+
+from portfolio_kit import Database, connect
+from portfolio_kit.models import LoginThrottle
+from portfolio_kit.server.throttle import SignInThrottle, ThrottleLimits, normalise_login_key
+
+LIMITS = ThrottleLimits(
+    max_failures=3, max_failures_per_address=10, window_seconds=900.0, lockout_seconds=600.0
+)
+VICTIM = "pat@example.com"
+UNICODE_VARIANTS = (
+    "pat@example.com",
+    "PAT@EXAMPLE.COM",
+    "ｐａｔ@ｅｘａｍｐｌｅ.ｃｏｍ",  # fullwidth letters (U+FF50...)
+    "Pat@Example.com\u3000",  # trailing ideographic space: NFKC makes it a space, strip drops it
+    "\u00a0pat@example.com",  # leading no-break space
+    " Pat@example.com ",
+)
 
 
 class Clock:
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = 1_800_000_000.0
 
     def __call__(self) -> float:
         return self.now
 
 
-def test_the_first_attempt_is_always_free() -> None:
-    assert SignInThrottle(free_attempts=0, clock=Clock()).delay("a@example.com", "1.1.1.1") == 0.0
+def _throttle(database: Database, clock: Clock, limits: ThrottleLimits = LIMITS) -> SignInThrottle:
+    return SignInThrottle(database.engine, limits, clock=clock)
 
 
-def test_delays_double_after_the_free_attempts() -> None:
+def _rows(database: Database) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(LoginThrottle)))
+
+
+def test_the_key_is_nfkc_then_casefold_then_strip() -> None:
+    # Expected values written out by hand from the Unicode tables:
+    # U+FF50 FULLWIDTH LATIN SMALL LETTER P -> "p"; U+FB01 LATIN SMALL LIGATURE FI -> "fi";
+    # U+212A KELVIN SIGN -> "K" -> "k"; U+00DF sharp s casefolds to "ss" (lower keeps it).
+    assert normalise_login_key("ｐａｔ@ｅｘａｍｐｌｅ.ｃｏｍ") == "pat@example.com"
+    assert normalise_login_key("\ufb01ona@example.com") == "fiona@example.com"
+    assert normalise_login_key("\u212aim@example.com") == "kim@example.com"
+    assert normalise_login_key("Stra\u00dfe@example.com") == "strasse@example.com"
+    assert normalise_login_key("\u3000Pat@Example.COM\u00a0") == "pat@example.com"
+
+
+def test_attempts_up_to_the_limit_are_checked_then_the_account_is_locked(any_db: Database) -> None:
     clock = Clock()
-    throttle = SignInThrottle(free_attempts=3, base_delay=1.0, max_delay=60.0, clock=clock)
-    delays = []
-    for _ in range(6):
-        delays.append(throttle.delay("pat@example.com", "10.0.0.1"))
-        throttle.record_failure("pat@example.com", "10.0.0.1")
-    # failures before each attempt: 0,1,2,3,4,5 -> free, free, free, 1s, 2s, 4s
-    assert delays == [0.0, 0.0, 0.0, 1.0, 2.0, 4.0]
+    throttle = _throttle(any_db, clock)
+    answers = [throttle.reserve(VICTIM, f"10.0.0.{n}") for n in range(5)]
+    assert [answer.allowed for answer in answers] == [True, True, True, False, False]
+    assert answers[3].retry_after == 600.0
+    clock.now += 599
+    assert not throttle.reserve(VICTIM, "10.0.0.9").allowed
+    clock.now += 2  # the lock (set at the third attempt) has ended: a fresh count
+    assert [throttle.reserve(VICTIM, "10.0.0.9").allowed for _ in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
 
 
-def test_delay_is_capped() -> None:
-    throttle = SignInThrottle(free_attempts=0, base_delay=1.0, max_delay=5.0, clock=Clock())
-    for _ in range(20):
-        throttle.record_failure("a@example.com", "1.1.1.1")
-    assert throttle.delay("a@example.com", "1.1.1.1") == 5.0
+def test_a_success_clears_the_account_but_only_returns_its_share_of_the_address(
+    any_db: Database,
+) -> None:
+    throttle = _throttle(any_db, Clock())
+    for _ in range(2):
+        assert throttle.reserve(VICTIM, "10.0.0.1").allowed
+    assert throttle.reserve(VICTIM, "10.0.0.1").allowed
+    throttle.succeeded(VICTIM, "10.0.0.1")
+    assert [throttle.reserve(VICTIM, "10.0.0.2").allowed for _ in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    # 10.0.0.1 made three attempts, one of them a success: two count, so the
+    # address (limit 10) has eight left, spread over any accounts.
+    allowed = [throttle.reserve(f"user{n}@example.com", "10.0.0.1").allowed for n in range(9)]
+    assert allowed == [True] * 8 + [False]
 
 
-def test_failures_on_one_account_slow_every_address_and_vice_versa() -> None:
-    throttle = SignInThrottle(free_attempts=2, base_delay=1.0, clock=Clock())
-    throttle.record_failure("victim@example.com", "1.1.1.1")
-    throttle.record_failure("victim@example.com", "2.2.2.2")
-    # two failures on the account, whatever the address: 1 s for the next try
-    assert throttle.delay("victim@example.com", "3.3.3.3") == 1.0
-    for account in ("a@example.com", "b@example.com"):
-        throttle.record_failure(account, "9.9.9.9")
-    # two failures from the address, whatever the account
-    assert throttle.delay("c@example.com", "9.9.9.9") == 1.0
-    assert throttle.delay("c@example.com", "8.8.8.8") == 0.0
+def test_a_locked_address_does_not_use_up_other_accounts(any_db: Database) -> None:
+    limits = ThrottleLimits(max_failures=3, max_failures_per_address=2)
+    throttle = _throttle(any_db, Clock(), limits)
+    assert throttle.reserve("a@example.com", "9.9.9.9").allowed
+    assert throttle.reserve("b@example.com", "9.9.9.9").allowed
+    for _ in range(5):
+        assert not throttle.reserve(VICTIM, "9.9.9.9").allowed
+    # VICTIM's reservations were given back: three attempts from elsewhere still pass.
+    assert [throttle.reserve(VICTIM, f"1.1.1.{n}").allowed for n in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
 
 
-def test_success_clears_the_account_but_not_the_address() -> None:
-    throttle = SignInThrottle(free_attempts=0, base_delay=1.0, clock=Clock())
-    throttle.record_failure("pat@example.com", "1.1.1.1")
-    throttle.record_success("pat@example.com", "1.1.1.1")
-    assert throttle.delay("pat@example.com", "2.2.2.2") == 0.0
-    assert throttle.delay("someone@example.com", "1.1.1.1") == 1.0
-
-
-def test_old_failures_are_forgotten_after_the_window() -> None:
+def test_counts_older_than_the_window_start_over(any_db: Database) -> None:
     clock = Clock()
-    throttle = SignInThrottle(free_attempts=0, base_delay=1.0, window=900.0, clock=clock)
-    throttle.record_failure("pat@example.com", "1.1.1.1")
+    throttle = _throttle(any_db, clock)
+    for _ in range(2):
+        assert throttle.reserve(VICTIM, "10.0.0.1").allowed
     clock.now += 901
-    assert throttle.delay("pat@example.com", "1.1.1.1") == 0.0
+    assert [throttle.reserve(VICTIM, "10.0.0.1").allowed for _ in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
 
 
-def test_account_keys_ignore_case_and_spaces() -> None:
-    throttle = SignInThrottle(free_attempts=0, base_delay=1.0, clock=Clock())
-    throttle.record_failure(" Pat@Example.com ", "1.1.1.1")
-    assert throttle.delay("pat@example.com", "2.2.2.2") == 1.0
+def test_unicode_spellings_of_one_address_share_one_counter(any_db: Database) -> None:
+    limits = ThrottleLimits(max_failures=len(UNICODE_VARIANTS), max_failures_per_address=1000)
+    throttle = _throttle(any_db, Clock(), limits)
+    for spelling in UNICODE_VARIANTS:
+        assert throttle.reserve(spelling, "10.0.0.1").allowed, spelling
+    for spelling in UNICODE_VARIANTS:
+        assert not throttle.reserve(spelling, "10.0.0.1").allowed, spelling
+    # The ligature and the Kelvin sign fold onto plain letters too.
+    other = ThrottleLimits(max_failures=2, max_failures_per_address=1000)
+    second = _throttle(any_db, Clock(), other)
+    assert second.reserve("fiona@example.com", "10.0.0.2").allowed
+    assert second.reserve("\ufb01ona@EXAMPLE.com", "10.0.0.2").allowed
+    assert not second.reserve("ＦＩＯＮＡ@example.com", "10.0.0.2").allowed
+    assert second.reserve("kim@example.com", "10.0.0.2").allowed
+    assert second.reserve("\u212aIM@example.com", "10.0.0.2").allowed
+    assert not second.reserve("kim@example.com", "10.0.0.2").allowed
 
 
-def test_nonsense_settings_are_refused() -> None:
-    with pytest.raises(ValueError, match="SignInThrottle"):
-        SignInThrottle(base_delay=10.0, max_delay=1.0)
+def test_concurrent_attempts_cannot_exceed_the_limit(any_db: Database) -> None:
+    throttle = _throttle(any_db, Clock())
+    threads = 40
+    barrier = threading.Barrier(threads)
+
+    def attempt(n: int) -> bool:
+        barrier.wait(timeout=60)
+        return throttle.reserve(VICTIM, f"10.1.{n}.1").allowed
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        allowed = list(pool.map(attempt, range(threads)))
+    assert sum(allowed) == LIMITS.max_failures
+
+
+def test_the_count_survives_a_new_engine_on_the_same_database(any_db: Database) -> None:
+    clock = Clock()
+    first = _throttle(any_db, clock)
+    for _ in range(3):
+        assert first.reserve(VICTIM, "10.0.0.1").allowed
+    again = connect(any_db.url.render_as_string(hide_password=False), migrate=False)
+    try:
+        answer = _throttle(again, clock).reserve(VICTIM, "10.0.0.2")
+    finally:
+        again.dispose()
+    assert not answer.allowed and answer.retry_after == 600.0
+
+
+def test_expired_rows_are_purged_on_the_next_success(any_db: Database) -> None:
+    clock = Clock()
+    throttle = _throttle(any_db, clock)
+    throttle.reserve("old@example.com", "10.0.0.1")
+    clock.now += 901
+    throttle.reserve(VICTIM, "10.0.0.2")
+    assert _rows(any_db) == 4  # two accounts, two addresses
+    throttle.succeeded(VICTIM, "10.0.0.2")
+    assert _rows(any_db) == 1  # only 10.0.0.2's (given back to zero, window still open)
+
+
+def test_nonsense_limits_are_refused() -> None:
+    with pytest.raises(ValueError, match="ThrottleLimits"):
+        ThrottleLimits(max_failures=0)
+    with pytest.raises(ValueError, match="ThrottleLimits"):
+        ThrottleLimits(lockout_seconds=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portfolio_kit.pdf._columns import find_columns
+from portfolio_kit.pdf._columns import find_columns, trailing_figures
 from portfolio_kit.pdf._header import read_header
 from portfolio_kit.pdf._layout import read_page
 from portfolio_kit.pdf._words import Word, group_lines, rejoin_split_figures
@@ -127,3 +127,50 @@ def test_split_parentheses_are_put_back_together() -> None:
         Word("12)", 473.5, 485, 100, 108),
     ]
     assert [w.text for w in rejoin_split_figures(words)] == ["(1,017)", "(12)"]
+
+
+def test_a_closing_parenthesis_overlapping_the_last_digit_is_joined() -> None:
+    # ORACLE_2015_10K p. 93 (0-based), "Capital expenditures (1,391 ) (580 ) (650 )": PDFium
+    # gives "(1,391" ending at x=521.57 and ")" starting at x=521.40 (boxes overlap by 0.17 pt).
+    words = [
+        Word("(1,391", 501.96, 521.57, 327.56, 336.08),
+        Word(")", 521.40, 523.91, 327.56, 336.08),
+        Word("(580", 544.56, 558.41, 327.56, 336.08),
+        Word(")", 558.36, 560.87, 327.56, 336.08),
+    ]
+    assert [w.text for w in rejoin_split_figures(words)] == ["(1,391)", "(580)"]
+
+
+def test_change_columns_of_a_release_do_not_hide_the_amounts() -> None:
+    # MCDONALDS_2023Q2_EARNINGS p. 4 (0-based), quarter columns 2023, 2022, then Inc/(Dec)
+    # in dollars and in percent: "NET INCOME $ 2,310.4 $ 1,188.0 $ 1,122.4 94 %" and
+    # "Provision for income taxes 506.3 221.1 285.2 n/m". The amounts are read; the
+    # percentage and "n/m" are not figures of any column.
+    words = line(100, (40, "NET INCOME"), (300, "$"), (340, ">2,310.4"), (360, "$"))
+    words += line(100, (420, ">1,188.0"), (440, "$"), (500, ">1,122.4"), (540, ">94"), (545, "%"))
+    (net_income,) = group_lines(words)
+    assert [w.text for w in trailing_figures(net_income)] == ["2,310.4", "1,188.0", "1,122.4"]
+    words = line(112, (40, "Provision for income taxes"), (340, ">506.3"), (420, ">221.1"))
+    words += line(112, (500, ">285.2"), (540, "n/m"))
+    (tax,) = group_lines(words)
+    assert [w.text for w in trailing_figures(tax)] == ["506.3", "221.1", "285.2"]
+    words = line(124, (40, "Other revenues"), (340, ">77.2"), (420, ">78.8"))
+    words += line(124, (500, ">(1.6)"), (548, ">(2)%"))
+    (other,) = group_lines(words)
+    assert [w.text for w in trailing_figures(other)] == ["77.2", "78.8", "(1.6)"]
+
+
+def test_a_not_meaningful_legend_ends_the_table() -> None:
+    # MCDONALDS_2023Q2_EARNINGS p. 4 (0-based): the last row, "Weighted average shares
+    # outstanding-diluted 734.3 742.0 (7.7) (1)%", is followed by the legend
+    # "n/m Not meaningful", which is no part of that row's label.
+    words = line(40, (200, "CONDENSED CONSOLIDATED STATEMENT OF INCOME"))
+    words += line(55, (40, "Quarters Ended June 30,"), (340, ">2023"), (420, ">2022"))
+    words += line(70, (40, "NET INCOME"), (340, ">2,310.4"), (420, ">1,188.0"), (500, ">1,122.4"))
+    words += line(82, (40, "EARNINGS PER SHARE-DILUTED"), (340, ">3.15"), (420, ">1.60"))
+    words += line(94, (40, "Weighted average shares outstanding-diluted"), (340, ">734.3"))
+    words += line(94, (420, ">742.0"), (500, ">(7.7)"), (548, ">(1)%"))
+    words += line(106, (40, "n/m Not meaningful"))
+    table = read_page(words, 4, 792.0, Statement.INCOME, True, None)
+    assert table is not None
+    assert table.rows[-1].label == "Weighted average shares outstanding-diluted"

@@ -30,6 +30,7 @@ def best(statement: Statement, label: str, section: str = "") -> str | None:
     ("statement", "label", "item"),
     [
         (INCOME, "Net sales", "revenue"),
+        (BALANCE, "Notes payable, non-current", "long_term_debt"),  # ORACLE_2015_10K p. 89
         (INCOME, "Total net sales", "revenue"),  # Apple
         (INCOME, "Total net revenue", "revenue"),
         (INCOME, "Revenues", "revenue"),  # Pfizer
