@@ -58,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from portfolio_kit import Database, connect  # noqa: E402
 from portfolio_kit.audit import Actor  # noqa: E402
+from portfolio_kit.period_length import derived_period_months  # noqa: E402
 from portfolio_kit.models import PortfolioCompany, Role  # noqa: E402
 from portfolio_kit.periods import quarter_ends_between  # noqa: E402
 from portfolio_kit.services.bulk_import import METRIC_COLUMNS, import_metrics  # noqa: E402
@@ -126,7 +127,8 @@ def baseline_tuples(rows: list[dict[str, Any]], *, sqlite_text: bool) -> tuple[l
         period_end = full["period_end"].isoformat() if sqlite_text else full["period_end"]
         out.append(
             (
-                full["company_id"], period_end, full["period_type"], full["scenario"], full["line_item"],
+                full["company_id"], period_end, full["period_type"],
+                derived_period_months(full["period_type"], full["line_item"]), full["scenario"], full["line_item"],
                 full["value"], full["currency"], full["source"], None, None, None, 1, stamp, stamp,
             )
         )

@@ -36,7 +36,7 @@ class Database:
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
         self.read_only = read_only
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False, class_=audit.AuditedSession)
         audit.install(self._sessions)
 
     @property

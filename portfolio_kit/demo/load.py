@@ -16,14 +16,13 @@ import numpy as np
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from portfolio_kit.audit import Actor
+from portfolio_kit.audit import Actor, caller_audited
 from portfolio_kit.db import Database
 from portfolio_kit.demo import spec as cast
 from portfolio_kit.demo.portfolio import DemoPortfolio, build_portfolio
 from portfolio_kit.errors import PortfolioKitError
 from portfolio_kit.models import (
     AuditAction,
-    AuditLog,
     Base,
     DueDiligenceItem,
     Fund,
@@ -38,7 +37,6 @@ from portfolio_kit.models import (
     Valuation,
     ValueCreationInitiative,
 )
-from portfolio_kit.models.base import utcnow
 from portfolio_kit.security import add_user, grant_fund
 from portfolio_kit.services.bulk_import import import_kpis, import_metrics
 from portfolio_kit.vocabulary import KPIS
@@ -86,23 +84,18 @@ def load_demo(database: Database, *, replace: bool = False, scale: int = 1) -> D
 
 
 def _wipe(session: Session) -> None:
-    for table in reversed(Base.metadata.sorted_tables):
-        session.execute(delete(table))
-    session.execute(
-        insert(AuditLog.__table__),
-        [
-            {
-                "at": utcnow(),
-                "user_id": None,
-                "actor": DEMO_ACTOR.email,
-                "action": AuditAction.DELETE,
-                "entity_type": "Database",
-                "entity_id": None,
-                "summary": "emptied every table to reload the demo portfolio",
-                "changes": {},
-            }
-        ],
-    )
+    """Empty every table, the audit trail included, leaving one row that says so."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with caller_audited(session, tables, operations=("delete",)) as batch:
+        for table in tables:
+            session.execute(delete(table))
+        batch.record(
+            session,
+            action=AuditAction.DELETE,
+            entity_type="Database",
+            summary="emptied every table to reload the demo portfolio",
+            changes={},
+        )
 
 
 def _write(session: Session, portfolio: DemoPortfolio, *, with_users: bool) -> DemoSummary:
@@ -221,10 +214,16 @@ def _write(session: Session, portfolio: DemoPortfolio, *, with_users: bool) -> D
     index = MarketIndex(name=cast.INDEX_NAME, currency=CURRENCY, description=cast.INDEX_DESCRIPTION)
     session.add(index)
     session.flush()
-    session.execute(
-        insert(IndexLevel).execution_options(audit_summary=f"demo index levels for {cast.INDEX_NAME}"),
-        [{"index_id": index.id, "date": when, "level": Decimal(str(level))} for when, level in portfolio.index],
-    )
+    levels = [{"index_id": index.id, "date": when, "level": Decimal(str(level))} for when, level in portfolio.index]
+    with caller_audited(session, [IndexLevel.__table__]) as batch:
+        session.execute(insert(IndexLevel), levels)
+        batch.record(
+            session,
+            action=AuditAction.IMPORT,
+            entity_type="IndexLevel",
+            summary=f"demo index levels for {cast.INDEX_NAME}",
+            changes={"rows": len(levels)},
+        )
 
     users = 0
     if with_users:

@@ -37,7 +37,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from portfolio_kit.audit import Actor, actor_of
+from portfolio_kit.audit import Actor, CallerAudited, actor_of, begin_caller_audited
 from portfolio_kit.errors import PermissionDeniedError, PortfolioKitError
 from portfolio_kit.excel import _template_layout as layout
 from portfolio_kit.excel._archive import ArchiveTooLargeError, DamagedArchiveError, check_xlsx
@@ -46,7 +46,6 @@ from portfolio_kit.excel._signing import signature_problem, signing_key
 from portfolio_kit.excel._workbook import METADATA_SHEET, read_metadata
 from portfolio_kit.models import (
     AuditAction,
-    AuditLog,
     CompanyKPI,
     Document,
     DocumentKind,
@@ -788,12 +787,16 @@ def import_kpi_template(
     document = store_document(
         session, data, name, kind=DocumentKind.KPI_TEMPLATE, company_id=company.id
     )
+    # The bulk inserts are declared to the audit guard and closed by the one
+    # import row ``_record_import`` writes; without it the transaction rolls back.
+    batch = begin_caller_audited(session, (FinancialMetric.__table__, CompanyKPI.__table__))
     inserted_metrics, inserted_kpis = _insert_new(session, plan, document.id)
     changes = _apply_updates(plan, document.id)
     document.status = DocumentStatus.COMMITTED
     session.flush()
     accepted = tuple(contents.flagged) if accept_implausible else ()
     _record_import(
+        batch,
         session,
         actor,
         company,
@@ -953,6 +956,7 @@ def _apply_updates(plan: _WritePlan, document_id: int) -> list[dict[str, str]]:
 
 
 def _record_import(
+    batch: CallerAudited,
     session: Session,
     actor: Actor,
     company: PortfolioCompany,
@@ -967,8 +971,8 @@ def _record_import(
     """The one ``import`` audit row that stands for the whole file."""
     inserted_metrics, inserted_kpis = inserted
     total = inserted_metrics + inserted_kpis
-    session.connection().execute(
-        insert(AuditLog.__table__),
+    batch.record_rows(
+        session,
         [
             {
                 "at": utcnow(),

@@ -5,7 +5,9 @@ per ten thousand rows and writes an audit row each. Imports (templates, PDF
 commits, the demo, migrations from another system) instead validate every
 row up front, write them with the driver's fastest path (``COPY`` on
 PostgreSQL, ``executemany`` on SQLite) inside the caller's transaction, and
-record a single ``import`` audit row naming the batch, its size and source.
+record a single ``import`` audit row naming the batch, its size and source
+(``portfolio_kit.audit.caller_audited``: no other write gets past the
+session's connection guard without an audit row).
 Either every row is written or none is.
 """
 
@@ -22,11 +24,10 @@ from sqlalchemy import Dialect, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from portfolio_kit.audit import actor_of
+from portfolio_kit.audit import actor_of, caller_audited
 from portfolio_kit.errors import PermissionDeniedError, ValidationError
 from portfolio_kit.models import (
     AuditAction,
-    AuditLog,
     CompanyKPI,
     FinancialMetric,
     MetricSource,
@@ -215,23 +216,24 @@ def _write(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
         _executemany_rows(session, table, rows)
 
 
-def _audit(session: Session, entity: str, count: int, summary: str, details: Mapping[str, Any]) -> None:
-    actor = actor_of(session)
-    session.connection().execute(
-        insert(AuditLog.__table__),
-        [
-            {
-                "at": utcnow(),
-                "user_id": actor.user_id,
-                "actor": actor.email,
-                "action": AuditAction.IMPORT,
-                "entity_type": entity,
-                "entity_id": None,
-                "summary": summary[:500],
-                "changes": {"rows": count, **details},
-            }
-        ],
-    )
+def _write_audited(
+    session: Session, table: Table, entity: str, rows: list[dict[str, Any]], summary: str, details: Mapping[str, Any]
+) -> None:
+    """Write the rows by the fast path and the import's one audit row, together.
+
+    ``caller_audited`` lets exactly this table's inserts past the session's
+    connection guard, and only with the audit row recorded in the same
+    transaction.
+    """
+    with caller_audited(session, [table]) as batch:
+        _write(session, table, rows)
+        batch.record(
+            session,
+            action=AuditAction.IMPORT,
+            entity_type=entity,
+            summary=summary,
+            changes={"rows": len(rows), **details},
+        )
 
 
 def _require_writer(session: Session) -> None:
@@ -257,8 +259,7 @@ def import_metrics(
     _require_writer(session)
     validated = validate_metric_rows(rows)
     _stamp(validated)
-    _write(session, FinancialMetric.__table__, validated)
-    _audit(session, "FinancialMetric", len(validated), summary, dict(details or {}))
+    _write_audited(session, FinancialMetric.__table__, "FinancialMetric", validated, summary, dict(details or {}))
     return len(validated)
 
 
@@ -273,6 +274,5 @@ def import_kpis(
     _require_writer(session)
     validated = validate_kpi_rows(rows)
     _stamp(validated)
-    _write(session, CompanyKPI.__table__, validated)
-    _audit(session, "CompanyKPI", len(validated), summary, dict(details or {}))
+    _write_audited(session, CompanyKPI.__table__, "CompanyKPI", validated, summary, dict(details or {}))
     return len(validated)

@@ -1,5 +1,6 @@
 """The audit trail: one row per insert, update and delete of every model, and
-one row per bulk statement or import.
+one row per bulk import (statements through ``session.execute``, one row per
+row they write, are in ``test_audit_write_paths.py``).
 
 Each case below states the values written and, beside them, the JSON the
 audit row must hold for them, worked out by hand from the rules in
@@ -380,41 +381,6 @@ def test_actor_passed_to_session_is_recorded(any_db: Database) -> None:
         "ada.admin@example.com", portfolio.admin_id, "update",
     )
     assert rows[-1].changes == {"status": ["investing", "harvesting"]}
-
-
-def test_orm_bulk_insert_writes_one_audit_row(any_db: Database) -> None:
-    portfolio = seed_small_portfolio(any_db)
-    levels = [
-        {"index_id": portfolio.market_index_id, "date": day, "level": Decimal(level)}
-        for day, level in (
-            (date(2023, 3, 31), "8000.000000"),
-            (date(2023, 6, 30), "8400.000000"),
-            (date(2023, 9, 29), "8200.000000"),
-            (date(2023, 12, 29), "9000.000000"),
-        )
-    ]
-    with any_db.session(portfolio.analyst) as session:
-        before = _last_audit_id(session)
-        session.execute(insert(IndexLevel), levels)
-    with any_db.session() as session:
-        new_rows = list(session.scalars(select(AuditLog).where(AuditLog.id > before).order_by(AuditLog.id)))
-        stored = session.scalar(select(func.count()).select_from(IndexLevel))
-    assert stored == 4
-    assert len(new_rows) == 1
-    row = new_rows[0]
-    assert (row.action, row.entity_type, row.entity_id, row.actor) == ("import", "IndexLevel", None, ANALYST_EMAIL)
-    assert row.changes == {"rows": 4}
-
-
-def test_orm_bulk_update_writes_one_audit_row_with_the_row_count(any_db: Database) -> None:
-    portfolio = seed_small_portfolio(any_db)
-    with any_db.session(portfolio.analyst) as session:
-        before = _last_audit_id(session)
-        # Both seeded funds are "investing": two rows match.
-        session.execute(update(Fund).where(Fund.status == "investing").values(status="harvesting"))
-    with any_db.session() as session:
-        new_rows = list(session.scalars(select(AuditLog).where(AuditLog.id > before).order_by(AuditLog.id)))
-    assert [(row.action, row.entity_type, row.changes) for row in new_rows] == [("update", "Fund", {"rows": 2})]
 
 
 def test_import_metrics_writes_one_import_row_with_the_count(any_db: Database) -> None:
