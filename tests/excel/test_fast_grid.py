@@ -179,3 +179,28 @@ def test_needs_openpyxl_when_the_sheet_cannot_be_located():
     data = _archive("s.xml", _sheet(b'<c r="B1"><v>5</v></c>'))
     assert needs_openpyxl(data, None)
     assert needs_openpyxl(data, "elsewhere.xml")
+
+
+NUMBER_FORMATS = [
+    "General", "0", "0.00", "#,##0", "0%", "0.00E+00", '"Q"0', '0 "days"', "[Red]0.00",
+    "#,##0;[Red]-#,##0", "@", '[$€-407] #,##0.00', '"d"0', "_(* #,##0_)", "mmm-yy",
+    "d-mmm-yy", "[$-409]d-mmm-yy;@", "yyyy-mm-dd", "dd/mm/yyyy hh:mm", "h:mm", "mm:ss",
+    "hh:mm:ss AM/PM", "ss.0", "yy", "[h]:mm:ss", "[mm]", "[$-F800]dddd, mmmm dd, yyyy",
+]  # fmt: skip
+"""Number formats a company's spreadsheet may put on an input cell: plain, dates, durations."""
+
+
+def test_calamine_tells_dates_from_numbers_by_format_as_openpyxl_does():
+    """A number shown as a date is refused as "a date": both readers must agree which is which."""
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.title = "Data"
+    for row, number_format in enumerate(NUMBER_FORMATS, 1):
+        for column, value in enumerate([45000.25, 0.25, 12, 3.5], 1):
+            ws.cell(row, column, value).number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    expected = _openpyxl_grid(data)
+    assert isinstance(expected.value(NUMBER_FORMATS.index("mmm-yy") + 1, 1), datetime)
+    _assert_same_cells(expected, calamine_grid(data, "Data"))
