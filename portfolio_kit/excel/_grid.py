@@ -31,7 +31,11 @@ class SheetGrid:
         if hasattr(ws, "reset_dimensions"):
             # A read-only sheet trusts the file's dimension tag unless told otherwise.
             ws.reset_dimensions()
-        rows = [row for row in ws.iter_rows(values_only=True)]
+        return cls.from_rows([row for row in ws.iter_rows(values_only=True)])
+
+    @classmethod
+    def from_rows(cls, rows: list[Sequence[Any]]) -> SheetGrid:
+        """A grid of ``rows`` as read (``rows[0]`` is row 1), trailing empty rows dropped."""
         while rows and not any(value is not None for value in rows[-1]):
             rows.pop()
         return cls(rows, max((len(row) for row in rows), default=0))
