@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from tests.pdf.pdf_files import prose_page, write_pdf
+from tests.pdf.pdf_files import pdf_bytes, prose_page, write_pdf
 from tests.pdf.synthetic import synthetic_pages
 
 GB = 10**9
@@ -33,18 +33,7 @@ _HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 def write_objects(path: Path, objects: dict[int, bytes], *, root: int = 1) -> Path:
     """Write numbered object bodies as a PDF with a correct xref table and trailer."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets: dict[int, int] = {}
-    for number in sorted(objects):
-        offsets[number] = len(out)
-        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
-    size = max(objects) + 1
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    for number in range(1, size):
-        free = b"0000000000 65535 f \n"
-        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else free
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, xref)
+    out = pdf_bytes(objects, root=root, version=b"1.7")
     path.write_bytes(bytes(out))
     return path
 

@@ -96,8 +96,27 @@ def write_pdf(
         if key is not None:
             data = _rc4(_object_key(key, number), data)
         objects[number] = b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
+    entries = b""
+    if encrypt_id is not None:
+        entries += f" /Encrypt {encrypt_id} 0 R".encode()
+    entries += b" /ID [<" + _FILE_ID.hex().encode() + b"> <" + _FILE_ID.hex().encode() + b">]"
+    out = pdf_bytes(objects, trailer_entries=entries)
+    out += trailing_garbage
+    path.write_bytes(bytes(out))
+    return path
+
+
+def pdf_bytes(
+    objects: dict[int, bytes],
+    *,
+    root: int = 1,
+    trailer_entries: bytes = b"",
+    version: bytes = b"1.4",
+) -> bytearray:
+    """Numbered object bodies laid out as a PDF: header, objects, a correct
+    xref table, and a trailer with ``/Size``, ``/Root`` and ``trailer_entries``."""
+    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
     for number in sorted(objects):
         offsets[number] = len(out)
         out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
@@ -108,14 +127,9 @@ def write_pdf(
         out += (
             b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
         )
-    trailer = f"trailer\n<< /Size {size} /Root 1 0 R".encode()
-    if encrypt_id is not None:
-        trailer += f" /Encrypt {encrypt_id} 0 R".encode()
-    trailer += b" /ID [<" + _FILE_ID.hex().encode() + b"> <" + _FILE_ID.hex().encode() + b">] >>\n"
-    out += trailer + b"startxref\n%d\n%%%%EOF\n" % xref
-    out += trailing_garbage
-    path.write_bytes(bytes(out))
-    return path
+    out += b"trailer\n<< /Size %d /Root %d 0 R" % (size, root) + trailer_entries + b" >>\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return out
 
 
 def _content(texts: list[Text]) -> bytes:
