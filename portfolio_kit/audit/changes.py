@@ -116,14 +116,19 @@ def _column_keys(obj: Base) -> list[str]:
     return [attr.key for attr in inspect(type(obj)).column_attrs if attr.key not in IGNORED_FIELDS]
 
 
-def insert_changes(obj: Base) -> dict[str, list[Any]]:
+def _loaded_values(obj: Base) -> dict[str, Any]:
+    """The row's loaded, non-null column values, shown as the audit trail writes them."""
     state = inspect(obj)
-    changes = {}
+    values = {}
     for key in _column_keys(obj):
         value = state.attrs[key].loaded_value
         if value is not NO_VALUE and value is not None:
-            changes[key] = [None, shown(key, value)]
-    return changes
+            values[key] = shown(key, value)
+    return values
+
+
+def insert_changes(obj: Base) -> dict[str, list[Any]]:
+    return {key: [None, value] for key, value in _loaded_values(obj).items()}
 
 
 def update_changes(obj: Base) -> dict[str, list[Any]]:
@@ -141,13 +146,7 @@ def update_changes(obj: Base) -> dict[str, list[Any]]:
 
 
 def delete_changes(obj: Base) -> dict[str, list[Any]]:
-    state = inspect(obj)
-    changes = {}
-    for key in _column_keys(obj):
-        value = state.attrs[key].loaded_value
-        if value is not NO_VALUE and value is not None:
-            changes[key] = [shown(key, value), None]
-    return changes
+    return {key: [value, None] for key, value in _loaded_values(obj).items()}
 
 
 def entity_id(obj: Base) -> str | None:
