@@ -146,9 +146,7 @@ def stray_rows(folder: Path, options: argparse.Namespace) -> None:
             )
     floor, floor_cpu = _median(floors)
     check, check_cpu = _median(checks)
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"medians of {len(floors)} (wall / CPU of this process):")
-    print(f"read floor (openpyxl read-only, one pass): {floor:.2f} s / {floor_cpu:.2f} s")
+    _print_floor(len(floors), floor, floor_cpu)
     print(
         f"check_kpi_template:  {check:.2f} s / {check_cpu:.2f} s, "
         f"{check / floor:.1f}x / {check_cpu / floor_cpu:.1f}x the floor; "
@@ -207,6 +205,13 @@ def _archive_sizes(template: bytes) -> str:
     )
 
 
+def _print_floor(repeats: int, floor: float, floor_cpu: float) -> None:
+    """The head both scenarios print: the load, then the floor every ratio is taken to."""
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"medians of {repeats} (wall / CPU of this process):")
+    print(f"read floor (openpyxl read-only, one pass): {floor:.2f} s / {floor_cpu:.2f} s")
+
+
 def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
@@ -250,9 +255,7 @@ def main() -> None:
         fast, fast_cpu = _median(calamine_floors)
         check, check_cpu = _median(checks)
         imported, imported_cpu = _median(imports)
-        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"medians of {len(floors)} (wall / CPU of this process):")
-        print(f"read floor (openpyxl read-only, one pass): {floor:.2f} s / {floor_cpu:.2f} s")
+        _print_floor(len(floors), floor, floor_cpu)
         print(
             f"calamine read of the same sheet:           {fast:.2f} s / {fast_cpu:.2f} s, "
             f"{fast / floor:.2f}x / {fast_cpu / floor_cpu:.2f}x the floor"
