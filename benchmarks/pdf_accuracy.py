@@ -62,7 +62,13 @@ from pathlib import Path
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+# Run by path, so the repository root is not on sys.path yet.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from tests.support.corpus import corpus_root  # noqa: E402
+
+DEFAULT_CORPUS = corpus_root()
 DEFAULT_EXPECTED = Path(__file__).resolve().parent / "pdf_expected"
 SPLIT_FILE = "_split.csv"
 

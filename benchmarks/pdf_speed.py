@@ -28,7 +28,12 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "10k"
+# Run by path, so the repository root is not on sys.path yet.
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.support.corpus import corpus_file  # noqa: E402
+
+DEFAULT_CORPUS = corpus_file("10k")
 TARGET_SECONDS = 3.0
 
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.corpus import corpus_file
+
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 ENV_PREFIX = "PORTFOLIO_KIT_"
@@ -34,8 +36,8 @@ ENV_PREFIX = "PORTFOLIO_KIT_"
 NOTEBOOK_USER = "analyst@example.com"
 """The demo analyst: saves in the notebooks are attributed to this account."""
 
-SAMPLE_PDF = REPO_ROOT.parent / "shared" / "corpus" / "10k" / "APPLE_2019_10K.pdf"
-"""The shared corpus is cloned beside the repository (``<parent>/shared``)."""
+SAMPLE_PDF = corpus_file("10k", "APPLE_2019_10K.pdf")
+"""A 10-K of the shared corpus (``tests.support.corpus`` says where that is)."""
 
 EMPTY_DATABASE = frozenset({"01_getting_started.ipynb"})
 """Notebooks that start from an empty database and load the demo themselves."""

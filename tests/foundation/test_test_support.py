@@ -1,4 +1,4 @@
-"""The shared test set-up itself: the skip/fail rule and the postgres marker."""
+"""The shared test set-up itself: the skip/fail rule, the corpus location and the postgres marker."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from portfolio_kit import Database
 from tests.support.components import require, running_in_ci
+from tests.support.corpus import CORPUS_ENV, corpus_file, corpus_root, require_corpus
 
 
 @pytest.mark.parametrize("value", ["true", "1", "yes", "TRUE"])
@@ -40,3 +41,29 @@ def test_settings_are_isolated(_isolated_settings: Path, tmp_path: Path) -> None
     assert _isolated_settings.is_relative_to(tmp_path)
     assert "PORTFOLIO_KIT_DATABASE_URL" not in os.environ
     assert "PORTFOLIO_KIT_USER" not in os.environ
+
+
+def test_corpus_defaults_to_the_shared_folder_beside_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CORPUS_ENV, raising=False)
+    repo = Path(__file__).resolve().parents[2]
+    assert corpus_root() == repo.parent / "shared" / "corpus"
+
+
+def test_corpus_location_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "10k").mkdir()
+    monkeypatch.setenv(CORPUS_ENV, str(tmp_path))
+    assert corpus_file("10k", "X.pdf") == tmp_path / "10k" / "X.pdf"
+    assert require_corpus(corpus_file("10k")) == tmp_path / "10k"
+
+
+def test_a_missing_corpus_skips_outside_ci_and_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(CORPUS_ENV, str(tmp_path / "nowhere"))
+    missing = corpus_file("10q")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=CORPUS_ENV):
+        require_corpus(missing)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="nowhere"):
+        require_corpus(missing)

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.pdf.synthetic import write_synthetic_filing
-
-_CORPUS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "10k"
+from tests.support.corpus import corpus_file, require_corpus
 
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The 10-K corpus; skipped when absent, except on CI where its absence is a failure."""
-    if not _CORPUS_DIR.is_dir():
-        reason = f"10-K corpus not found at {_CORPUS_DIR}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set, so the corpus is required)")
-        pytest.skip(reason)
-    return _CORPUS_DIR
+    return require_corpus(corpus_file("10k"))
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.support.corpus import corpus_file, corpus_root, require_corpus
+
 _REPO_ROOT = Path(__file__).resolve().parents[2]
-_CORPUS_ROOT = _REPO_ROOT.parent / "shared" / "corpus"
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +34,6 @@ def scorer() -> ModuleType:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The corpus root (10k/, 10q/, releases/); skipped when absent, a failure on CI."""
-    folders = [_CORPUS_ROOT / sub for sub in ("10k", "10q", "releases")]
-    absent = [str(f) for f in folders if not f.is_dir()]
-    if absent:
-        reason = f"PDF corpus folder(s) not found: {', '.join(absent)}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set, so the corpus is required)")
-        pytest.skip(reason)
-    return _CORPUS_ROOT
+    for sub in ("10k", "10q", "releases"):
+        require_corpus(corpus_file(sub))
+    return corpus_root()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -25,11 +24,10 @@ from portfolio_kit.models import (
 )
 from portfolio_kit.services.documents import document_path, extract_document, store_document
 from portfolio_kit.services.review import commit_document, set_line_decision
-from tests.support.components import require
+from tests.support.corpus import corpus_file, require_corpus
 
 ANALYST = Actor(email="analyst@example.com", role=Role.ANALYST)
 PARTNER = Actor(email="partner@example.com", role=Role.PARTNER)
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "10k"
 
 
 def _company(db) -> int:
@@ -168,9 +166,7 @@ def test_two_accepted_lines_for_one_item_are_refused(sqlite_db):
 
 @pytest.mark.slow
 def test_extracting_a_real_filing_stages_but_does_not_write_metrics(sqlite_db):
-    filing = CORPUS / "APPLE_2019_10K.pdf"
-    if not filing.exists():
-        require("corpus", f"the 10-K corpus is not at {CORPUS}")
+    filing = require_corpus(corpus_file("10k", "APPLE_2019_10K.pdf"))
     with sqlite_db.session(ANALYST) as session:
         document = store_document(session, filing.read_bytes(), filing.name, kind="annual_report")
         lines = extract_document(session, document)
@@ -185,7 +181,7 @@ def test_extracting_a_real_filing_stages_but_does_not_write_metrics(sqlite_db):
         assert session.scalar(select(func.count()).select_from(FinancialMetric)) == 0
 
 
-QUARTERLY = CORPUS.parent / "10q" / "SALESFORCE_2023Q3_10Q.pdf"
+QUARTERLY = corpus_file("10q", "SALESFORCE_2023Q3_10Q.pdf")
 
 
 def test_a_10q_commits_its_quarter_and_year_to_date_as_two_figures(any_db, _isolated_settings):
@@ -194,8 +190,7 @@ def test_a_10q_commits_its_quarter_and_year_to_date_as_two_figures(any_db, _isol
     22,968 for the nine months ending that day. Both must land, as 'quarter' 3
     months and 'ytd' 9 months; the balance sheet's cash is an instant (0) filed
     under the document's cadence, 'quarter'."""
-    if not QUARTERLY.is_file():
-        require("corpus", f"{QUARTERLY} is missing")
+    require_corpus(QUARTERLY)
     company_id = _company(any_db)
     with any_db.session(ANALYST) as session:
         document = store_document(session, QUARTERLY.read_bytes(), QUARTERLY.name, kind="quarterly_report")

@@ -29,23 +29,17 @@ from portfolio_kit.pdf import StatementSet, extract_statements
 from portfolio_kit.services.review import set_line_decision
 from portfolio_kit.widgets.pdf_ingest import PdfIngest
 from portfolio_kit.widgets.session import ActingUser
-from tests.support.components import require
+from tests.support.corpus import corpus_file, require_corpus
 from tests.support.portfolio import ANALYST_EMAIL, SmallPortfolio
 from tests.support.snapshot import table_snapshot
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-APPLE_10K = REPO_ROOT.parent / "shared" / "corpus" / "10k" / "APPLE_2019_10K.pdf"
+APPLE_10K = corpus_file("10k", "APPLE_2019_10K.pdf")
 FY2019 = date(2019, 9, 28)
 
 
 @pytest.fixture(scope="module")
 def apple_pdf() -> bytes:
-    if not APPLE_10K.is_file():
-        require(
-            "10-K corpus",
-            f"{APPLE_10K} is missing: the shared corpus is cloned beside the repository",
-        )
-    return APPLE_10K.read_bytes()
+    return require_corpus(APPLE_10K).read_bytes()
 
 
 def pick_upload(screen: PdfIngest, data: bytes, name: str) -> None:
