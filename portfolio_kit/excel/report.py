@@ -436,7 +436,7 @@ def _schedule_sheet(
         st.style_number(ws.cell(row=r, column=3, value=_date(investment["entry_date"])), st.DATE)
         if exited:
             st.style_number(ws.cell(row=r, column=4, value=_date(investment["exit_date"])), st.DATE)
-        ws.cell(row=r, column=5, value="realized" if exited else "held")
+        ws.cell(row=r, column=5, value=_schedule_status(investment))
         st.style_number(ws.cell(row=r, column=6, value=float(investment["ownership"])), st.PERCENT)
         if exited:
             basis = f"exit of {_date(investment['exit_date'])} (cash received)"
@@ -448,6 +448,14 @@ def _schedule_sheet(
             basis = f"mark of {_date(mark['valuation_date'])} ({mark['method']})"
         text_cell(ws, r, 15, basis)
     return ws, rows, header
+
+
+def _schedule_status(investment: pd.Series) -> str:
+    """"held" until the exit; then "written off" for a company sold for nothing and
+    marked so, "realized" otherwise (the company's status tells the two apart)."""
+    if pd.isna(investment["exit_date"]):
+        return "held"
+    return "written off" if str(investment["status"]) == "written_off" else "realized"
 
 
 def _fill_schedule(
@@ -586,7 +594,8 @@ def _summary_sheet(
         pme_lines = [
             (
                 "KS-PME (Kaplan-Schoar)",
-                f"=(SUMPRODUCT({cf.distribution},{cf.factor})+NAV)/SUMPRODUCT({cf.contribution},{cf.factor})",
+                f"=(SUMPRODUCT({cf.distribution},{cf.factor})+NAV)"
+                f"/SUMPRODUCT({cf.contribution},{cf.factor})",
                 st.FACTOR,
                 "KsPme",
             ),
@@ -605,7 +614,8 @@ def _summary_sheet(
             (
                 "PME+ lambda (undefined before any distribution)",
                 f"=IF(SUMPRODUCT({cf.distribution},{cf.factor})=0,NA(),"
-                f"(SUMPRODUCT({cf.contribution},{cf.factor})-NAV)/SUMPRODUCT({cf.distribution},{cf.factor}))",
+                f"(SUMPRODUCT({cf.contribution},{cf.factor})-NAV)"
+                f"/SUMPRODUCT({cf.distribution},{cf.factor}))",
                 st.FACTOR,
                 "PmePlusLambda",
             ),

@@ -152,6 +152,52 @@ def test_no_exited_investment_shows_a_mark(recalculated, demo_db, fund, as_of):
         assert close(row[10], 0.0), name
 
 
+@pytest.mark.parametrize("fund, as_of", REPORTS, ids=IDS)
+def test_schedule_status_tells_written_off_from_realized(recalculated, demo_db, fund, as_of):
+    # Expected from the database directly (raw SQL, not the report's loader): an
+    # investment sold by the report date reads "written off" when its company is
+    # marked written_off, "realized" otherwise; the rest read "held".
+    with demo_db.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT c.name, c.status, i.exit_date FROM investments i "
+                "JOIN portfolio_companies c ON c.id = i.company_id "
+                "JOIN funds f ON f.id = i.fund_id "
+                "WHERE f.name = :fund AND i.entry_date <= :as_of"
+            ),
+            {"fund": fund, "as_of": as_of.isoformat()},
+        ).all()
+    expected = {
+        name: "held"
+        if exit_date is None or pd.Timestamp(exit_date).date() > as_of
+        else ("written off" if status == "written_off" else "realized")
+        for name, status, exit_date in rows
+    }
+    ws = computed(recalculated[f"report:{fund}:{as_of}"].recalculated)["Schedule of investments"]
+    shown = {
+        row[0].value: row[4].value for row in ws.iter_rows(min_row=5) if row[0].value in expected
+    }
+    assert shown == expected
+
+
+def test_the_demo_write_off_is_in_a_report_the_tests_build(demo_db):
+    # Harbor Consumer Brands (Fund II) was written off on 2016-12-15, inside the
+    # Fund II report of 2016-12-31, so the status test above sees a write-off.
+    with demo_db.engine.connect() as connection:
+        written_off = connection.execute(
+            text(
+                "SELECT f.name, i.exit_date FROM investments i "
+                "JOIN portfolio_companies c ON c.id = i.company_id "
+                "JOIN funds f ON f.id = i.fund_id WHERE c.status = 'written_off'"
+            )
+        ).all()
+    assert any(
+        name == fund and pd.Timestamp(exit_date).date() <= as_of
+        for fund, exit_date in written_off
+        for name, as_of in REPORTS
+    )
+
+
 def test_public_market_equivalents_equal_analytics(report, demo_db):
     path, fund, as_of = report
     _fund_id, flows, nav = _inputs(demo_db, fund, as_of)
