@@ -1,4 +1,4 @@
-"""``user add|grant|revoke|list|deactivate``: accounts and partners' fund grants."""
+"""``user add|grant|revoke|list|deactivate|unlock``: accounts, fund grants, sign-in locks."""
 
 from __future__ import annotations
 
@@ -76,6 +76,18 @@ def deactivate(ctx: click.Context, email: str) -> None:
         account = find_user(session, email)
         account.active = False
         click.echo(f"{account.email} can no longer sign in")
+
+
+@user.command("unlock")
+@click.option("--email", required=True, help="The address whose sign-in lock to lift.")
+@click.pass_context
+def unlock(ctx: click.Context, email: str) -> None:
+    """Lift a sign-in lock after too many wrong passwords (recorded in the audit log)."""
+    from portfolio_kit.server.throttle import lift_lock
+
+    with open_database(ctx).session() as session:
+        attempts = lift_lock(session, email)
+        click.echo(f"{email.strip()}: sign-in lock lifted ({attempts} attempts counted)")
 
 
 @user.command("list")

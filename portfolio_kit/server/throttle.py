@@ -29,8 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, delete, or_, update
+from sqlalchemy import Engine, and_, case, delete, or_, select, update
+from sqlalchemy.orm import Session
 
+from portfolio_kit.audit.actor import actor_of
+from portfolio_kit.audit.guard import caller_audited
+from portfolio_kit.errors import NotFoundError, PermissionDeniedError
+from portfolio_kit.models import AuditAction, Role
 from portfolio_kit.models import LoginThrottle as _Row
 from portfolio_kit.settings import Settings
 
@@ -208,3 +213,51 @@ class SignInThrottle:
         )
         with self.engine.begin() as connection:
             connection.execute(statement)
+
+
+def lift_lock(session: Session, email: str, *, clock: Callable[[], float] = time.time) -> int:
+    """Lift the sign-in lock on ``email`` (an administrator's decision); returns the
+    attempts that had been counted.
+
+    For the partner who locked themselves out before a meeting: without this
+    they wait ``lockout_seconds``. Only the account's counter is cleared, not
+    the client address's, so lifting one lock does not reopen a guesser's
+    client. Written in the session's transaction with its audit row (the
+    counter itself is operational state and not audited row by row).
+
+    Raises
+    ------
+    PermissionDeniedError
+        When the session's actor is not an administrator.
+    NotFoundError
+        When ``email`` holds no lock now (nothing to lift: a mistyped address,
+        or the lock has already run out).
+    """
+    actor = actor_of(session)
+    if actor.role is not Role.ADMIN:
+        raise PermissionDeniedError(
+            f"{actor.email} is a {actor.role.value}; only an administrator may lift a sign-in lock"
+        )
+    normalised = normalise_login_key(email)
+    key = _key("account", normalised)
+    now = clock()
+    row = session.execute(
+        select(_COLUMNS.attempts, _COLUMNS.locked_until).where(
+            _COLUMNS.key == key, _COLUMNS.locked_until > now
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"{normalised}: no sign-in lock to lift (not locked now)")
+    with caller_audited(session, [_TABLE], ("delete",)) as batch:
+        session.execute(delete(_TABLE).where(_COLUMNS.key == key))
+        batch.record(
+            session,
+            action=AuditAction.DELETE,
+            entity_type=_Row.__name__,
+            summary=f"sign-in lock lifted for {normalised}",
+            changes={
+                "attempts": [int(row.attempts), None],
+                "locked_for_seconds": [round(float(row.locked_until) - now), None],
+            },
+        )
+    return int(row.attempts)

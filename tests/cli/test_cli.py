@@ -92,3 +92,20 @@ def test_a_bad_setting_names_the_variable():
     assert result.returncode == 1
     assert "PORTFOLIO_KIT_DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_user_unlock_lifts_a_sign_in_lock(db_url):
+    from portfolio_kit import connect
+    from portfolio_kit.server.throttle import SignInThrottle, ThrottleLimits
+
+    assert run("--database-url", db_url, "demo").returncode == 0
+    throttle = SignInThrottle(connect(db_url).engine, ThrottleLimits(max_failures=2))
+    assert [throttle.reserve("partner@example.com", "10.0.0.1").allowed for _ in range(3)] == [True, True, False]
+    lifted = run("--database-url", db_url, "user", "unlock", "--email", "Partner@Example.com")
+    assert lifted.returncode == 0, lifted.stderr
+    assert "sign-in lock lifted (3 attempts counted)" in lifted.stdout
+    assert throttle.reserve("partner@example.com", "10.0.0.2").allowed
+    again = run("--database-url", db_url, "user", "unlock", "--email", "partner@example.com")
+    assert again.returncode == 1
+    assert "partner@example.com: no sign-in lock to lift" in again.stderr
+    assert "Traceback" not in again.stderr

@@ -15,8 +15,15 @@ import pytest
 from sqlalchemy import func, select
 
 from portfolio_kit import Database, connect
-from portfolio_kit.models import LoginThrottle
-from portfolio_kit.server.throttle import SignInThrottle, ThrottleLimits, normalise_login_key
+from portfolio_kit.audit.actor import Actor
+from portfolio_kit.errors import NotFoundError, PermissionDeniedError
+from portfolio_kit.models import AuditAction, AuditLog, LoginThrottle, Role
+from portfolio_kit.server.throttle import (
+    SignInThrottle,
+    ThrottleLimits,
+    lift_lock,
+    normalise_login_key,
+)
 
 LIMITS = ThrottleLimits(
     max_failures=3, max_failures_per_address=10, window_seconds=900.0, lockout_seconds=600.0
@@ -188,3 +195,55 @@ def test_nonsense_limits_are_refused() -> None:
         ThrottleLimits(max_failures=0)
     with pytest.raises(ValueError, match="ThrottleLimits"):
         ThrottleLimits(lockout_seconds=0)
+
+
+def _lock(throttle: SignInThrottle, email: str = VICTIM) -> None:
+    for n in range(LIMITS.max_failures):
+        assert throttle.reserve(email, f"10.1.0.{n}").allowed
+    assert not throttle.reserve(email, "10.1.0.99").allowed
+
+
+def test_an_administrator_lifts_a_lock_with_an_audit_row(any_db: Database) -> None:
+    clock = Clock()
+    throttle = _throttle(any_db, clock)
+    _lock(throttle)
+    with any_db.session(Actor("admin@example.com", Role.ADMIN, None)) as session:
+        # Four reservations reached the counter: three checked, the fourth refused.
+        assert lift_lock(session, "ｐａｔ@Example.COM ", clock=clock) == 4
+    assert throttle.reserve(VICTIM, "10.1.0.50").allowed
+    with any_db.engine.connect() as connection:
+        audit = connection.execute(
+            select(AuditLog.actor, AuditLog.action, AuditLog.summary).where(
+                AuditLog.entity_type == "LoginThrottle"
+            )
+        ).all()
+    assert [tuple(row) for row in audit] == [
+        ("admin@example.com", AuditAction.DELETE, "sign-in lock lifted for pat@example.com")
+    ]
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.PARTNER])
+def test_only_an_administrator_may_lift_a_lock(any_db: Database, role: Role) -> None:
+    clock = Clock()
+    throttle = _throttle(any_db, clock)
+    _lock(throttle)
+    before = _rows(any_db)
+    with pytest.raises(PermissionDeniedError, match="only an administrator"):
+        with any_db.session(Actor("someone@example.com", role, None)) as session:
+            lift_lock(session, VICTIM, clock=clock)
+    assert _rows(any_db) == before
+    assert not throttle.reserve(VICTIM, "10.1.0.51").allowed
+
+
+def test_lifting_a_lock_that_is_not_there_names_the_address(any_db: Database) -> None:
+    clock = Clock()
+    throttle = _throttle(any_db, clock)
+    assert throttle.reserve(VICTIM, "10.1.0.1").allowed  # counted, not locked
+    with pytest.raises(NotFoundError, match=r"nobody@example\.com: no sign-in lock"):
+        with any_db.session() as session:
+            lift_lock(session, "Nobody@example.com", clock=clock)
+    _lock(_throttle(any_db, clock), "ran.out@example.com")
+    clock.now += LIMITS.lockout_seconds + 1
+    with pytest.raises(NotFoundError, match="not locked now"):
+        with any_db.session() as session:
+            lift_lock(session, "ran.out@example.com", clock=clock)
