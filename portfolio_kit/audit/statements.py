@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, update
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Mapper, ORMExecuteState, with_loader_criteria
+from sqlalchemy.orm.util import identity_key
 
 from portfolio_kit.audit.actor import Actor, require_writer
 from portfolio_kit.audit.cascade import cascade_audit_rows, cascaded_rows, key_filter
@@ -44,6 +45,7 @@ from portfolio_kit.audit.changes import (
     write_audit_rows,
 )
 from portfolio_kit.audit.guard import UnauditedWriteError, batch_allowing, taint, write_permit
+from portfolio_kit.errors import ValidationError
 from portfolio_kit.models import AuditAction, PortfolioCompany
 
 _CHUNK = 500
@@ -214,6 +216,7 @@ def _update_or_delete(state: ORMExecuteState, actor: Actor, mapper: Mapper[Any],
                 f"an update statement may not change the primary key of {table.name} ({', '.join(sorted(keys_set))}); "
                 "delete the row and insert a new one"
             )
+    bump_versions = operation == "update" and _needs_version_bump(state, mapper, table)
     before = _select_rows(state, mapper, table)
     cascaded = cascaded_rows(session, mapper, before.values()) if operation == "delete" else []
     with write_permit(session):
@@ -226,6 +229,7 @@ def _update_or_delete(state: ORMExecuteState, actor: Actor, mapper: Mapper[Any],
             audit.append(audit_row(actor, AuditAction.DELETE, entity, key_text(key), summary, row_delete_changes(row)))
         audit.extend(cascade_audit_rows(actor, cascaded))
     else:
+        changed: list[tuple[Any, ...]] = []
         after = _rows_by_key(state, mapper, table, list(before))
         for key, old in before.items():
             new = after.get(key)
@@ -236,6 +240,65 @@ def _update_or_delete(state: ORMExecuteState, actor: Actor, mapper: Mapper[Any],
             if changes:
                 summary = f"{row_label(mapper, new)} (changed by an update statement)"
                 audit.append(audit_row(actor, AuditAction.UPDATE, entity, key_text(key), summary, changes))
+                changed.append(key)
+        if bump_versions:
+            _bump_versions(session, mapper, table, changed)
     with write_permit(session):
         write_audit_rows(session, audit)
     return result
+
+
+def _needs_version_bump(state: ORMExecuteState, mapper: Mapper[Any], table: Table) -> bool:
+    """Whether an UPDATE of a versioned table must have its rows' versions raised here.
+
+    A flush raises ``version`` itself; an UPDATE statement does not, so a form
+    holding the row's old version would save over the statement's change
+    without a conflict. Statements that set ``version`` themselves are left
+    alone (they are doing their own optimistic check). An update by primary
+    key (a list of rows, no WHERE clause) must carry each row's loaded
+    version: SQLAlchemy then checks and raises it, and a stale one is a
+    ``ConflictError``; without it SQLAlchemy fails with a bare ``KeyError``.
+
+    Raises
+    ------
+    ValidationError
+        For an update by primary key of a versioned table whose rows lack ``version``.
+    """
+    version = mapper.version_id_col
+    if version is None or version.table.name != table.name:
+        return False
+    listed_rows = isinstance(state.parameters, list | tuple)
+    by_primary_key = state.statement.whereclause is None and listed_rows
+    if state.is_orm_statement and by_primary_key:
+        key = mapper.get_property_by_column(version).key
+        rows = _parameter_sets(state)
+        missing = [n for n, row in enumerate(rows) if key not in _named(mapper, row)]
+        if missing:
+            raise ValidationError(
+                key,
+                f"an update of {mapper.class_.__name__} rows by primary key must give each row the "
+                f"{key} it was loaded with (missing in row {missing[0]}), so that a change made by "
+                "somebody else in between is a conflict, not silently overwritten",
+            )
+        return False
+    return version.name not in _set_columns(state, table)
+
+
+def _bump_versions(
+    session: Any, mapper: Mapper[Any], table: Table, keys: list[tuple[Any, ...]]
+) -> None:
+    """Raise ``version`` by one on the rows an UPDATE statement changed, and make the
+    session reload it on objects it holds (their loaded version is now stale)."""
+    version = mapper.version_id_col
+    connection = session.connection()
+    with write_permit(session):
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            bumped = table.c[version.name] + 1
+            raised = update(table).where(key_filter(mapper, chunk)).values({version.name: bumped})
+            connection.execute(raised)
+    key_attribute = mapper.get_property_by_column(version).key
+    for key in keys:
+        held = session.identity_map.get(identity_key(mapper.class_, key))
+        if held is not None:
+            session.expire(held, [key_attribute])
