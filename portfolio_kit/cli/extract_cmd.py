@@ -46,9 +46,15 @@ def extract(
     accounting identity and need review.
     """
     from portfolio_kit.pdf import PdfError, extract_statements
+    from portfolio_kit.services.documents import max_page_content_bytes
 
     try:
-        found = extract_statements(file, max_pages=max_pages, time_budget=time_budget)
+        found = extract_statements(
+            file,
+            max_pages=max_pages,
+            time_budget=time_budget,
+            max_content_bytes=max_page_content_bytes(),
+        )
     except PdfError as err:
         raise click.ClickException(str(err)) from None
     frame = found.to_frame()

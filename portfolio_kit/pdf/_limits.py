@@ -90,7 +90,7 @@ class ContentGuard:
                     f"page {self._checked + 1} holds more than {self.max_bytes / 2**20:.0f} MiB "
                     "of content once decompressed, counting each form as often as the page "
                     "draws it (a decompression bomb, or a page no statement needs); raise "
-                    "max_content_bytes to read it",
+                    "max_content_bytes (setting PORTFOLIO_KIT_PDF_MAX_PAGE_CONTENT_MIB) to read it",
                 )
 
     def _open(self) -> Iterator[Any] | None:

@@ -109,6 +109,11 @@ def _line_from_row(document: Document, row: Any) -> ExtractedLine:
     )
 
 
+def max_page_content_bytes() -> int:
+    """The per-page content limit for PDFs read on a user's behalf, from settings."""
+    return get_settings().pdf_max_page_content_mib * 2**20
+
+
 def extract_document(session: Session, document: Document) -> list[ExtractedLine]:
     """Run the statement extractor on a stored PDF and stage its figures.
 
@@ -124,7 +129,7 @@ def extract_document(session: Session, document: Document) -> list[ExtractedLine
         raise ValidationError("document", f"{document.file_name} was already committed; upload a new version instead")
     path = document_path(document)
     try:
-        statements = extract_statements(path)
+        statements = extract_statements(path, max_content_bytes=max_page_content_bytes())
         frame = statements.to_frame()
     except PdfError as exc:
         _record_failure(session, document, f"{document.file_name}: {exc.reason}")

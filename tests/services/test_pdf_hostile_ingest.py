@@ -65,3 +65,29 @@ def test_a_hostile_upload_stages_nothing(
         assert document.status is DocumentStatus.FAILED
         assert document.error.startswith("upload.pdf: ")
         assert fragment in document.error
+
+
+@pytest.mark.parametrize(("limit_mib", "refused"), [(2, True), (4, False)])
+def test_the_page_content_limit_comes_from_settings(
+    sqlite_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit_mib: int, refused: bool
+) -> None:
+    # One page whose content stream inflates to 3 MiB of zeros (hostile_files.content_bomb):
+    # over a 2 MiB limit, under a 4 MiB one (where the page is read, and found to hold
+    # no text: another error, but not the limit's).
+    from portfolio_kit.services.documents import extract_document, store_document
+    from portfolio_kit.settings import get_settings
+    from tests.support.portfolio import seed_small_portfolio
+
+    monkeypatch.setenv("PORTFOLIO_KIT_PDF_MAX_PAGE_CONTENT_MIB", str(limit_mib))
+    get_settings.cache_clear()
+    analyst = seed_small_portfolio(sqlite_db).analyst
+    path = hostile.content_bomb(tmp_path / "upload.pdf", size=3 * 2**20)
+    with pytest.raises(errors.PdfError) as raised:
+        with sqlite_db.session(analyst) as session:
+            document = store_document(session, path.read_bytes(), path.name, kind="annual_report")
+            extract_document(session, document)
+    assert isinstance(raised.value, errors.ContentTooLargeError) is refused, raised.value
+    if refused:
+        assert f"holds more than {limit_mib} MiB" in str(raised.value)
+        assert "PORTFOLIO_KIT_PDF_MAX_PAGE_CONTENT_MIB" in str(raised.value)
+    get_settings.cache_clear()
