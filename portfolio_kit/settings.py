@@ -93,6 +93,25 @@ class Settings(BaseSettings):
         ge=10,
         description="A kernel whose page has been idle this long is shut down.",
     )
+    dashboard_max_renders: int | None = Field(
+        default=None,
+        ge=1,
+        description="Page views rendered at the same time; the rest wait in line. "
+        "Default: the number of cores (a third render on two cores only slows the others).",
+    )
+    dashboard_queue_length: int = Field(
+        default=200,
+        ge=0,
+        description="Page views that may wait for a render slot; the next one gets a "
+        "'busy, retrying' page (HTTP 503, Retry-After).",
+    )
+    dashboard_max_kernels: int | None = Field(
+        default=None,
+        ge=1,
+        description="Dashboard kernels alive at once (preheated ones included); a view "
+        "that would start one more gets the busy page. Default: what 60% of the "
+        "machine's memory holds at 400 MiB a kernel.",
+    )
     template_signing_key: SecretStr | None = Field(
         default=None,
         description="Key (at least 32 characters) that signs the hidden metadata of KPI "

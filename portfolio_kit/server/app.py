@@ -10,11 +10,13 @@ take precedence over Voila's.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from jupyter_server.utils import url_path_join
 from voila.app import Voila, _kernel_id_regex
 
+from portfolio_kit.server.capacity import LOG_KEY, admitted_page_routes
 from portfolio_kit.server.identity import (
     HealthHandler,
     HomeHandler,
@@ -25,6 +27,9 @@ from portfolio_kit.server.identity import (
 )
 from portfolio_kit.server.kernel_query import VerifiedRequestInfoHandler
 from portfolio_kit.server.static_files import signed_in_file_routes
+
+CLIENT_TIMEOUT_SECONDS = 30.0
+"""How long a connection may sit idle or spend sending its headers or body."""
 
 
 class DashboardServer(Voila):
@@ -48,4 +53,24 @@ class DashboardServer(Voila):
                 {"secret": provider.secret, "log": self.log},
             ),
         ]
-        return ours + signed_in_file_routes(list(super().init_handlers()))
+        self.app.settings[LOG_KEY] = self.log
+        return ours + admitted_page_routes(signed_in_file_routes(list(super().init_handlers())))
+
+    def listen(self) -> None:
+        """Voila's ``listen`` (which also runs the event loop), with time limits on slow clients.
+
+        A client that sends its headers a byte at a time, or never finishes a
+        body, is dropped after ``CLIENT_TIMEOUT_SECONDS`` instead of holding
+        its connection for Tornado's default hour; headers and bodies are
+        capped (the server takes sign-in forms, not uploads). Voila calls
+        ``self.app.listen(port, ip)`` inside its port loop, so the limits are
+        bound to that call here rather than copying the loop.
+        """
+        self.app.listen = functools.partial(  # type: ignore[method-assign]
+            self.app.listen,
+            idle_connection_timeout=CLIENT_TIMEOUT_SECONDS,
+            body_timeout=CLIENT_TIMEOUT_SECONDS,
+            max_header_size=64 * 1024,
+            max_body_size=1024 * 1024,
+        )
+        super().listen()

@@ -19,6 +19,12 @@ from sqlalchemy.engine import make_url
 from traitlets.config import Config
 
 from portfolio_kit.errors import ConfigurationError
+from portfolio_kit.server.capacity import (
+    SETTINGS_KEY,
+    AdmissionLimits,
+    default_max_kernels,
+    default_max_renders,
+)
 from portfolio_kit.server.keys import SECRET_FILE_ENV, default_secret_path, load_or_create_secret
 from portfolio_kit.server.sessions import SESSION_HEADER
 from portfolio_kit.settings import ENV_PREFIX
@@ -66,6 +72,9 @@ class ServeOptions:
     open_browser: bool = False
     cull_idle_seconds: int = 900
     refill_delay: float = 5.0
+    max_renders: int | None = None
+    queue_length: int = 200
+    max_kernels: int | None = None
     extra_kernel_env: Mapping[str, str] = field(default_factory=dict)
 
     def url(self) -> str:
@@ -167,7 +176,10 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     config.Voila.open_browser = options.open_browser
     config.Voila.config_file_paths = []
     config.Voila.identity_provider_class = PortfolioKitIdentityProvider
-    config.Voila.tornado_settings = {"headers": dict(SECURITY_HEADERS)}
+    config.Voila.tornado_settings = {
+        "headers": dict(SECURITY_HEADERS),
+        SETTINGS_KEY: admission_limits(options),
+    }
     config.VoilaConfiguration.template = TEMPLATE_NAME
     config.VoilaConfiguration.strip_sources = True
     config.VoilaConfiguration.show_tracebacks = False
@@ -195,6 +207,15 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     if options.behind_https_proxy:
         config.PortfolioKitIdentityProvider.secure_cookie = True
     return config
+
+
+def admission_limits(options: ServeOptions) -> AdmissionLimits:
+    """Render slots, queue and kernel cap (``server/capacity.py``), machine defaults filled in."""
+    return AdmissionLimits(
+        max_renders=options.max_renders or default_max_renders(),
+        queue_length=options.queue_length,
+        max_kernels=options.max_kernels or default_max_kernels(),
+    )
 
 
 def kernel_pools_config(options: ServeOptions) -> dict[str, dict[str, int]]:

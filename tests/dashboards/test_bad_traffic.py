@@ -1,0 +1,215 @@
+"""Bad traffic against a real ``portfolio-kit serve``: bursts, full queues, slow clients.
+
+Each server runs on a copy of the demo database. Page views are plain HTTP
+GETs of ``/voila/render/<dashboard>.ipynb`` by a signed-in partner: Voila
+executes the notebook on the server and answers with the drawn page, so no
+browser is needed to tell a served view (200 and the ready marker) from a
+refused one (503 and the busy page).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+from portfolio_kit.server.app import CLIENT_TIMEOUT_SECONDS
+from tests.dashboards import harness
+from tests.dashboards.conftest import copy_demo
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+PARTNER = ("partner@example.com", "demo-partner-password")
+READY = "Fund overview: Alder Ridge Capital III, as of 31 Dec 2025"
+"""The drawn fund overview's text summary (in the page's cell output): the demo
+partner's one fund, at the demo's last NAV date (``portfolio_kit.demo.spec``)."""
+BUSY = 'data-portfolio-kit-state="busy"'
+
+
+def _page(server: harness.RunningServer, key: str = "fund_overview") -> str:
+    return f"{server.url}voila/render/{key}.ipynb"
+
+
+def _kernels(server: harness.RunningServer) -> int:
+    """Kernel processes the server has started and not yet shut down."""
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    return sum(1 for child in children if "ipykernel" in " ".join(child.cmdline()))
+
+
+@pytest.fixture(scope="module")
+def narrow(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.RunningServer]:
+    """One render at a time, one viewer allowed to wait."""
+    work = tmp_path_factory.mktemp("narrow_server")
+    server = harness.start_server(
+        copy_demo(demo_template, work / "db"),
+        work,
+        pool_size=1,
+        extra_env={
+            "PORTFOLIO_KIT_DASHBOARD_MAX_RENDERS": "1",
+            "PORTFOLIO_KIT_DASHBOARD_QUEUE_LENGTH": "1",
+        },
+    )
+    try:
+        server.wait_until_preheated()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_beyond_the_queue_a_view_gets_the_busy_page_and_health_still_answers(
+    narrow: harness.RunningServer,
+) -> None:
+    # Six views at once with one render slot and one place in line: one renders,
+    # one waits and renders next, the other four are told to come back (503).
+    session = harness.requests_session(narrow.url, *PARTNER)
+    barrier = threading.Barrier(6)
+
+    def view(_: int) -> requests.Response:
+        barrier.wait()
+        return session.get(_page(narrow), timeout=300)
+
+    health: list[int] = []
+    stop = threading.Event()
+
+    def watch_health() -> None:
+        while not stop.is_set():
+            health.append(requests.get(narrow.url + "health", timeout=10).status_code)
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch_health)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(view, range(6)))
+    finally:
+        stop.set()
+        watcher.join()
+    statuses = Counter(answer.status_code for answer in answers)
+    assert statuses == {200: 2, 503: 4}, statuses
+    for answer in answers:
+        if answer.status_code == 503:
+            assert answer.headers["Retry-After"] == "5"
+            assert BUSY in answer.text and "Traceback" not in answer.text
+            assert "<script" not in answer.text  # nothing loads from anywhere
+        else:
+            assert READY in answer.text
+    assert health and set(health) == {200}
+    # Afterwards the server serves as before.
+    assert READY in session.get(_page(narrow), timeout=300).text
+
+
+def test_a_viewer_who_closes_the_tab_while_queued_starts_no_kernel(
+    narrow: harness.RunningServer,
+) -> None:
+    session = harness.requests_session(narrow.url, *PARTNER)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    host, port = narrow.url.split("//")[1].rstrip("/").split(":")
+    first = threading.Thread(target=lambda: session.get(_page(narrow), timeout=300))
+    first.start()
+    time.sleep(0.5)  # the first view holds the only render slot while it draws
+    with socket.create_connection((host, int(port)), timeout=10) as leaver:
+        leaver.sendall(
+            f"GET /voila/render/portfolio_monitor.ipynb HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Cookie: {cookie}\r\n\r\n".encode()
+        )
+        time.sleep(0.3)
+    first.join()
+    deadline = time.monotonic() + 30
+    while "left the render queue" not in narrow.log_text():
+        assert time.monotonic() < deadline, narrow.log_text()[-3000:]
+        time.sleep(0.2)
+    # The line is written where the handler returns before Voila's renderer is
+    # called, so no kernel was taken or started for the viewer who left.
+
+
+@pytest.fixture(scope="module")
+def roomy(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.RunningServer]:
+    """Default render slots and queue; idle kernels culled after 10 s; at most 8 kernels."""
+    work = tmp_path_factory.mktemp("roomy_server")
+    server = harness.start_server(
+        copy_demo(demo_template, work / "db"),
+        work,
+        pool_size=1,
+        extra_env={
+            "PORTFOLIO_KIT_DASHBOARD_CULL_IDLE_SECONDS": "10",
+            "PORTFOLIO_KIT_DASHBOARD_MAX_KERNELS": "8",
+        },
+    )
+    try:
+        server.wait_until_preheated()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_burst_of_200_requests_is_answered_and_leaves_no_kernels_behind(
+    roomy: harness.RunningServer,
+) -> None:
+    session = harness.requests_session(roomy.url, *PARTNER)
+    anonymous = requests.Session()
+    # 200 requests at once: 12 signed-in page views (beyond the 8-kernel cap),
+    # 64 anonymous page views, 62 health checks, 62 anonymous home pages.
+    plan = (
+        [("view", _page(roomy))] * 12
+        + [("anonymous view", _page(roomy, "portfolio_monitor"))] * 64
+        + [("health", roomy.url + "health")] * 62
+        + [("home", roomy.url)] * 62
+    )
+
+    def fetch(item: tuple[str, str]) -> tuple[str, int, str]:
+        kind, url = item
+        client = session if kind == "view" else anonymous
+        answer = client.get(url, timeout=600, allow_redirects=False)
+        return kind, answer.status_code, answer.text
+
+    with ThreadPoolExecutor(64) as pool:
+        answers = list(pool.map(fetch, plan))
+    by_kind = Counter((kind, status) for kind, status, _ in answers)
+    assert len(answers) == 200
+    assert by_kind[("health", 200)] == 62
+    assert by_kind[("home", 302)] + by_kind[("home", 200)] == 62
+    assert by_kind[("anonymous view", 302)] + by_kind[("anonymous view", 403)] == 64
+    views = [(status, text) for kind, status, text in answers if kind == "view"]
+    # Each signed-in view is drawn, or (beyond the 8-kernel cap) told to retry.
+    assert all(status in (200, 503) for status, _ in views), Counter(s for s, _ in views)
+    assert all(READY in text for status, text in views if status == 200)
+    assert all(BUSY in text for status, text in views if status == 503)
+    assert sum(1 for status, _ in views if status == 200) >= 1
+    assert _kernels(roomy) <= 8
+    # Nobody keeps the pages open: their kernels are culled (idle 10 s, checked
+    # every 5 s) and only the three preheated ones (one per dashboard) remain.
+    deadline = time.monotonic() + 60
+    while _kernels(roomy) > 3:
+        assert time.monotonic() < deadline, f"{_kernels(roomy)} kernels still alive"
+        time.sleep(1)
+    assert READY in session.get(_page(roomy), timeout=300).text
+
+
+def test_slow_clients_are_dropped_and_others_are_served(roomy: harness.RunningServer) -> None:
+    host, port = roomy.url.split("//")[1].rstrip("/").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(100)]
+    try:
+        for connection in slow:  # a request line, then nothing: headers never end
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        assert requests.get(roomy.url + "health", timeout=10).status_code == 200
+        # After the client timeout the server hangs up on every one of them.
+        time.sleep(CLIENT_TIMEOUT_SECONDS + 2)
+        dropped = 0
+        for connection in slow:
+            connection.settimeout(5)
+            try:
+                dropped += connection.recv(1) == b""
+            except (ConnectionResetError, TimeoutError):
+                dropped += 0
+        assert dropped == len(slow)
+    finally:
+        for connection in slow:
+            connection.close()
