@@ -11,15 +11,15 @@ kernels during the round; before the rounds, the resident memory of each
 idle preheated kernel. The single view (N = 1) is the baseline each round is
 compared with, in the same run.
 
-Between rounds the script waits until the pool has refilled (no new kernel
-has become ready for ten seconds), so every round starts from the same
-state. All traffic goes to 127.0.0.1; every wait is bounded.
+Between rounds the tabs are closed as a partner closes them (their unload
+handler asks Voila to shut the page's kernel down) and the script waits until
+the pool has refilled (it counts the kernels that report ready), so every
+round starts from the same state. All traffic goes to 127.0.0.1; every wait
+is bounded. A view answered "busy" (HTTP 503, beyond the server's kernel cap
+or queue, ``server/capacity.py``) reloads itself and is timed until drawn;
+the busy answers are counted per round.
 
     python benchmarks/dashboard_load.py                      # N = 1, 8, 20, 50; pool 20
-
-Mind the memory: every view beyond the pool starts a cold kernel of its own
-(Voila sets no cap), and on the 24 GiB development machine the N = 50 round
-(20 pooled + 30 cold kernels + 50 Chromium tabs) used all of it.
     python benchmarks/dashboard_load.py --views 1 8 --pool 8
 """
 
@@ -144,7 +144,7 @@ def wait_for_pool(server: harness.RunningServer, target: int, limit: float = 900
 
 
 async def one_round(browser, server_url: str, cookies: list[list[dict]], views: int):  # type: ignore[no-untyped-def]
-    """Open ``views`` tabs at once, one signed-in partner each; (seconds, errors)."""
+    """Open ``views`` tabs at once, one signed-in partner each; (seconds, errors, busy answers)."""
     url = f"{server_url}voila/render/{DASHBOARD}.ipynb"
     contexts = []
     for number in range(views):
@@ -154,22 +154,35 @@ async def one_round(browser, server_url: str, cookies: list[list[dict]], views: 
     pages = [await context.new_page() for context in contexts]
     start = asyncio.Event()
 
+    busy = [0]
+
+    def count_busy(response):  # type: ignore[no-untyped-def]
+        if response.status == 503 and response.url.startswith(url):
+            busy[0] += 1
+
     async def view(page):  # type: ignore[no-untyped-def]
+        page.on("response", count_busy)
         await start.wait()
         began = time.perf_counter()
         await page.goto(url, wait_until="commit", timeout=180_000)
-        await page.wait_for_selector(harness.READY_SELECTOR, state="attached", timeout=180_000)
+        # A "busy" answer (503) reloads itself after Retry-After; the wait spans it.
+        await page.wait_for_selector(harness.READY_SELECTOR, state="attached", timeout=300_000)
         return time.perf_counter() - began
 
     tasks = [asyncio.create_task(view(page)) for page in pages]
     await asyncio.sleep(0)
     start.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    # Close the tabs as a partner does: the page's unload handler asks Voila to
+    # shut its kernel down, so the next round starts with only the pools alive.
+    for page in pages:
+        await page.close(run_before_unload=True)
+    await asyncio.sleep(2)
     for context in contexts:
         await context.close()
     times = [r for r in results if isinstance(r, float)]
     errors = [repr(r)[:200] for r in results if not isinstance(r, float)]
-    return times, errors
+    return times, errors, busy[0]
 
 
 def signed_in_cookies(server_url: str, partners: int) -> list[list[dict]]:
@@ -225,15 +238,17 @@ async def run(args: argparse.Namespace) -> None:
                 wait_for_pool(server, target)
                 for views in args.views:
                     with MemorySampler(server.process.pid) as memory:
-                        times, errors = await one_round(browser, server.url, cookies, views)
+                        times, errors, busy = await one_round(
+                            browser, server.url, cookies, views
+                        )
                     load = os.getloadavg()[0]
-                    rows.append((views, times, errors, memory.peak, load))
+                    rows.append((views, times, errors, memory.peak, load, busy))
                     median = statistics.median(times) if times else float("nan")
                     tail = p95(times) if times else float("nan")
                     print(
                         f"  N={views}: {len(times)} drawn, {len(errors)} errors, median "
                         f"{median:.2f} s, p95 {tail:.2f} s, peak RSS {memory.peak / 2**20:.0f} MiB, "
-                        f"load {load:.1f}",
+                        f"{busy} busy answers, load {load:.1f}",
                         flush=True,
                     )
                     for error in errors[:3]:
@@ -255,13 +270,16 @@ async def run(args: argparse.Namespace) -> None:
             f"idle preheated kernels: {len(mib)}, RSS median {statistics.median(mib):.0f} MiB "
             f"(min {min(mib):.0f}, max {max(mib):.0f})"
         )
-    print(f"{'N':>4}{'drawn':>7}{'errors':>8}{'median':>9}{'p95':>8}{'x single':>10}{'peak RSS MiB':>14}{'load':>7}")
+    print(
+        f"{'N':>4}{'drawn':>7}{'errors':>8}{'busy':>6}{'median':>9}{'p95':>8}{'x single':>10}"
+        f"{'peak RSS MiB':>14}{'load':>7}"
+    )
     single = statistics.median(rows[0][1]) if rows and rows[0][1] else float("nan")
-    for views, times, errors, peak, load in rows:
+    for views, times, errors, peak, load, busy in rows:
         median = statistics.median(times) if times else float("nan")
         tail = p95(times) if times else float("nan")
         print(
-            f"{views:>4}{len(times):>7}{len(errors):>8}{median:>9.2f}{tail:>8.2f}"
+            f"{views:>4}{len(times):>7}{len(errors):>8}{busy:>6}{median:>9.2f}{tail:>8.2f}"
             f"{median / single:>10.2f}{peak / 2**20:>14.0f}{load:>7.1f}"
         )
     at_20 = [row for row in rows if row[0] == 20]
