@@ -30,7 +30,13 @@ from PIL import Image
 
 from portfolio_kit.pdf import extract_statements
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "10q"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# Run by path, so the repository root is not on sys.path yet.
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.support.corpus import corpus_file  # noqa: E402
+
+CORPUS = corpus_file("10q")
 
 
 def text_original(filing: Path, pages: int, target: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,21 @@ def test_a_missing_corpus_skips_outside_ci_and_fails_under_ci(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="nowhere"):
         require_corpus(missing)
+
+
+_OWN_CORPUS_PATH = re.compile(r"""["']shared["']\s*/\s*["']corpus["']|["'][^"'\n]*shared/corpus""")
+
+
+def test_only_the_corpus_helper_builds_the_corpus_path() -> None:
+    # A module that joins "shared" / "corpus" itself ignores PORTFOLIO_KIT_CORPUS_DIR.
+    repo = Path(__file__).resolve().parents[2]
+    allowed = {repo / "tests" / "support" / "corpus.py", Path(__file__).resolve()}
+    offenders = [
+        f"{path.relative_to(repo)}:{number}"
+        for folder in ("tests", "benchmarks", "notebooks", "scripts")
+        for path in sorted((repo / folder).rglob("*.py"))
+        if path not in allowed
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _OWN_CORPUS_PATH.search(line)
+    ]
+    assert not offenders, f"use tests.support.corpus instead: {offenders}"

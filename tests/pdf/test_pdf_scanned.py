@@ -20,9 +20,10 @@ from PIL import Image, ImageDraw
 from portfolio_kit.pdf import extract_statements
 from portfolio_kit.pdf.errors import NoStatementsFoundError
 from tests.support.components import require
+from tests.support.corpus import corpus_file, require_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-APPLE = ROOT.parent / "shared" / "corpus" / "10k" / "APPLE_2019_10K.pdf"
+APPLE = corpus_file("10k", "APPLE_2019_10K.pdf")
 EXPECTED = ROOT / "benchmarks" / "pdf_expected" / "APPLE_2019_10K.csv"
 STATEMENT_PAGES = (31, 33, 35)  # 0-based: income statement, balance sheet, cash flows
 
@@ -32,8 +33,7 @@ def _need_ocr_tools() -> None:
         require("tesseract", "tesseract not found: apt-get install tesseract-ocr tesseract-ocr-eng")
     if not shutil.which("pdftoppm"):
         require("poppler-utils", "pdftoppm not found: apt-get install poppler-utils")
-    if not APPLE.exists():
-        require("corpus", f"{APPLE} is missing: the shared corpus is cloned beside the repository")
+    require_corpus(APPLE)
 
 
 def _images_to_pdf(images: list[Image.Image], target: Path) -> Path:
