@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from portfolio_kit.pdf._numbers import is_currency_symbol, is_dash, parse_amount
 from portfolio_kit.pdf._words import Line, Word
 
-YEAR_TOKEN = re.compile(r"^\(?((?:19|20)\d\d)\)?[,:]?$")
+# A header year, possibly followed by a footnote star ("January 29, 2022*": derived from
+# the audited statements) that must not cost the column its date.
+YEAR_TOKEN = re.compile(r"^\(?((?:19|20)\d\d)\)?\*{0,3}[,:]?$")
 _COLUMN_GAP = 8.0
 _RIGHT_EDGE_TOLERANCE = 6.0
 _NOT_AN_AMOUNT = re.compile(

@@ -30,7 +30,8 @@ _TABLE = "line_items.csv"
 _FOOTNOTES = re.compile(r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|\((?:see\s+)?notes?\s+[^)]*\)|\*+|[†‡]")
 _LOSS_WORDS = re.compile(r"\((?:loss|losses|deficit|deficiency)\)")
 _QUALIFIERS = re.compile(
-    r"\s*\((?:including|includes|excluding|excludes|exclusive|inclusive|net of|less)\b[^)]*\)?"
+    r"\s*\((?:including|includes|included|excluding|excludes|exclusive|inclusive|net of|less)"
+    r"\b[^)]*\)?"
 )
 _PER_SHARE = re.compile(r"per\s+(?:common\s+|ordinary\s+)?share|per\s+(?:basic|diluted)\s+share")
 _SHARE_COUNT = re.compile(r"\bshares\b|\bunits outstanding\b")
