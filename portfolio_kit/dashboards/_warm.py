@@ -4,12 +4,12 @@ Every preheated kernel sits idle until a partner asks for its page, so its
 memory is paid for the whole time the pool is full: pandas with pyarrow holds
 about 67 MiB, Altair 30 MiB, and the chart engine (vl-convert's V8) 75 MiB
 once started, against about 90 MiB for the kernel, SQLAlchemy, the models and
-an open connection. The default (``PORTFOLIO_KIT_DASHBOARD_WARM_UP=light``)
-therefore prepares only what is cheap in memory: the read-only database
-connection (with the ORM mappers configured by a first query) and the modules
-that check the signed session. pandas, Altair and the chart engine load when
-the page is drawn. ``full`` also imports them and starts the chart engine, as
-before: a faster first view for a small pool on a machine with memory to
+an open connection. ``PORTFOLIO_KIT_DASHBOARD_WARM_UP=light`` therefore
+prepares only what is cheap in memory: the read-only database connection
+(with the ORM mappers configured by a first query) and the modules that check
+the signed session; pandas, Altair and the chart engine load when the page is
+drawn, while the partner waits. ``full`` (the default) also imports them and
+starts the chart engine: the fast first view, for a machine with memory to
 spare. docs/dashboards.md, "Kernel memory", has the measured figures.
 """
 

@@ -44,6 +44,7 @@ def test_light_warm_up_loads_no_heavy_library(key: str, tmp_path, demo_template)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTFOLIO_KIT_")}
     env["PORTFOLIO_KIT_DATABASE_URL"] = f"sqlite:///{demo_template}"
     env["PORTFOLIO_KIT_DATA_DIR"] = str(tmp_path)
+    env["PORTFOLIO_KIT_DASHBOARD_WARM_UP"] = "light"
     code = (
         f"from portfolio_kit.dashboards import {key}\n"
         f"{key}.warm_up()\n"
