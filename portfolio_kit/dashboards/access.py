@@ -133,8 +133,9 @@ def wait_for_request(environ: Mapping[str, str] | None = None, *, secret: bytes)
     server's request-info websocket answers only a kernel that proves it
     knows the secret (``server.kernel_query``).
     """
+    global _request_received
     env = os.environ if environ is None else environ
-    if env.get("VOILA_PREHEAT") != "True":
+    if env.get("VOILA_PREHEAT") != "True" or _request_received:
         return
     from websockets.sync.client import connect as connect_websocket
 
@@ -162,6 +163,34 @@ def wait_for_request(environ: Mapping[str, str] | None = None, *, secret: bytes)
         ) from exc
     details = json.loads(message)
     os.environ.update({str(key): str(value) for key, value in details.items()})
+    _request_received = True
+
+
+_request_received = False
+"""A preheated kernel serves one request: once it has arrived, waiting again
+(the light notebook module waits before importing the page, the page's
+context after) returns at once."""
+
+
+def await_request() -> None:
+    """Wait for this preheated kernel's request, if served and not yet arrived.
+
+    Called by the light dashboard modules before they import the page (pandas,
+    Altair), so a kernel in the pool holds only what its warm-up loaded.
+    Problems are left to ``open_context``, which meets them again and turns
+    them into a sentence on the page.
+    """
+    if not is_served():
+        return
+    from portfolio_kit.server.keys import kernel_secret
+
+    secret = kernel_secret()
+    if secret is None:
+        return
+    try:
+        wait_for_request(secret=secret)
+    except AccessDenied:
+        return
 
 
 def _query(environ: Mapping[str, str]) -> dict[str, str]:

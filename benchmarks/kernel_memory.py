@@ -1,0 +1,110 @@
+"""Idle memory of a preheated dashboard kernel, and what it costs the first view.
+
+Starts ``portfolio-kit serve`` on the demo with ``--pool-size`` kernels per
+dashboard and the given ``PORTFOLIO_KIT_DASHBOARD_WARM_UP``, waits until every
+pool kernel waits for its request (plus a few seconds to settle), and prints
+the resident memory (RSS) of each idle kernel process and their median. Then
+signs in with Chromium as the admin and opens the fund overview ``--views``
+times, each on a freshly preheated kernel (waiting for the pool to refill),
+and prints the median time from navigation to the ready marker. The load
+average is printed beside the figures.
+
+    python benchmarks/kernel_memory.py --warm-up light
+    python benchmarks/kernel_memory.py --warm-up full --views 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.dashboards import harness  # noqa: E402
+
+VIEWER = "admin@example.com"
+
+
+def kernel_rss_mib(server: harness.RunningServer) -> list[float]:
+    import psutil
+
+    kernels = [
+        child
+        for child in psutil.Process(server.process.pid).children(recursive=True)
+        if "ipykernel" in " ".join(child.cmdline())
+    ]
+    return sorted(kernel.memory_info().rss / 2**20 for kernel in kernels)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm-up", choices=("light", "full"), default="light")
+    parser.add_argument("--pool-size", type=int, default=2)
+    parser.add_argument("--views", type=int, default=5)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from portfolio_kit import connect
+    from portfolio_kit.demo import load_demo
+
+    with tempfile.TemporaryDirectory(prefix="pk_kernel_memory_") as folder:
+        root = Path(folder)
+        database = root / "demo.db"
+        db = connect(f"sqlite:///{database}")
+        load_demo(db)
+        db.dispose()
+        server = harness.start_server(
+            database,
+            root / "work",
+            pool_size=args.pool_size,
+            extra_env={"PORTFOLIO_KIT_DASHBOARD_WARM_UP": args.warm_up},
+        )
+        try:
+            expected = server.notebooks * args.pool_size
+            deadline = time.monotonic() + 300
+            while server.kernels_waiting() < expected:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the pools did not fill")
+                time.sleep(0.5)
+            time.sleep(5)
+            rss = kernel_rss_mib(server)
+            load_idle = os.getloadavg()[0]
+            timings = []
+            with sync_playwright() as playwright:
+                browser = harness.launch_chromium(playwright)
+                page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+                harness.sign_in(page, server.url, VIEWER, harness.DEMO_PASSWORDS[VIEWER])
+                url = f"{server.url}voila/render/fund_overview.ipynb"
+                for view in range(args.views + 1):
+                    target = expected + view
+                    while server.kernels_waiting() < target:
+                        time.sleep(0.2)
+                    time.sleep(1)
+                    elapsed = harness.open_dashboard(page, url)
+                    if view:  # the first one fills the browser's cache of Voila's scripts
+                        timings.append(elapsed)
+                    page.goto("about:blank")
+                browser.close()
+        finally:
+            server.stop()
+    print(f"warm-up {args.warm_up}, pool {args.pool_size} per dashboard")
+    print(
+        f"idle preheated kernel RSS MiB ({len(rss)} kernels): "
+        + ", ".join(f"{value:.0f}" for value in rss)
+        + f"; median {statistics.median(rss):.0f} (load {load_idle:.2f})"
+    )
+    print(
+        f"fund overview, preheated view to ready marker, median of {len(timings)}: "
+        f"{statistics.median(timings):.2f} s (" + ", ".join(f"{t:.2f}" for t in timings) + ")"
+    )
+    print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+
+
+if __name__ == "__main__":
+    main()
