@@ -49,20 +49,8 @@ def scanned_apple(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for page in STATEMENT_PAGES:
         prefix = folder / f"page{page}"
         subprocess.run(
-            [
-                "pdftoppm",
-                "-r",
-                "200",
-                "-gray",
-                "-png",
-                "-singlefile",
-                "-f",
-                str(page + 1),
-                "-l",
-                str(page + 1),
-                str(APPLE),
-                str(prefix),
-            ],
+            ["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile",
+             "-f", str(page + 1), "-l", str(page + 1), str(APPLE), str(prefix)],
             check=True,
             timeout=120,
         )
@@ -88,9 +76,7 @@ def test_a_scan_gives_the_hand_keyed_figures(scanned_apple: Path) -> None:
             for row in csv.DictReader(handle)
         }
     wrong = {key: (got.get(key), value) for key, value in expected.items() if got.get(key) != value}
-    assert not wrong, (
-        f"{len(wrong)} of {len(expected)} figures differ: {sorted(wrong.items())[:10]}"
-    )
+    assert not wrong, f"{len(wrong)} of {len(expected)} figures differ: {sorted(wrong.items())[:10]}"
 
 
 def test_a_scan_gives_the_same_figures_as_its_original_with_lower_confidence(
