@@ -358,7 +358,9 @@ def _ocr_page(image: Any, scale: float, height: float, timeout: float) -> OcrPag
     # text layer's are font ascent to descent; giving each word its Tesseract line's
     # vertical extent makes a label and its figures share a middle, as on a text page.
     kept = [
-        i for i, raw in enumerate(data["text"]) if str(raw).strip() and float(data["conf"][i]) >= 0
+        i
+        for i, raw in enumerate(data["text"])
+        if str(raw).strip() and float(data["conf"][i]) >= 0
     ]
     extent: dict[tuple[int, int, int], tuple[float, float]] = {}
     for i in kept:
