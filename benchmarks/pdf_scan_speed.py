@@ -108,6 +108,7 @@ def main() -> None:
     same = [k for k, v in expected.items() if got.get(k) == v]
     differ = [k for k, v in expected.items() if k in got and got[k] != v]
     absent = [k for k in expected if k not in got]
+    extra = [k for k in got if k not in expected]
     print(f"text original: median {statistics.median(text_times):.2f} s of {args.runs}")
     print(
         f"scan:          median {statistics.median(scan_times):.2f} s of {args.runs} "
@@ -116,7 +117,12 @@ def main() -> None:
     )
     print(
         f"figures: the scan gives {len(same)} of the original's {len(expected)} canonical values "
-        f"exactly; {len(differ)} differ, {len(absent)} missing; the scan has {len(got)} in all"
+        f"exactly; {len(differ)} differ, {len(absent)} missing, {len(extra)} extra (the scan has "
+        f"{len(got)} in all)"
+    )
+    print(
+        f"counts: same {len(same)} / different {len(differ)} / missing {len(absent)} / extra "
+        f"{len(extra)}"
     )
     for key in differ[:15]:
         print(f"  differs: {key}: original {expected[key]!r}, scan {got[key]!r}")

@@ -28,6 +28,7 @@ statement finder sees its heading, which is all it needs to reject it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -381,9 +382,38 @@ def _ocr_page(image: Any, scale: float, height: float, timeout: float) -> OcrPag
                 bottom / scale,
             )
         )
-    words = rejoin_split_figures(words)
+    words = rejoin_split_figures([w for word in words for w in repair_ocr_word(word)])
     text = "\n".join(line.text for line in group_lines(words))
     return OcrPage(words, height, text)
+
+
+_DASH_GLYPHS = frozenset("-\u2014\u2013_=~")
+_GLUED_SCALE = re.compile(r"^(\(?in)(thousands|millions|billions)(\W*)$", re.IGNORECASE)
+
+
+def repair_ocr_word(word: Word) -> list[Word]:
+    """Undo two misreadings Tesseract makes on statement pages (the text layer has neither).
+
+    - A dash printed for zero is a short horizontal bar; Tesseract reads it as
+      "=", "_", "~", "—_—" and the like. A word made only of such glyphs and no
+      wider than about one em (1.5 x its line height) is the zero dash; a rule
+      under a column of figures is as wide as the column and stays as read.
+    - The narrow space of "(In millions," is often lost ("(Inmillions,"),
+      which would drop the units line and leave every figure unscaled; the
+      glued word is split back into its two words.
+    """
+    text = word.text
+    height = word.bottom - word.top
+    if set(text) <= _DASH_GLYPHS and word.x1 - word.x0 <= 1.5 * max(height, 1.0):
+        return [replace(word, text="\u2014")]
+    glued = _GLUED_SCALE.match(text)
+    if glued:
+        cut = word.x0 + (word.x1 - word.x0) * len(glued[1]) / len(text)
+        return [
+            replace(word, text=glued[1], x1=cut),
+            replace(word, text=glued[2] + glued[3], x0=cut + 0.5),
+        ]
+    return [word]
 
 
 def with_ocr(

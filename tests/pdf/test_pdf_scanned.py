@@ -105,3 +105,87 @@ def test_an_image_of_something_else_is_no_statements_not_an_empty_result(
         draw.text((150, 200 + 80 * line), text, fill=0)
     with pytest.raises(NoStatementsFoundError, match="minutes.pdf"):
         extract_statements(_images_to_pdf([page], tmp_path / "minutes.pdf"))
+
+
+# --- a 10-Q scan against its text original --------------------------------------------------
+#
+# The chain of evidence: the hand-keyed values in benchmarks/pdf_expected/EBAY_2023Q2_10Q.csv
+# were typed from the printed pages (page 4: "Net revenues $ 2,540", "Income (loss) from
+# continuing operations before income taxes ... (727)"); the text original's extraction is
+# checked against them here, and the scan is then checked against the text original.
+EBAY_10Q = corpus_file("10q", "EBAY_2023Q2_10Q.pdf")
+EBAY_EXPECTED = ROOT / "benchmarks" / "pdf_expected" / "EBAY_2023Q2_10Q.csv"
+EBAY_PAGES = (3, 4, 7)  # 0-based: balance sheet, income statement, cash flows
+
+
+@pytest.fixture(scope="module")
+def ebay_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The three statement pages of eBay's Q2 2023 10-Q as text, and their 200 dpi scan."""
+    _need_ocr_tools()
+    require_corpus(EBAY_10Q)
+    import pypdfium2 as pdfium
+
+    folder = tmp_path_factory.mktemp("ebay")
+    original = folder / "EBAY_2023Q2_10Q_statements.pdf"
+    source, copy = pdfium.PdfDocument(str(EBAY_10Q)), pdfium.PdfDocument.new()
+    copy.import_pages(source, list(EBAY_PAGES))
+    copy.save(str(original))
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-gray", "-png", str(original), str(folder / "page")],
+        check=True,
+        timeout=120,
+    )
+    images = [Image.open(p) for p in sorted(folder.glob("page*.png"))]
+    return original, _images_to_pdf(images, folder / "EBAY_2023Q2_10Q_scanned.pdf")
+
+
+def test_the_text_original_gives_the_hand_keyed_income_statement(
+    ebay_pair: tuple[Path, Path],
+) -> None:
+    got = _keyed(extract_statements(ebay_pair[0], time_budget=600).to_frame())
+    with EBAY_EXPECTED.open(encoding="utf-8") as handle:
+        expected = {
+            (row["statement"], row["item"], row["period_end"], int(row["period_months"])): float(
+                row["value"]
+            )
+            for row in csv.DictReader(handle)
+            if row["statement"] == "income_statement"
+        }
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_a_10q_scan_gives_its_originals_figures_with_scale_and_signs(
+    ebay_pair: tuple[Path, Path],
+) -> None:
+    original = _keyed(extract_statements(ebay_pair[0], time_budget=600).to_frame())
+    scanned = _keyed(extract_statements(ebay_pair[1], time_budget=600).to_frame())
+    different = {
+        k: (v, scanned[k]) for k, v in original.items() if k in scanned and scanned[k] != v
+    }
+    extra = sorted(set(scanned) - set(original))
+    assert not different, f"{len(different)} figures differ: {sorted(different.items())[:8]}"
+    assert not extra, f"the scan has figures the original has not: {extra[:8]}"
+    # The income statement whole: "(In millions" is read (values scaled, not 2540.0), the
+    # rows under the header are kept, and parenthesised losses keep their sign.
+    income = {k: v for k, v in original.items() if k[0] == "income_statement"}
+    assert {k: scanned.get(k) for k in income} == income
+    assert scanned[("income_statement", "revenue", "2023-06-30", 3)] == 2_540_000_000
+    assert scanned[("income_statement", "pretax_income", "2022-06-30", 3)] == -727_000_000
+    assert scanned[("income_statement", "net_income", "2022-06-30", 6)] == -1_872_000_000
+
+
+def test_ocr_word_repairs_zero_dashes_and_a_glued_units_phrase() -> None:
+    from portfolio_kit.pdf._ocr import repair_ocr_word
+    from portfolio_kit.pdf._words import Word
+
+    # A zero dash read as "=" or "—_—", about one em wide on a 10-point line: the zero dash.
+    assert [w.text for w in repair_ocr_word(Word("=", 480.0, 488.0, 100.0, 110.0))] == ["\u2014"]
+    assert [w.text for w in repair_ocr_word(Word("—_—", 357.0, 367.0, 360.0, 370.0))] == ["\u2014"]
+    # A rule under a 40-point column of figures is no zero.
+    assert [w.text for w in repair_ocr_word(Word("___", 440.0, 480.0, 100.0, 110.0))] == ["___"]
+    # "(Inmillions," is split back into "(In" and "millions,", left to right.
+    first, second = repair_ocr_word(Word("(Inmillions,", 373.0, 416.0, 118.0, 126.0))
+    assert (first.text, second.text) == ("(In", "millions,")
+    assert first.x0 == 373.0 and first.x1 < second.x0 and second.x1 == 416.0
+    # Figures and words are left alone.
+    assert [w.text for w in repair_ocr_word(Word("(727)", 421.0, 438.0, 280.0, 290.0))] == ["(727)"]
