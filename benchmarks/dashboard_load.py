@@ -215,9 +215,14 @@ async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="pk_dashboard_load_") as folder:
         root = Path(folder)
         database = build_database(root, most)
+        # The server starts with a clean environment; dashboard settings given to
+        # this script (e.g. PORTFOLIO_KIT_DASHBOARD_MAX_RENDERS=4) are passed on.
         env = {
-            "PORTFOLIO_KIT_DASHBOARD_POOL_SIZES": json.dumps({DASHBOARD: args.pool}),
+            key: value
+            for key, value in os.environ.items()
+            if key.startswith("PORTFOLIO_KIT_DASHBOARD_")
         }
+        env["PORTFOLIO_KIT_DASHBOARD_POOL_SIZES"] = json.dumps({DASHBOARD: args.pool})
         server = harness.start_server(
             database, root / "server", pool_size=args.other_pool, extra_env=env
         )

@@ -98,7 +98,8 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         description="Page views rendered at the same time; the rest wait in line. "
-        "Default: the number of cores (a third render on two cores only slows the others).",
+        "Default: no limit (at 2, some concurrent browser views never drew in the load "
+        "benchmark; see docs/dashboards.md).",
     )
     dashboard_queue_length: int = Field(
         default=200,

@@ -6,8 +6,11 @@ overview together started 50 renders on two cores (each slowing the others)
 and, beyond the preheated pool, 50 cold kernels that took the machine's
 24 GiB. Here a page view first takes a *render slot*:
 
-* at most ``max_renders`` page views render at the same time (default: the
-  number of cores); the others wait in one first-come-first-served queue;
+* at most ``max_renders`` page views render at the same time, when set; the
+  others wait in one first-come-first-served queue. Off by default: with it
+  at the number of cores (2), 2 of 8 and 3 of 20 concurrent Chromium views
+  never drew within 300 s in ``benchmarks/dashboard_load.py``, while without
+  it 8 of 8 drew (docs/dashboards.md, "Many viewers at once");
 * at most ``queue_length`` wait; the next one gets a small "busy" page with
   HTTP 503 and ``Retry-After`` rather than an unbounded wait;
 * at most ``max_kernels`` kernels live at once (default: what the machine's
@@ -64,20 +67,17 @@ class ClientGone(Exception):
 
 @dataclass(frozen=True, slots=True)
 class AdmissionLimits:
-    max_renders: int
+    max_renders: int | None
+    """None: no render queue (Voila renders every admitted view at once)."""
     queue_length: int
     max_kernels: int
 
     def __post_init__(self) -> None:
-        if self.max_renders < 1 or self.queue_length < 0 or self.max_kernels < 1:
+        too_few_renders = self.max_renders is not None and self.max_renders < 1
+        if too_few_renders or self.queue_length < 0 or self.max_kernels < 1:
             raise ValueError(
                 "AdmissionLimits: need max_renders >= 1, queue_length >= 0, max_kernels >= 1"
             )
-
-
-def default_max_renders() -> int:
-    """One render per core: on two cores a third concurrent render only slows the other two."""
-    return max(1, os.cpu_count() or 1)
 
 
 def default_max_kernels() -> int:
@@ -155,7 +155,7 @@ def _gate(application: tornado.web.Application, limits: AdmissionLimits) -> Admi
     """The server's one gate, made on first use inside the running event loop."""
     gate = application.settings.get(_GATE_KEY)
     if gate is None:
-        gate = AdmissionGate(limits.max_renders, limits.queue_length)
+        gate = AdmissionGate(limits.max_renders or 1, limits.queue_length)
         application.settings[_GATE_KEY] = gate
     return gate
 
@@ -196,6 +196,9 @@ class AdmittedVoilaHandler(TornadoVoilaHandler):
             return
         if len(self.kernel_manager.list_kernel_ids()) >= limits.max_kernels:
             self._busy("kernel limit reached")
+            return
+        if limits.max_renders is None:
+            await super().get(path)
             return
         gate = _gate(self.application, limits)
         self._gone = asyncio.Event()

@@ -23,7 +23,6 @@ from portfolio_kit.server.capacity import (
     SETTINGS_KEY,
     AdmissionLimits,
     default_max_kernels,
-    default_max_renders,
 )
 from portfolio_kit.server.keys import SECRET_FILE_ENV, default_secret_path, load_or_create_secret
 from portfolio_kit.server.sessions import SESSION_HEADER
@@ -212,7 +211,7 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
 def admission_limits(options: ServeOptions) -> AdmissionLimits:
     """Render slots, queue and kernel cap (``server/capacity.py``), machine defaults filled in."""
     return AdmissionLimits(
-        max_renders=options.max_renders or default_max_renders(),
+        max_renders=options.max_renders,
         queue_length=options.queue_length,
         max_kernels=options.max_kernels or default_max_kernels(),
     )
