@@ -50,6 +50,7 @@ SETTINGS_KEY = "portfolio_kit_admission"
 """Tornado setting holding the :class:`AdmissionLimits` (Voila's ``tornado_settings``)."""
 
 _GATE_KEY = "portfolio_kit_admission_gate"
+_STARTING_KEY = "portfolio_kit_admission_starting"
 
 LOG_KEY = "portfolio_kit_log"
 """Tornado setting holding the server's logger: Voila builds its handlers' ``log``
@@ -194,9 +195,19 @@ class AdmittedVoilaHandler(TornadoVoilaHandler):
         if limits is None:
             await super().get(path)
             return
-        if len(self.kernel_manager.list_kernel_ids()) >= limits.max_kernels:
+        # Views admitted but whose kernel Voila has not listed yet count too:
+        # a burst arrives before any of its kernels exists.
+        starting = self.application.settings.get(_STARTING_KEY, 0)
+        if len(self.kernel_manager.list_kernel_ids()) + starting >= limits.max_kernels:
             self._busy("kernel limit reached")
             return
+        self.application.settings[_STARTING_KEY] = starting + 1
+        try:
+            await self._admitted_get(limits, path)
+        finally:
+            self.application.settings[_STARTING_KEY] -= 1
+
+    async def _admitted_get(self, limits: AdmissionLimits, path: Any) -> None:
         if limits.max_renders is None:
             await super().get(path)
             return

@@ -40,8 +40,15 @@ def _page(server: harness.RunningServer, key: str = "fund_overview") -> str:
 
 def _kernels(server: harness.RunningServer) -> int:
     """Kernel processes the server has started and not yet shut down."""
-    children = psutil.Process(server.process.pid).children(recursive=True)
-    return sum(1 for child in children if "ipykernel" in " ".join(child.cmdline()))
+    alive = 0
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            alive += child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(
+                child.cmdline()
+            )
+        except psutil.Error:  # ended (or a zombie) between the listing and the look
+            continue
+    return alive
 
 
 @pytest.fixture(scope="module")
