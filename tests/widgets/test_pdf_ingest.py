@@ -69,8 +69,9 @@ def reuse_extraction(
     (about two seconds a test); other files still go through the extractor."""
     real = pdf.extract_statements
 
-    def extract(path: str | Path) -> StatementSet:
-        return apple_statements if Path(path).read_bytes() == apple_pdf else real(path)
+    def extract(path: str | Path, **limits: object) -> StatementSet:
+        # The upload path passes its limits (max_content_bytes from settings).
+        return apple_statements if Path(path).read_bytes() == apple_pdf else real(path, **limits)
 
     monkeypatch.setattr(pdf, "extract_statements", extract)
 
