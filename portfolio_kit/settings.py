@@ -114,6 +114,13 @@ class Settings(BaseSettings):
         "that would start one more gets the busy page. Default: what 60% of the "
         "machine's memory holds at 400 MiB a kernel.",
     )
+    dashboard_page_cache_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="How long a drawn dashboard page is handed to every viewer who "
+        "would see the same page (same dashboard, funds, role, link and data), without a "
+        "kernel; any change to the data draws it afresh. 0: every view is drawn live.",
+    )
     dashboard_warm_up: Literal["light", "full"] = Field(
         default="full",
         description="What a preheated dashboard kernel does before its request. "

@@ -113,6 +113,7 @@ def serve(
         max_renders=settings.dashboard_max_renders,
         queue_length=settings.dashboard_queue_length,
         max_kernels=settings.dashboard_max_kernels,
+        page_cache_seconds=settings.dashboard_page_cache_seconds,
         session_max_age_hours=settings.session_max_age_hours,
         behind_https_proxy=behind_https_proxy,
         open_browser=open_browser,

@@ -575,12 +575,16 @@ class CompanyTearSheet:
             None if latest is None else latest.get("revenue"), data.currency
         )
         as_of = charts.format_date(data.as_of) if data.as_of else "no reporting date"
+        controls = ui.choices_form_html(
+            [ui.Choice("company", "Company", self.selector.options, self.company_id)]
+        )
         return Page(
             KEY,
             self.widget,
             f"{TITLE}: {data.name}, as of {as_of}: LTM revenue {revenue}, "
             f"{len(data.marks)} valuations, {len(data.diligence)} diligence items, "
             f"{len(data.initiatives)} initiatives",
+            shared_body=controls + self.content.value,
         )
 
 

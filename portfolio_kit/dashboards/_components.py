@@ -58,8 +58,19 @@ def style_html() -> str:
     return f"<style>{stylesheet()}</style>"
 
 
-def toolbar_html(*, current: str, viewer_name: str, served: bool, base_url: str = "/") -> str:
-    """The navigation bar: brand, the three dashboards, who is signed in, sign out."""
+def toolbar_html(
+    *,
+    current: str,
+    viewer_name: str,
+    served: bool,
+    base_url: str = "/",
+    viewer_markup: str | None = None,
+) -> str:
+    """The navigation bar: brand, the three dashboards, who is signed in, sign out.
+
+    ``viewer_markup`` replaces the escaped ``viewer_name`` with markup the
+    caller built: a shared page's slot for the name (``server/page_cache.py``).
+    """
     base = base_url if base_url.endswith("/") else base_url + "/"
     links = []
     for page in DASHBOARDS:
@@ -75,7 +86,7 @@ def toolbar_html(*, current: str, viewer_name: str, served: bool, base_url: str 
         '<nav class="pk-toolbar">'
         f"{home}{''.join(links)}"
         '<span class="pk-spacer"></span>'
-        f'<span class="pk-who">{escape(viewer_name)}</span>{sign_out}'
+        f'<span class="pk-who">{viewer_markup or escape(viewer_name)}</span>{sign_out}'
         "</nav>"
     )
 
@@ -275,9 +286,45 @@ def message_html(text: str, *, kind: Literal["info", "warning"] = "info") -> str
     return f'<div class="{css}" role="status">{escape(text)}</div>'
 
 
-def ready_marker_html(key: str, *, state: str = "ok") -> str:
-    """The element tests wait for: present once the page is completely drawn."""
+def ready_marker_html(key: str, *, state: str = "ok", shared: bool = False) -> str:
+    """The element tests wait for: present once the page is completely drawn.
+
+    ``shared`` marks the copy of a page handed out without a kernel
+    (``data-shared``), so a test can tell it from a live one.
+    """
+    mark = " data-shared" if shared else ""
     return (
         f'<span class="{READY_CLASS}" data-dashboard="{escape(key)}" '
-        f'data-state="{escape(state)}" hidden></span>'
+        f'data-state="{escape(state)}"{mark} hidden></span>'
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One of a page's controls, as a query parameter the page honours (``?fund=3``)."""
+
+    name: str
+    label: str
+    options: Sequence[tuple[str, object]]
+    """(label, value) pairs, as an ipywidgets ``Dropdown`` takes them."""
+    value: object
+
+
+def choices_form_html(choices: Sequence[Choice], *, submit: str = "Show") -> str:
+    """A page's controls without a kernel: a GET form that reloads the page for the
+    chosen values (a shared page holds no script, so it cannot react to a change)."""
+    fields = []
+    for choice in choices:
+        options = "".join(
+            f'<option value="{escape(str(value))}"'
+            f"{' selected' if value == choice.value else ''}>{escape(label)}</option>"
+            for label, value in choice.options
+        )
+        fields.append(
+            f'<label class="pk-choice">{escape(choice.label)} '
+            f'<select name="{escape(choice.name)}">{options}</select></label>'
+        )
+    return (
+        '<form class="pk-controls pk-choices" method="get">'
+        f'{"".join(fields)}<button type="submit">{escape(submit)}</button></form>'
     )

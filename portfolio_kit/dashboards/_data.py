@@ -8,6 +8,7 @@ fund the viewer may not see. The figures themselves come from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -64,6 +65,24 @@ def chosen_fund(context: DashboardContext, funds: pd.DataFrame) -> int:
             raise NotAvailable("The fund this link points to is not available to you.")
         return requested
     return int(funds["fund_id"].iloc[0])
+
+
+def requested_choice(
+    context: DashboardContext, name: str, options: Sequence[tuple[str, str]], default: str
+) -> str:
+    """``?<name>=<value>`` if it is one of the control's ``options``, else ``default``.
+
+    Raises
+    ------
+    NotAvailable
+        The link asks for a value the control does not offer.
+    """
+    raw = context.query.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in {value for _label, value in options}:
+        raise NotAvailable(f"The link asks for {name} {raw!r}, which is not available.")
+    return raw
 
 
 def benchmark_levels(context: DashboardContext, as_of: date | None = None) -> pd.Series | None:

@@ -367,7 +367,17 @@ class FundOverview:
         )
 
     def page(self) -> Page:
-        return Page(KEY, self.widget, self.data.headline.summary())
+        controls = ""
+        if len(self.selector.options) > 1:
+            controls = ui.choices_form_html(
+                [ui.Choice("fund", "Fund", self.selector.options, self.fund_id)]
+            )
+        return Page(
+            KEY,
+            self.widget,
+            self.data.headline.summary(),
+            shared_body=controls + self.content.value,
+        )
 
 
 def build(context: DashboardContext) -> Page:

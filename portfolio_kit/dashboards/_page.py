@@ -18,6 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from portfolio_kit.dashboards import _shared
 from portfolio_kit.dashboards._components import (
     message_html,
     ready_marker_html,
@@ -67,12 +68,21 @@ def _record(exc: BaseException) -> None:
 
 class Page:
     """A drawn dashboard: ``widget`` is what Voila shows; ``summary`` is the
-    one line a notebook prints as its plain-text output (what nbval compares)."""
+    one line a notebook prints as its plain-text output (what nbval compares).
 
-    def __init__(self, key: str, widget: widgets.Widget, summary: str) -> None:
+    ``shared_body`` is the same page as static HTML below the navigation bar,
+    its controls as a GET form: what viewers who would see the same page are
+    handed without a kernel (``_shared.py``). None for a page not to be
+    shared (a sentence instead of figures).
+    """
+
+    def __init__(
+        self, key: str, widget: widgets.Widget, summary: str, shared_body: str | None = None
+    ) -> None:
         self.key = key
         self.widget = widget
         self.summary = summary
+        self.shared_body = shared_body
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
@@ -155,6 +165,14 @@ def prepare() -> None:
         return
 
 
+def _share(key: str, context: DashboardContext, version: int, body: str) -> None:
+    """File the page for other viewers; a failure costs them a live render, never this page."""
+    try:
+        _shared.share(key, context, version, body)
+    except Exception as exc:
+        _record(exc)
+
+
 def render(
     key: str, build: Callable[[DashboardContext], Page], context: DashboardContext | None = None
 ) -> Page:
@@ -171,7 +189,11 @@ def render(
         _record(exc)
         return message_page(key, UNEXPECTED, state="error")
     try:
-        return build(context)
+        version = _shared.data_version(context)
+        page = build(context)
+        if version is not None and page.shared_body is not None:
+            _share(key, context, version, page.shared_body)
+        return page
     except NotAvailable as exc:
         return message_page(key, str(exc), context, state="not-available")
     except AccessDenied as exc:

@@ -37,6 +37,7 @@ from portfolio_kit.dashboards._data import (
     as_date,
     finite_or_nan,
     reporting_date,
+    requested_choice,
     visible_funds,
 )
 from portfolio_kit.dashboards._page import Page, guarded, message_page, render, shell
@@ -59,6 +60,9 @@ MOIC_CHART_LIMIT = 30
 """Bars on the MOIC chart at most."""
 
 ALL = "All"
+
+ORDER_OPTIONS = [("Descending", "descending"), ("Ascending", "ascending")]
+"""The sort order as a link gives it (``?order=ascending``)."""
 
 SORT_OPTIONS = [
     ("Company", "company_name"),
@@ -402,20 +406,27 @@ class PortfolioMonitor:
             description="Fund",
         )
         sectors = sorted(rows["sector"].astype(str).unique()) if len(rows) else []
+        sector_options = [("All sectors", ALL)] + [(s, s) for s in sectors]
         self.sector = widgets.Dropdown(
-            options=[("All sectors", ALL)] + [(s, s) for s in sectors],
-            value=ALL,
+            options=sector_options,
+            value=requested_choice(context, "sector", sector_options, ALL),
             description="Sector",
         )
         stages = sorted(rows["stage"].astype(str).unique()) if len(rows) else []
+        status_options = [("All", ALL)] + [(s, s) for s in stages]
         self.status = widgets.Dropdown(
-            options=[("All", ALL)] + [(s, s) for s in stages], value=ALL, description="Status"
+            options=status_options,
+            value=requested_choice(context, "status", status_options, ALL),
+            description="Status",
         )
         self.sort = widgets.Dropdown(
-            options=SORT_OPTIONS, value="flag_count", description="Sort by"
+            options=SORT_OPTIONS,
+            value=requested_choice(context, "sort", SORT_OPTIONS, "flag_count"),
+            description="Sort by",
         )
+        order = requested_choice(context, "order", ORDER_OPTIONS, "descending")
         self.order = widgets.ToggleButtons(
-            options=[("Descending", True), ("Ascending", False)], value=True
+            options=[("Descending", True), ("Ascending", False)], value=order == "descending"
         )
         for control in (self.fund, self.sector, self.status, self.sort):
             control.layout = widgets.Layout(width="260px")
@@ -440,7 +451,29 @@ class PortfolioMonitor:
         self.refresh()
         for control in (self.fund, self.sector, self.status, self.sort, self.order):
             control.observe(self._on_change, names="value")
+        self.header = header
         self.widget = shell(KEY, context, [header, controls, self.table, self.chart])
+
+    def choices(self) -> list[ui.Choice]:
+        """The controls as query parameters, for the page handed out without a kernel."""
+        return [
+            # A blank fund means all of them, as in a link without ``?fund=``.
+            ui.Choice(
+                "fund",
+                "Fund",
+                [(label, "" if value == ALL else value) for label, value in self.fund.options],
+                "" if self.fund.value == ALL else self.fund.value,
+            ),
+            ui.Choice("sector", "Sector", self.sector.options, self.sector.value),
+            ui.Choice("status", "Status", self.status.options, self.status.value),
+            ui.Choice("sort", "Sort by", self.sort.options, self.sort.value),
+            ui.Choice(
+                "order",
+                "Order",
+                [(label, value) for label, value in ORDER_OPTIONS],
+                "descending" if self.order.value else "ascending",
+            ),
+        ]
 
     def shown_rows(self) -> pd.DataFrame:
         chosen = filter_rows(
@@ -494,6 +527,10 @@ class PortfolioMonitor:
             self.widget,
             f"{TITLE}: {len(rows)} investments as of {as_of}, {flagged} flagged; "
             f"gross MOIC {charts.format_multiple(self.data.totals.get('moic'))}",
+            shared_body=self.header.value
+            + ui.choices_form_html(self.choices())
+            + self.table.value
+            + self.chart.value,
         )
 
 

@@ -19,7 +19,6 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
 
 from portfolio_kit.db import Database, connect
 from portfolio_kit.errors import PortfolioKitError, ValidationError
@@ -194,8 +193,10 @@ def await_request() -> None:
 
 
 def _query(environ: Mapping[str, str]) -> dict[str, str]:
-    parsed = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-    return {name: values[0] for name, values in parsed.items() if values}
+    # Read as the server reads it for a shared page's key (server/page_cache.py).
+    from portfolio_kit.server.page_cache import first_values
+
+    return first_values(environ.get("QUERY_STRING", ""))
 
 
 def _viewer(

@@ -36,6 +36,11 @@ from typing import Any
 import tornado.web
 from voila.tornado.handler import TornadoVoilaHandler
 
+from portfolio_kit.server import page_cache
+from portfolio_kit.server.catalog import DASHBOARDS
+from portfolio_kit.server.identity import PortfolioKitIdentityProvider
+from portfolio_kit.server.page_cache import SharedPages
+
 KERNEL_MIB = 400
 """Resident memory budgeted per dashboard kernel (MiB): an idle preheated
 kernel measured 313 MiB on the demo and grows while it shows a page."""
@@ -191,6 +196,43 @@ class AdmittedVoilaHandler(TornadoVoilaHandler):
 
     @tornado.web.authenticated
     async def get(self, path: Any = None) -> None:
+        self._gone = asyncio.Event()
+        shared: SharedPages | None = self.settings.get(page_cache.SETTINGS_KEY)
+        digest = self._page_digest(path) if shared is not None else None
+        if shared is None or digest is None:
+            await self._capped_get(path)
+            return
+        async with shared.lookup(digest, self._gone) as snapshot:
+            if snapshot is not None:
+                self._send_snapshot(snapshot)
+                return
+            if self._gone.is_set():
+                return
+            await self._capped_get(path)
+
+    def _page_digest(self, path: Any) -> str | None:
+        """The digest of the page this viewer asks for, or None when it cannot be shared."""
+        dashboard = page_cache.dashboard_key(path, [page.key for page in DASHBOARDS])
+        user = self.current_user
+        provider = self.identity_provider
+        if dashboard is None or not isinstance(provider, PortfolioKitIdentityProvider):
+            return None
+        key = page_cache.viewer_page_key(
+            provider.directory.database,
+            user.user_id,
+            dashboard=dashboard,
+            query=page_cache.first_values(self.request.query),
+            base_url=self.base_url,
+        )
+        return None if key is None else key.digest()
+
+    def _send_snapshot(self, snapshot: str) -> None:
+        for name, value in page_cache.SNAPSHOT_HEADERS.items():
+            self.set_header(name, value)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(page_cache.fill_viewer(snapshot, self.current_user.name))
+
+    async def _capped_get(self, path: Any) -> None:
         limits: AdmissionLimits | None = self.settings.get(SETTINGS_KEY)
         if limits is None:
             await super().get(path)
@@ -212,7 +254,7 @@ class AdmittedVoilaHandler(TornadoVoilaHandler):
             await super().get(path)
             return
         gate = _gate(self.application, limits)
-        self._gone = asyncio.Event()
+        assert self._gone is not None  # set by get()
         try:
             await gate.acquire(self._gone)
         except ServerBusy:

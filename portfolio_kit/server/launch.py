@@ -19,12 +19,14 @@ from sqlalchemy.engine import make_url
 from traitlets.config import Config
 
 from portfolio_kit.errors import ConfigurationError
+from portfolio_kit.server import page_cache
 from portfolio_kit.server.capacity import (
     SETTINGS_KEY,
     AdmissionLimits,
     default_max_kernels,
 )
 from portfolio_kit.server.keys import SECRET_FILE_ENV, default_secret_path, load_or_create_secret
+from portfolio_kit.server.page_cache import SharedPages, page_store
 from portfolio_kit.server.sessions import SESSION_HEADER
 from portfolio_kit.settings import ENV_PREFIX
 
@@ -74,6 +76,7 @@ class ServeOptions:
     max_renders: int | None = None
     queue_length: int = 200
     max_kernels: int | None = None
+    page_cache_seconds: float = 300.0
     extra_kernel_env: Mapping[str, str] = field(default_factory=dict)
 
     def url(self) -> str:
@@ -137,6 +140,7 @@ def kernel_environment(
             f"{ENV_PREFIX}SESSION_MAX_AGE_HOURS": repr(float(options.session_max_age_hours)),
             SERVED_ENV: "1",
             SECRET_FILE_ENV: str(secret_path),
+            f"{ENV_PREFIX}DASHBOARD_PAGE_CACHE_SECONDS": repr(float(options.page_cache_seconds)),
             "VOILA_APP_IP": _loopback_for(options.host),
         }
     )
@@ -178,6 +182,7 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     config.Voila.tornado_settings = {
         "headers": dict(SECURITY_HEADERS),
         SETTINGS_KEY: admission_limits(options),
+        page_cache.SETTINGS_KEY: shared_pages(options),
     }
     config.VoilaConfiguration.template = TEMPLATE_NAME
     config.VoilaConfiguration.strip_sources = True
@@ -206,6 +211,13 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     if options.behind_https_proxy:
         config.PortfolioKitIdentityProvider.secure_cookie = True
     return config
+
+
+def shared_pages(options: ServeOptions) -> SharedPages | None:
+    """The snapshot store views are answered from (``server/page_cache.py``); None when off."""
+    if options.page_cache_seconds <= 0:
+        return None
+    return SharedPages(page_store(options.data_dir, max_age_seconds=options.page_cache_seconds))
 
 
 def admission_limits(options: ServeOptions) -> AdmissionLimits:

@@ -136,11 +136,18 @@ def start_server(
     pool_size: int = 1,
     timeout: float = 180.0,
     extra_env: dict[str, str] | None = None,
+    share_pages: bool = False,
 ) -> RunningServer:
     """Start ``portfolio-kit serve`` on a free port and wait for its health check.
 
     ``extra_env`` adds settings (e.g. ``PORTFOLIO_KIT_DASHBOARD_POOL_SIZES``)
-    on top of the clean environment the server gets."""
+    on top of the clean environment the server gets.
+
+    Shared pages (``server/page_cache.py``, on by default in ``serve``) are
+    off unless ``share_pages``: most live tests exercise a page's widgets, its
+    kernel and admission control, and a second view of the same page would be
+    handed the shared copy (no kernel, no widgets) instead. The tests of
+    sharing itself, and the load benchmark, turn it on."""
     work_dir.mkdir(parents=True, exist_ok=True)
     data_dir = work_dir / "data"
     data_dir.mkdir(exist_ok=True)
@@ -154,6 +161,8 @@ def start_server(
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if not share_pages:
+        env["PORTFOLIO_KIT_DASHBOARD_PAGE_CACHE_SECONDS"] = "0"
     env.update(extra_env or {})
     command = [
         *serve_command(),
