@@ -20,6 +20,10 @@ and, beyond the preheated pool, 50 cold kernels that took the machine's
 * a viewer who closes the tab while waiting leaves the queue at once, and no
   kernel is started for them.
 
+Before any of this, a view whose page has already been drawn for the same
+audience is answered from that drawing, with no kernel and no slot
+(``page_cache.py``); only the views that need a live render reach the gate.
+
 The slot is held while Voila renders the page (the handler's ``get``), and
 given back when the page has been sent or the request fails, so the next
 viewer in line starts then.
@@ -43,7 +47,8 @@ from portfolio_kit.server.page_cache import SharedPages
 
 KERNEL_MIB = 400
 """Resident memory budgeted per dashboard kernel (MiB): an idle preheated
-kernel measured 313 MiB on the demo and grows while it shows a page."""
+kernel measured 242 MiB on the demo with the ``full`` warm-up (120 MiB with
+``light``) and grows while it shows a page."""
 
 MEMORY_SHARE = 0.6
 """Share of the machine's memory that dashboard kernels may take; the rest is
@@ -157,11 +162,13 @@ class AdmissionGate:
         self._free += 1
 
 
-def _gate(application: tornado.web.Application, limits: AdmissionLimits) -> AdmissionGate:
+def _gate(
+    application: tornado.web.Application, max_renders: int, queue_length: int
+) -> AdmissionGate:
     """The server's one gate, made on first use inside the running event loop."""
     gate = application.settings.get(_GATE_KEY)
     if gate is None:
-        gate = AdmissionGate(limits.max_renders or 1, limits.queue_length)
+        gate = AdmissionGate(max_renders, queue_length)
         application.settings[_GATE_KEY] = gate
     return gate
 
@@ -253,7 +260,7 @@ class AdmittedVoilaHandler(TornadoVoilaHandler):
         if limits.max_renders is None:
             await super().get(path)
             return
-        gate = _gate(self.application, limits)
+        gate = _gate(self.application, limits.max_renders, limits.queue_length)
         assert self._gone is not None  # set by get()
         try:
             await gate.acquire(self._gone)
