@@ -224,13 +224,17 @@ class AdmittedVoilaHandler(TornadoVoilaHandler):
         provider = self.identity_provider
         if dashboard is None or not isinstance(provider, PortfolioKitIdentityProvider):
             return None
-        key = page_cache.viewer_page_key(
-            provider.directory.database,
-            user.user_id,
-            dashboard=dashboard,
-            query=page_cache.first_values(self.request.query),
-            base_url=self.base_url,
-        )
+        try:
+            key = page_cache.viewer_page_key(
+                provider.directory.database,
+                user.user_id,
+                dashboard=dashboard,
+                query=page_cache.first_values(self.request.query),
+                base_url=self.base_url,
+            )
+        except Exception:  # the database is unreachable: the live path says so on the page
+            self._server_log.exception("could not look up a shared page; drawing it live")
+            return None
         return None if key is None else key.digest()
 
     def _send_snapshot(self, snapshot: str) -> None:
