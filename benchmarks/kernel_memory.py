@@ -9,8 +9,8 @@ times, each on a freshly preheated kernel (waiting for the pool to refill),
 and prints the median time from navigation to the ready marker. The load
 average is printed beside the figures.
 
-    python benchmarks/kernel_memory.py --warm-up light
-    python benchmarks/kernel_memory.py --warm-up full --views 5
+    python benchmarks/kernel_memory.py                     # full (the baseline), then light
+    python benchmarks/kernel_memory.py --warm-up light --views 3
 """
 
 from __future__ import annotations
@@ -42,12 +42,8 @@ def kernel_rss_mib(server: harness.RunningServer) -> list[float]:
     return sorted(kernel.memory_info().rss / 2**20 for kernel in kernels)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--warm-up", choices=("light", "full"), default="light")
-    parser.add_argument("--pool-size", type=int, default=2)
-    parser.add_argument("--views", type=int, default=5)
-    args = parser.parse_args()
+def measure(warm_up: str, pool_size: int, views: int) -> dict[str, object]:
+    """Idle kernel RSS and preheated view times for one warm-up, on a fresh demo."""
     from playwright.sync_api import sync_playwright
 
     from portfolio_kit import connect
@@ -62,11 +58,11 @@ def main() -> None:
         server = harness.start_server(
             database,
             root / "work",
-            pool_size=args.pool_size,
-            extra_env={"PORTFOLIO_KIT_DASHBOARD_WARM_UP": args.warm_up},
+            pool_size=pool_size,
+            extra_env={"PORTFOLIO_KIT_DASHBOARD_WARM_UP": warm_up},
         )
         try:
-            expected = server.notebooks * args.pool_size
+            expected = server.notebooks * pool_size
             deadline = time.monotonic() + 300
             while server.kernels_waiting() < expected:
                 if time.monotonic() > deadline:
@@ -81,7 +77,7 @@ def main() -> None:
                 page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
                 harness.sign_in(page, server.url, VIEWER, harness.DEMO_PASSWORDS[VIEWER])
                 url = f"{server.url}voila/render/fund_overview.ipynb"
-                for view in range(args.views + 1):
+                for view in range(views + 1):
                     target = expected + view
                     while server.kernels_waiting() < target:
                         time.sleep(0.2)
@@ -93,17 +89,42 @@ def main() -> None:
                 browser.close()
         finally:
             server.stop()
-    print(f"warm-up {args.warm_up}, pool {args.pool_size} per dashboard")
+    return {"rss": rss, "load_idle": load_idle, "timings": timings, "load": os.getloadavg()[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warm-up",
+        choices=("light", "full"),
+        nargs="+",
+        default=["full", "light"],
+        help="warm-ups to measure, one after the other (default: both, full first as the baseline)",
+    )
+    parser.add_argument("--pool-size", type=int, default=2)
+    parser.add_argument("--views", type=int, default=5)
+    args = parser.parse_args()
+    results = {warm_up: measure(warm_up, args.pool_size, args.views) for warm_up in args.warm_up}
     print(
-        f"idle preheated kernel RSS MiB ({len(rss)} kernels): "
-        + ", ".join(f"{value:.0f}" for value in rss)
-        + f"; median {statistics.median(rss):.0f} (load {load_idle:.2f})"
+        f"pool {args.pool_size} per dashboard; fund overview, preheated live view to ready marker"
     )
     print(
-        f"fund overview, preheated view to ready marker, median of {len(timings)}: "
-        f"{statistics.median(timings):.2f} s (" + ", ".join(f"{t:.2f}" for t in timings) + ")"
+        f"{'warm-up':<8}{'kernels':>8}{'idle RSS MiB':>14}{'range':>12}"
+        f"{'view median s':>15}{'views':>8}{'x full':>8}{'load idle/after':>17}"
     )
-    print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    baseline = results.get("full")
+    for warm_up, result in results.items():
+        rss = result["rss"]
+        timings = result["timings"]
+        median = statistics.median(timings)
+        ratio = median / statistics.median(baseline["timings"]) if baseline else float("nan")
+        spread = f"{min(rss):.0f}-{max(rss):.0f}"
+        loads = f"{result['load_idle']:.1f}/{result['load']:.1f}"
+        print(
+            f"{warm_up:<8}{len(rss):>8}{statistics.median(rss):>14.0f}"
+            f"{spread:>12}{median:>15.2f}{len(timings):>8}{ratio:>8.2f}{loads:>17}"
+        )
+        print("         views: " + ", ".join(f"{t:.2f}" for t in timings))
 
 
 if __name__ == "__main__":
