@@ -11,8 +11,10 @@ newer version than the one filed: that view is simply drawn live.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from html import escape
+from pathlib import Path
 
 from portfolio_kit.dashboards import _components as ui
 from portfolio_kit.dashboards.access import DashboardContext
@@ -45,9 +47,39 @@ def page_key(key: str, context: DashboardContext, version: int) -> page_cache.Pa
     )
 
 
+def notebook_intro(key: str, folder: Path | None = None) -> str:
+    """The notebook's text cells above its first code cell, as HTML: what the
+    live page shows above the navigation bar.
+
+    Voila starts a dashboard's kernel in the notebook's folder, so that is
+    where the notebook is read from; a notebook that cannot be read gives no
+    introduction rather than no page. The notebooks are ours, but their
+    markup is escaped all the same.
+    """
+    import mistune
+
+    path = (folder or Path.cwd()) / dashboard(key).notebook
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    texts = []
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            break
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            texts.append("".join(source) if isinstance(source, list) else str(source))
+    if not texts:
+        return ""
+    html = mistune.create_markdown(escape=True)("\n\n".join(texts))
+    return f'<div class="pk-intro">{html}</div>'
+
+
 def document(key: str, context: DashboardContext, body: str) -> str:
-    """The whole shared page: the same styles, bar, body and ready marker as
-    the live page, with the viewer's name left as the slot the server fills."""
+    """The whole shared page: the same introduction, styles, bar, body and
+    ready marker as the live page, with the viewer's name left as the slot
+    the server fills."""
     title = dashboard(key).title
     toolbar = ui.toolbar_html(
         current=key,
@@ -60,7 +92,7 @@ def document(key: str, context: DashboardContext, body: str) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · portfolio_kit</title>{ui.style_html()}</head>"
-        f'<body class="pk-shared"><div class="pk-page">{toolbar}{body}'
+        f'<body class="pk-shared"><div class="pk-page">{notebook_intro(key)}{toolbar}{body}'
         f"{ui.ready_marker_html(key, shared=True)}</div></body></html>"
     )
 

@@ -459,3 +459,13 @@ def test_the_shared_page_form_opens_another_fund_in_a_browser(
             assert outside == []
         finally:
             browser.close()
+
+
+def test_a_shared_page_opens_with_its_notebooks_introduction() -> None:
+    from portfolio_kit.dashboards._shared import notebook_intro
+
+    intro = notebook_intro("fund_overview", harness.DASHBOARDS)
+    # dashboards/fund_overview.ipynb opens with "# Fund overview" and a paragraph.
+    assert intro.startswith('<div class="pk-intro"><h1>Fund overview</h1>')
+    assert "<p>One fund at a glance" in intro
+    assert notebook_intro("fund_overview", harness.DASHBOARDS / "missing") == ""
