@@ -122,12 +122,12 @@ class Settings(BaseSettings):
         "kernel; any change to the data draws it afresh. 0: every view is drawn live.",
     )
     dashboard_warm_up: Literal["light", "full"] = Field(
-        default="full",
+        default="light",
         description="What a preheated dashboard kernel does before its request. "
-        "full: imports pandas and Altair (about 242 MiB idle, the fast first view; the "
-        "chart engine starts only for a chart not in the drawing cache); light: the database connection and the sign-in "
-        "checks only (120 MiB idle; pandas, Altair and the chart engine load after the "
-        "request, which made a first view several times slower under load).",
+        "light: the database connection and the sign-in checks only (about 120 MiB idle; "
+        "pandas, Altair and the chart engine load after the request, so a page's first "
+        "view takes about twice as long; later views of it are shared pages); full: also "
+        "pandas and Altair (about 242 MiB idle, the faster first view).",
     )
     template_signing_key: SecretStr | None = Field(
         default=None,

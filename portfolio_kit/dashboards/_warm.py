@@ -8,10 +8,13 @@ an open connection. ``PORTFOLIO_KIT_DASHBOARD_WARM_UP=light`` therefore
 prepares only what is cheap in memory: the read-only database connection
 (with the ORM mappers configured by a first query) and the modules that check
 the signed session; pandas, Altair and the chart engine load when the page is
-drawn, while the partner waits. ``full`` (the default) also imports them
+drawn, while the partner waits. That is the default: only a page's first
+view after a change to the data is drawn live (every later one is a shared
+page, ``server/page_cache.py``), so the pool's memory is paid all the time
+and the slower import once per page. ``full`` also imports them
 (``_page.prepare``; the chart engine itself starts only for a chart that is
-not in the drawing cache): the fast first view, for a machine with memory to
-spare. docs/dashboards.md, "Kernel memory", has the measured figures.
+not in the drawing cache): the faster first view, for a machine with memory
+to spare. docs/dashboards.md, "Kernel memory", has the measured figures.
 """
 
 from __future__ import annotations
