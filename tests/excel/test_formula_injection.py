@@ -1,7 +1,7 @@
 """No user string becomes a formula in any workbook the toolkit writes.
 
 The demo portfolio is copied and its free-text fields (fund, company and
-index names, sectors, valuation notes) replaced by hostile values, each one
+index names, sectors) replaced by hostile values, each one
 starting with a character a spreadsheet reads as the start of a formula.
 Every workbook is then built, saved and re-opened with openpyxl: a payload
 must come back as a text cell (``data_type == "s"``) and no formula cell may
