@@ -68,7 +68,8 @@ def hostile_db(demo_db: Database, tmp_path: Path) -> Iterator[tuple[Database, in
                 "UPDATE portfolio_companies SET name = ?, sector = ? WHERE id = ?",
                 (f"{payload} #{index}", PAYLOADS[(index + 1) % len(PAYLOADS)], company),
             )
-        for index, (index_id,) in enumerate(raw.execute("SELECT id FROM market_indices").fetchall()):
+        indices = raw.execute("SELECT id FROM market_indices").fetchall()
+        for index, (index_id,) in enumerate(indices):
             raw.execute(
                 "UPDATE market_indices SET name = ? WHERE id = ?",
                 (f"{PAYLOADS[(index + 2) % len(PAYLOADS)]} #{index}", index_id),
