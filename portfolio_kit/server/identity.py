@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import math
-import time
 from typing import Any
 
 from jupyter_server.auth.decorator import allow_unauthenticated

@@ -5,8 +5,9 @@ carries it. Two parties check it with the same secret:
 
 - the server's identity provider, before it serves a page, a widget
   websocket or any API call;
-- the dashboard kernel, which receives the request's ``Cookie`` header from
-  Voila (``http_header_envs``) and must not trust anything a browser sent
+- the dashboard kernel, which receives from Voila (``http_header_envs``)
+  only ``SESSION_HEADER``, the one cookie value the server authenticated,
+  and still verifies it, since it must not trust anything a browser sent
   unless the server signed it.
 
 The value is a tornado signed value (HMAC-SHA256 over name, timestamp and

@@ -25,6 +25,7 @@ from portfolio_kit.dashboards.access import (
 from portfolio_kit.models import Fund, User
 from portfolio_kit.security import add_user, grant_fund
 from portfolio_kit.server.keys import SECRET_FILE_ENV, load_or_create_secret
+from portfolio_kit.server.revocations import revoke_session
 from portfolio_kit.server.sessions import COOKIE_NAME, SESSION_ENV, encode_session, new_claims
 from portfolio_kit.settings import get_settings
 
@@ -128,11 +129,34 @@ def test_a_cookie_signed_with_another_secret_is_refused(
 def test_an_expired_session_is_refused(
     portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PORTFOLIO_KIT_SESSION_MAX_AGE_HOURS", "1")
+    # Issued two hours ago with a one-hour limit; the same cookie under a
+    # three-hour limit is accepted, so the refusal is the age, not the cookie.
     monkeypatch.setenv(
-        "HTTP_COOKIE", _cookie(served, sqlite_db, "pat@example.com", issued=time.time() - 2 * 3600)
+        SESSION_ENV, _cookie(served, sqlite_db, "pat@example.com", issued=time.time() - 2 * 3600)
     )
+    monkeypatch.setenv("PORTFOLIO_KIT_SESSION_MAX_AGE_HOURS", "3")
+    assert open_context().viewer.email == "pat@example.com"
+    monkeypatch.setenv("PORTFOLIO_KIT_SESSION_MAX_AGE_HOURS", "1")
     with pytest.raises(AccessDenied, match="expired"):
+        open_context()
+
+
+def test_a_signed_out_session_is_refused_by_the_kernel_too(
+    portfolio: dict[str, int], served: bytes, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server refuses a revoked session before any kernel starts; the
+    # kernel checks the revocations table itself as well, so a kernel that is
+    # handed the session another way (a preheated kernel's request, a second
+    # server that missed the sign-out) still refuses it.
+    with sqlite_db.session() as session:
+        user = session.query(User).filter_by(email="pat@example.com").one()
+        signed_out = new_claims(user.id, user.email, user.password_hash)
+        still_in = new_claims(user.id, user.email, user.password_hash)
+    revoke_session(sqlite_db.engine, signed_out, max_age_hours=12)
+    monkeypatch.setenv(SESSION_ENV, encode_session(served, still_in))
+    assert open_context().viewer.email == "pat@example.com"
+    monkeypatch.setenv(SESSION_ENV, encode_session(served, signed_out))
+    with pytest.raises(AccessDenied, match=SIGN_IN_AGAIN.split(".")[0]):
         open_context()
 
 

@@ -1,7 +1,7 @@
 """No user string becomes a formula in any workbook the toolkit writes.
 
 The demo portfolio is copied and its free-text fields (fund, company and
-index names, sectors, valuation notes) replaced by hostile values, each one
+index names, sectors) replaced by hostile values, each one
 starting with a character a spreadsheet reads as the start of a formula.
 Every workbook is then built, saved and re-opened with openpyxl: a payload
 must come back as a text cell (``data_type == "s"``) and no formula cell may
@@ -22,13 +22,16 @@ import pytest
 from openpyxl import Workbook
 
 from portfolio_kit import Database, connect
+from portfolio_kit.analytics.lbo import DebtTranche
 from portfolio_kit.excel import (
+    build_lbo,
     build_portfolio_report,
     company_dcf,
     company_lbo,
     export_kpi_template,
 )
 from portfolio_kit.excel._text import text_cell
+from tests.excel.cases import LBO_CASES
 
 AS_OF = date(2025, 12, 31)
 
@@ -68,7 +71,8 @@ def hostile_db(demo_db: Database, tmp_path: Path) -> Iterator[tuple[Database, in
                 "UPDATE portfolio_companies SET name = ?, sector = ? WHERE id = ?",
                 (f"{payload} #{index}", PAYLOADS[(index + 1) % len(PAYLOADS)], company),
             )
-        for index, (index_id,) in enumerate(raw.execute("SELECT id FROM market_indices").fetchall()):
+        indices = raw.execute("SELECT id FROM market_indices").fetchall()
+        for index, (index_id,) in enumerate(indices):
             raw.execute(
                 "UPDATE market_indices SET name = ? WHERE id = ?",
                 (f"{PAYLOADS[(index + 2) % len(PAYLOADS)]} #{index}", index_id),
@@ -138,3 +142,14 @@ def test_the_helper_keeps_every_trigger_as_quoted_text(payload: str) -> None:
     cell, plain = _reopened(workbook).active["A1"], _reopened(workbook).active["A2"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == (payload, "s", True)
     assert (plain.data_type, plain.quotePrefix) == ("s", False)
+
+
+def test_the_lbo_writes_tranche_names_as_text() -> None:
+    # Tranche names come from the user's assumptions file (``--assumptions``),
+    # not from the database: one per trigger, each must arrive as text.
+    tranches = [
+        DebtTranche(payload, 100.0 + index, 0.07, 0.05, index % 2 == 0)
+        for index, payload in enumerate(PAYLOADS)
+    ]
+    case = LBO_CASES[0].assumptions
+    _check(_reopened(build_lbo(case.replace(tranches=tranches))), len(PAYLOADS))
