@@ -296,3 +296,24 @@ def test_a_kernel_killed_mid_view_is_shut_down_and_others_are_served(
     while _kernels(roomy) > POOLED:
         assert time.monotonic() < deadline, f"{_kernels(roomy)} kernels still alive"
         time.sleep(1)
+
+
+def test_preheated_kernels_killed_while_waiting_are_replaced_and_the_next_view_is_drawn(
+    roomy: harness.RunningServer,
+) -> None:
+    waiting = roomy.kernels_waiting()
+    pooled = _kernel_processes(roomy)
+    assert len(pooled) == POOLED
+    for pid in pooled:
+        os.kill(pid, signal.SIGKILL)
+    # Each dashboard's pool gets a new kernel that runs its notebook up to the request.
+    deadline = time.monotonic() + 180
+    while roomy.kernels_waiting() < waiting + POOLED:
+        assert time.monotonic() < deadline, (
+            "the pools were not refilled:\n" + roomy.log_text()[-3000:]
+        )
+        time.sleep(0.5)
+    assert not set(_kernel_processes(roomy)) & set(pooled)
+    assert "restarting kernel" not in roomy.log_text()
+    page = harness.requests_session(roomy.url, *PARTNER).get(_page(roomy), timeout=300).text
+    assert READY in page and STOPPED not in page
