@@ -25,6 +25,7 @@ from portfolio_kit.server.capacity import (
     AdmissionLimits,
     default_max_kernels,
 )
+from portfolio_kit.server.dead_kernels import RENDER_STOPPED, DeadKernelReaper
 from portfolio_kit.server.keys import SECRET_FILE_ENV, default_secret_path, load_or_create_secret
 from portfolio_kit.server.page_cache import SharedPages, page_store
 from portfolio_kit.server.sessions import SESSION_HEADER
@@ -164,8 +165,9 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     dashboard by default, refilled ``refill_delay`` seconds after use), the
     session the server authenticated passed to kernels (``SESSION_HEADER``), no
     files served from the dashboards folder, idle
-    kernels of abandoned pages culled, and no other config files read (the
-    command line is the only source of truth).
+    kernels of abandoned pages culled, dead kernels shut down rather than
+    restarted, and no other config files read (the command line is the only
+    source of truth).
     """
     from portfolio_kit.server.identity import PortfolioKitIdentityProvider
 
@@ -204,6 +206,11 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     # Checked at least twice per idle timeout, so a closed tab's kernel is gone
     # within 1.5 timeouts; Voila never culls kernels still waiting in a pool.
     config.MappingKernelManager.cull_interval = max(1, min(60, options.cull_idle_seconds // 2))
+    # A dead kernel is shut down, not restarted blank (``dead_kernels.py``);
+    # the cells its page had left to draw say so in a sentence.
+    config.VoilaConfiguration.multi_kernel_manager_class = DeadKernelReaper
+    config.KernelRestarter.restart_limit = 0
+    config.VoilaExecutor.cell_error_instruction = RENDER_STOPPED
     config.PortfolioKitIdentityProvider.database_url = options.database_url
     config.PortfolioKitIdentityProvider.secret_file = str(secret_path)
     config.PortfolioKitIdentityProvider.session_max_age_hours = options.session_max_age_hours
