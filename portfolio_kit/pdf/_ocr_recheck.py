@@ -1,0 +1,193 @@
+"""A second, digit-only Tesseract read of the figures a page-level OCR read may have got wrong.
+
+Tesseract reads a statement page as a page of text. On figures that costs
+what a page layout analysis cannot see: the parentheses of a negative total
+touching the rules printed above and below it are dropped ("(182)" read
+"182", conf 96: the sign flips), a thousands comma is read as a point
+("8,211" as "8.211") and a speck after a figure becomes part of it ("323.").
+Read alone, as one line of digits (``--psm 7`` with a digit-only whitelist),
+the same crop gives "(182)", "8,211", "323".
+
+Re-reading every figure would cost a Tesseract start (about 0.2 s) per
+figure, a minute a page, so only suspect figures are re-read
+(``needs_recheck``), and a re-read replaces the first read only when it
+changes signs and separators, never the digits (``accept_reread``): a crop
+re-read can correct how a number is written but cannot invent one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from portfolio_kit.pdf._numbers import parse_amount
+
+REREAD_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789,.()$-"
+"""One text line (psm 7), only the glyphs a printed figure is made of."""
+
+LOW_CONFIDENCE = 50.0
+"""Tesseract's word confidence (0-100) below which a figure is re-read: below even odds by
+Tesseract's own estimate that the word is what it printed."""
+
+INK_LEVEL = 128
+"""Grey level below which a pixel is ink: halfway between black print (0) and paper (255),
+so that the light grey of a shaded (zebra) row, 200 to 240, is paper."""
+
+STROKE_REACH = 0.5
+"""How far beside a figure's digits a parenthesis is looked for, as a fraction of the digits'
+height: in the sans-serif faces of filings a parenthesis is about 0.35 of the digit height wide
+and set 0.05 to 0.1 away, so it lies within half a digit height of the digits."""
+
+STROKE_ROWS = (0.2, 0.8)
+"""The band of the digits' height in which a parenthesis stroke must show ink on every row:
+the middle, away from the rules that touch a total's figures from above and below."""
+
+_AMBIGUOUS_POINT = re.compile(r"^\(?\$?\d{1,3}\.\d{3}\)?$")
+_DIGIT = re.compile(r"\d")
+# Letters, footnote stars and percent signs are printed, not misread figure glyphs: "10-Q",
+# "2022*", "15%" are words and are left as read.
+_NOT_A_FIGURE_GLYPH = re.compile(r"[^\W\d_]|[*%]")
+
+
+def needs_recheck(text: str, confidence: float, strokes_beside: bool) -> bool:
+    """Whether a word read on an OCR page should be read again alone, digit-only.
+
+    ``text`` is the first read, ``confidence`` Tesseract's (0-100), and
+    ``strokes_beside`` whether ink strokes stand on both sides of its box
+    (``ink_on_both_sides``). Words without a digit, or with a letter, a star
+    or a percent sign, are never re-read.
+    """
+    if not _DIGIT.search(text) or _NOT_A_FIGURE_GLYPH.search(text):
+        return False
+    value = parse_amount(text)
+    if value is None:
+        # Digits, but no clean figure ("323.", "322)", "1,01"). A trailing comma, semicolon or
+        # colon is the punctuation of running text ("October 29,", "99,338,704 shares;"),
+        # which Tesseract reads well; a figure column never prints one.
+        return not text.endswith((",", ";", ":"))
+    if _AMBIGUOUS_POINT.match(text):
+        return True  # "8.211": a thousands comma read as a point gives this shape
+    if confidence < LOW_CONFIDENCE:
+        return True
+    return strokes_beside and value >= 0 and "(" not in text
+
+
+def ink_on_both_sides(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """True when a vertical stroke of ink stands just left and just right of a word's box.
+
+    ``ink`` is the page as a boolean array (True = ink), ``box`` the word's
+    tight pixel box (left, top, width, height) from Tesseract. A side has a
+    stroke when every pixel row of the middle band (``STROKE_ROWS``) holds
+    ink within ``STROKE_REACH`` of the box, outside it: what a pair of
+    parentheses leaves when Tesseract read only the digits between them.
+    """
+    left, top, width, height = box
+    if height < 4:
+        return False
+    reach = max(2, round(STROKE_REACH * height))
+    first, last = top + round(STROKE_ROWS[0] * height), top + round(STROKE_ROWS[1] * height)
+    rows = ink[max(0, first) : last]
+    if rows.shape[0] == 0:
+        return False
+    # Two pixels of margin: Tesseract's box may sit a pixel inside the glyphs' anti-aliasing.
+    before = rows[:, max(0, left - reach) : max(0, left - 2)]
+    after = rows[:, left + width + 2 : left + width + reach]
+    return bool(
+        before.shape[1] and after.shape[1] and before.any(axis=1).all() and after.any(axis=1).all()
+    )
+
+
+def reread(image: Any, box: tuple[int, int, int, int], timeout: float) -> str:
+    """The crop around a word's box read alone as one line of figure glyphs."""
+    import pytesseract
+
+    left, top, width, height = box
+    pad_x, pad_y = round(0.6 * height), round(0.25 * height)
+    crop = image.crop(
+        (
+            max(0, left - pad_x),
+            max(0, top - pad_y),
+            min(image.width, left + width + pad_x),
+            min(image.height, top + height + pad_y),
+        )
+    )
+    text = pytesseract.image_to_string(crop, config=REREAD_CONFIG, timeout=timeout)
+    return "".join(str(text).split())
+
+
+def accept_reread(first: str, second: str) -> str | None:
+    """The re-read if it may replace the first read, else None.
+
+    It may only change how the number is written: it must be a clean figure
+    with the first read's digits in the same order and its separators in the
+    same places counted from the right (a point may become a comma, a
+    separator with no digit after it may go); it may add a pair of
+    parentheses or a currency symbol, but not drop a parenthesis the first
+    read saw, nor add a minus (a rule under a figure reads as one).
+    """
+    if not second or second == first or parse_amount(second) is None:
+        return None
+    if _digits(second) != _digits(first):
+        return None
+    if _separators(first.rstrip(".,")) != _separators(second):
+        return None
+    if ("(" in first or ")" in first) and "(" not in second:
+        return None
+    if "-" in second and "-" not in first:
+        return None
+    return second
+
+
+def _digits(text: str) -> str:
+    return "".join(_DIGIT.findall(text))
+
+
+def _separators(text: str) -> list[int]:
+    """Each separator's place as the count of digits after it ("8,211" -> [3])."""
+    places = []
+    digits_after = 0
+    for char in reversed(text):
+        if char.isdigit():
+            digits_after += 1
+        elif char in ",.":
+            places.append(digits_after)
+    return places
+
+
+def recheck_figures(image: Any, data: dict[str, list[Any]], kept: list[int], timeout: float) -> int:
+    """Re-read the suspect figures of one page in place (``data["text"]``); how many changed.
+
+    ``data`` is pytesseract's ``image_to_data`` dictionary for ``image`` and
+    ``kept`` the indexes of its words. Ink inside any word's box is not
+    counted as a stroke beside another word: a "$" before a figure is a word
+    of its own, not a parenthesis.
+    """
+    ink = np.asarray(image.convert("L")) < INK_LEVEL
+    free = ink.copy()
+    boxes = {i: _box(data, i) for i in kept}
+    for left, top, width, height in boxes.values():
+        free[top : top + height, left : left + width] = False
+    changed = 0
+    for i in kept:
+        text = str(data["text"][i]).strip()
+        if not _DIGIT.search(text):
+            continue
+        strokes = parse_amount(text) is not None and ink_on_both_sides(free, boxes[i])
+        if not needs_recheck(text, float(data["conf"][i]), strokes):
+            continue
+        better = accept_reread(text, reread(image, boxes[i], timeout))
+        if better is not None:
+            data["text"][i] = better
+            changed += 1
+    return changed
+
+
+def _box(data: dict[str, list[Any]], i: int) -> tuple[int, int, int, int]:
+    return (
+        int(data["left"][i]),
+        int(data["top"][i]),
+        int(data["width"][i]),
+        int(data["height"][i]),
+    )
