@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from portfolio_kit.pdf._numbers import parse_amount
+from portfolio_kit.pdf._numbers import decimals_of, parse_amount
 
 REREAD_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789,.()$-"
 """One text line (psm 7), only the glyphs a printed figure is made of."""
@@ -51,13 +51,17 @@ _DIGIT = re.compile(r"\d")
 _NOT_A_FIGURE_GLYPH = re.compile(r"[^\W\d_]|[*%]")
 
 
-def needs_recheck(text: str, confidence: float, strokes_beside: bool) -> bool:
+def needs_recheck(
+    text: str, confidence: float, strokes_beside: bool, row_decimals: int | None = None
+) -> bool:
     """Whether a word read on an OCR page should be read again alone, digit-only.
 
     ``text`` is the first read, ``confidence`` Tesseract's (0-100), and
     ``strokes_beside`` whether ink strokes stand on both sides of its box
-    (``ink_on_both_sides``). Words without a digit, or with a letter, a star
-    or a percent sign, are never re-read.
+    (``ink_on_both_sides``); ``row_decimals`` the decimals that every other
+    figure on its line is printed with, if they agree (``row_decimals``).
+    Words without a digit, or with a letter, a star or a percent sign, are
+    never re-read.
     """
     if not _DIGIT.search(text) or _NOT_A_FIGURE_GLYPH.search(text):
         return False
@@ -71,6 +75,8 @@ def needs_recheck(text: str, confidence: float, strokes_beside: bool) -> bool:
         return True  # "8.211": a thousands comma read as a point gives this shape
     if confidence < LOW_CONFIDENCE:
         return True
+    if row_decimals and decimals_of(text) == 0:
+        return True  # "985" among "10.02" and "3.77": a per-share figure lost its point
     return strokes_beside and value >= 0 and "(" not in text
 
 
@@ -99,12 +105,19 @@ def ink_on_both_sides(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     )
 
 
-def reread(image: Any, box: tuple[int, int, int, int], timeout: float) -> str:
-    """The crop around a word's box read alone as one line of figure glyphs."""
+def reread(image: Any, box: tuple[int, int, int, int], type_height: float, timeout: float) -> str:
+    """The crop around a word's box read alone as one line of figure glyphs.
+
+    The margin around the box (room for a pair of parentheses beside it, a
+    little above and below) is measured in ``type_height``, the page's
+    typical word height in pixels, not in the box's own height: a box that
+    Tesseract stretched over a rule above the figure would otherwise take
+    the rule into the crop, and the rule reads as glyphs.
+    """
     import pytesseract
 
     left, top, width, height = box
-    pad_x, pad_y = round(0.6 * height), round(0.25 * height)
+    pad_x, pad_y = round(0.6 * type_height), round(0.25 * type_height)
     crop = image.crop(
         (
             max(0, left - pad_x),
@@ -114,10 +127,12 @@ def reread(image: Any, box: tuple[int, int, int, int], timeout: float) -> str:
         )
     )
     text = pytesseract.image_to_string(crop, config=REREAD_CONFIG, timeout=timeout)
-    return "".join(str(text).split())
+    # A separator before the first digit is a speck beside the figure (".$198"): figures
+    # are printed "0.5", never ".5".
+    return "".join(str(text).split()).lstrip(".,")
 
 
-def accept_reread(first: str, second: str) -> str | None:
+def accept_reread(first: str, second: str, row_decimals: int | None = None) -> str | None:
     """The re-read if it may replace the first read, else None.
 
     It may only change how the number is written: it must be a clean figure
@@ -125,13 +140,17 @@ def accept_reread(first: str, second: str) -> str | None:
     same places counted from the right (a point may become a comma, a
     separator with no digit after it may go); it may add a pair of
     parentheses or a currency symbol, but not drop a parenthesis the first
-    read saw, nor add a minus (a rule under a figure reads as one).
+    read saw, nor add a minus (a rule under a figure reads as one). One
+    more separator is allowed: a decimal point that gives a figure with no
+    decimals the ``row_decimals`` of the rest of its line.
     """
     if not second or second == first or parse_amount(second) is None:
         return None
     if _digits(second) != _digits(first):
         return None
-    if _separators(first.rstrip(".,")) != _separators(second):
+    places = _separators(first.rstrip(".,"))
+    lost_point = not places and row_decimals and decimals_of(second) == row_decimals
+    if places != _separators(second) and not (lost_point and "," not in second):
         return None
     if ("(" in first or ")" in first) and "(" not in second:
         return None
@@ -169,19 +188,59 @@ def recheck_figures(image: Any, data: dict[str, list[Any]], kept: list[int], tim
     boxes = {i: _box(data, i) for i in kept}
     for left, top, width, height in boxes.values():
         free[top : top + height, left : left + width] = False
+    type_height = float(np.median([b[3] for b in boxes.values()])) if boxes else 0.0
+    reads: dict[int, str] = {}  # each word is re-read at most once
+    original = list(data["text"])
     changed = 0
-    for i in kept:
-        text = str(data["text"][i]).strip()
-        if not _DIGIT.search(text):
-            continue
-        strokes = parse_amount(text) is not None and ink_on_both_sides(free, boxes[i])
-        if not needs_recheck(text, float(data["conf"][i]), strokes):
-            continue
-        better = accept_reread(text, reread(image, boxes[i], timeout))
-        if better is not None:
-            data["text"][i] = better
-            changed += 1
+    # Two rounds: the first repairs what each word shows on its own, so that the second can
+    # compare a figure with the (now clean) figures on its line.
+    for by_row in (False, True):
+        figures = [i for i in kept if parse_amount(str(data["text"][i]).strip()) is not None]
+        for i in kept:
+            text = str(data["text"][i]).strip()
+            if not _DIGIT.search(text) or (by_row and data["text"][i] != original[i]):
+                continue
+            if by_row:
+                decimals = row_decimals(data, boxes, figures, i)
+                wanted = bool(decimals) and needs_recheck(text, 100.0, False, decimals)
+            else:
+                decimals = None
+                strokes = parse_amount(text) is not None and ink_on_both_sides(free, boxes[i])
+                wanted = needs_recheck(text, float(data["conf"][i]), strokes)
+            if not wanted:
+                continue
+            if i not in reads:
+                reads[i] = reread(image, boxes[i], type_height, timeout)
+            better = accept_reread(text, reads[i], decimals)
+            if better is not None:
+                data["text"][i] = better
+                changed += 1
     return changed
+
+
+def row_decimals(
+    data: dict[str, list[Any]],
+    boxes: dict[int, tuple[int, int, int, int]],
+    figures: list[int],
+    i: int,
+) -> int | None:
+    """The decimals every other figure on word ``i``'s line has, when they agree and are some.
+
+    A statement row prints its figures alike: per-share rows with two
+    decimals, amounts with none. Figures on the line are those whose middle
+    lies within half the word's height of its middle.
+    """
+    _, top, _, height = boxes[i]
+    middle = top + height / 2
+    places = {
+        decimals_of(str(data["text"][j]).strip())
+        for j in figures
+        if j != i and abs(boxes[j][1] + boxes[j][3] / 2 - middle) <= height / 2
+    }
+    if len(places) != 1:
+        return None
+    (only,) = places
+    return only or None
 
 
 def _box(data: dict[str, list[Any]], i: int) -> tuple[int, int, int, int]:
