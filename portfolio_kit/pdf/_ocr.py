@@ -23,6 +23,12 @@ off so that page-level parallelism does not oversubscribe the cores.
 
 A page that the title pass does not take keeps only its band text: the
 statement finder sees its heading, which is all it needs to reject it.
+
+On a full-pass page, the figures Tesseract may have misread (lost
+parentheses, a comma read as a point, a lost decimal point) are read again,
+crop by crop, digit-only (``_ocr_recheck``), and misread dollar signs are
+repaired (``repair_ocr_word``, ``dollar_signs_before_figures``) before the
+table reading sees the words.
 """
 
 from __future__ import annotations
