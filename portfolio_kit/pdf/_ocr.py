@@ -23,6 +23,12 @@ off so that page-level parallelism does not oversubscribe the cores.
 
 A page that the title pass does not take keeps only its band text: the
 statement finder sees its heading, which is all it needs to reject it.
+
+On a full-pass page, the figures Tesseract may have misread (lost
+parentheses, a comma read as a point, a lost decimal point) are read again,
+crop by crop, digit-only (``_ocr_recheck``), and misread dollar signs are
+repaired (``repair_ocr_word``, ``dollar_signs_before_figures``) before the
+table reading sees the words.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ import pypdfium2.raw as pdfium_raw
 from portfolio_kit.pdf._document import Deadline, Limits, PageTexts
 from portfolio_kit.pdf._limits import MAX_RENDER_PIXELS, ContentGuard
 from portfolio_kit.pdf._model import ExtractedStatement
+from portfolio_kit.pdf._numbers import parse_amount
+from portfolio_kit.pdf._ocr_recheck import recheck_figures
 from portfolio_kit.pdf._titles import CLOSING_ROWS, normalise_text, title_kind
 from portfolio_kit.pdf._words import Word, group_lines, rejoin_split_figures
 from portfolio_kit.pdf.errors import ExtractionTimeoutError, OcrUnavailableError
@@ -362,6 +370,7 @@ def _ocr_page(image: Any, scale: float, height: float, timeout: float) -> OcrPag
         for i, raw in enumerate(data["text"])
         if str(raw).strip() and float(data["conf"][i]) >= 0
     ]
+    recheck_figures(image, data, kept, timeout)
     extent: dict[tuple[int, int, int], tuple[float, float]] = {}
     for i in kept:
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
@@ -382,17 +391,20 @@ def _ocr_page(image: Any, scale: float, height: float, timeout: float) -> OcrPag
                 bottom / scale,
             )
         )
-    words = rejoin_split_figures([w for word in words for w in repair_ocr_word(word)])
+    words = rejoin_split_figures(
+        dollar_signs_before_figures([w for word in words for w in repair_ocr_word(word)])
+    )
     text = "\n".join(line.text for line in group_lines(words))
     return OcrPage(words, height, text)
 
 
 _DASH_GLYPHS = frozenset("-\u2014\u2013_=~")
+_DOLLAR_GLYPHS = frozenset("$\u00a7")
 _GLUED_SCALE = re.compile(r"^(\(?in)(thousands|millions|billions)(\W*)$", re.IGNORECASE)
 
 
 def repair_ocr_word(word: Word) -> list[Word]:
-    """Undo two misreadings Tesseract makes on statement pages (the text layer has neither).
+    """Undo three misreadings Tesseract makes on statement pages (the text layer has none).
 
     - A dash printed for zero is a short horizontal bar; Tesseract reads it as
       "=", "_", "~", "—_—" and the like. A word made only of such glyphs and no
@@ -401,11 +413,17 @@ def repair_ocr_word(word: Word) -> list[Word]:
     - The narrow space of "(In millions," is often lost ("(Inmillions,"),
       which would drop the units line and leave every figure unscaled; the
       glued word is split back into its two words.
+    - A dollar sign printed in its own column is read as "$§$", "§$", "$$":
+      a word made only of dollar and section signs, with a dollar among
+      them, is the dollar sign. Left as read it would stop the table
+      reading's run of figures and drop every figure left of it.
     """
     text = word.text
     height = word.bottom - word.top
     if set(text) <= _DASH_GLYPHS and word.x1 - word.x0 <= 1.5 * max(height, 1.0):
         return [replace(word, text="\u2014")]
+    if "$" in text and set(text) <= _DOLLAR_GLYPHS:
+        return [replace(word, text="$")]
     glued = _GLUED_SCALE.match(text)
     if glued:
         cut = word.x0 + (word.x1 - word.x0) * len(glued[1]) / len(text)
@@ -414,6 +432,28 @@ def repair_ocr_word(word: Word) -> list[Word]:
             replace(word, text=glued[2] + glued[3], x0=cut + 0.5),
         ]
     return [word]
+
+
+def dollar_signs_before_figures(words: list[Word]) -> list[Word]:
+    """A lone "§" with a figure after it on its line is a dollar sign Tesseract misread.
+
+    ``repair_ocr_word`` settles "$§$" and "§$" from the word alone; a lone
+    "§" may also be a footnote marker, so it needs its line: followed by a
+    figure it stands where a column's "$" stands. Were it a footnote marker
+    after a label, reading it as "$" costs nothing (currency symbols are
+    left out of labels), while left as "§" it stops the row's run of figures.
+    """
+    fixed = []
+    for word in words:
+        if word.text == "\u00a7" and any(
+            other.x0 > word.x1
+            and abs(other.middle - word.middle) <= 0.5 * (word.bottom - word.top)
+            and parse_amount(other.text) is not None
+            for other in words
+        ):
+            word = replace(word, text="$")
+        fixed.append(word)
+    return fixed
 
 
 def with_ocr(
