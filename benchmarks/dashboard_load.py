@@ -141,6 +141,10 @@ def pool_kernels_used(server: harness.RunningServer) -> int:
     return server.log_text().count("Using pre-heated kernel")
 
 
+def sharing_on() -> bool:
+    return os.environ.get("PORTFOLIO_KIT_DASHBOARD_PAGE_CACHE_SECONDS", "") not in ("0", "0.0")
+
+
 def change_data(database: Path) -> None:
     """One audited write that changes nothing a page shows: a new data
     version, so the next view of every page is drawn afresh."""
@@ -178,9 +182,17 @@ def wait_for_pool(server: harness.RunningServer, target: int, limit: float = 900
         time.sleep(0.5)
 
 
-async def one_round(browser, server_url: str, cookies: list[list[dict]], views: int):  # type: ignore[no-untyped-def]
-    """Open ``views`` tabs at once, one signed-in partner each; (seconds, errors, busy answers)."""
-    url = f"{server_url}voila/render/{DASHBOARD}.ipynb"
+async def one_round(
+    browser, server_url: str, cookies: list[list[dict]], views: int, *, floor: bool = False
+):  # type: ignore[no-untyped-def]
+    """Open ``views`` tabs at once, one signed-in partner each; (seconds, errors, busy answers).
+
+    ``floor``: open the server's two-byte health check instead, timed to the
+    page's load event, in the same tabs, contexts and sign-ins: what N tabs
+    cost the browser on this machine before any dashboard is involved, the
+    best any page could do.
+    """
+    url = f"{server_url}health" if floor else f"{server_url}voila/render/{DASHBOARD}.ipynb"
     contexts = []
     for number in range(views):
         context = await browser.new_context(viewport={"width": 1366, "height": 900})
@@ -199,6 +211,9 @@ async def one_round(browser, server_url: str, cookies: list[list[dict]], views: 
         page.on("response", count_busy)
         await start.wait()
         began = time.perf_counter()
+        if floor:
+            await page.goto(url, wait_until="load", timeout=180_000)
+            return time.perf_counter() - began
         await page.goto(url, wait_until="commit", timeout=180_000)
         # A "busy" answer (503) reloads itself after Retry-After; the wait spans it.
         await page.wait_for_selector(harness.READY_SELECTOR, state="attached", timeout=300_000)
@@ -237,6 +252,32 @@ def signed_in_cookies(server_url: str, partners: int) -> list[list[dict]]:
     return jars
 
 
+def http_round(server_url: str, cookies: list[list[dict]], views: int) -> list[float]:
+    """The same views as plain HTTP GETs at once, no browser: what the server
+    itself takes to answer N partners (shared pages: the page is drawn)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    url = f"{server_url}voila/render/{DASHBOARD}.ipynb"
+
+    def view(number: int) -> float:
+        jar = {cookie["name"]: cookie["value"] for cookie in cookies[number]}
+        began = time.perf_counter()
+        answer = requests.get(url, cookies=jar, timeout=300)
+        answer.raise_for_status()
+        if "pk-ready" not in answer.text and DRAWN_TEXT not in answer.text:
+            raise RuntimeError(f"view {number}: no drawn page")
+        return time.perf_counter() - began
+
+    with ThreadPoolExecutor(views) as pool:
+        return list(pool.map(view, range(views)))
+
+
+DRAWN_TEXT = "Fund overview: Alder Ridge Capital III"
+"""A live page's text summary (a shared page has the ready marker in its HTML)."""
+
+
 def p95(values: list[float]) -> float:
     if len(values) == 1:
         return values[0]
@@ -267,6 +308,8 @@ async def run(args: argparse.Namespace) -> None:
             idle = idle_kernel_rss(server.process.pid)
             cookies = signed_in_cookies(server.url, most)
             rows = []
+            floors: dict[int, list[float]] = {}
+            servers: dict[int, list[float]] = {}
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS, headless=True
@@ -277,6 +320,12 @@ async def run(args: argparse.Namespace) -> None:
                 target += pool_kernels_used(server)
                 wait_for_pool(server, target)
                 for views in args.views:
+                    floor_times, _, _ = await one_round(
+                        browser, server.url, cookies, views, floor=True
+                    )
+                    floors[views] = floor_times
+                    if sharing_on():
+                        servers[views] = http_round(server.url, cookies, views)
                     for fresh in (True, False):
                         if fresh:
                             change_data(database)
@@ -317,8 +366,7 @@ async def run(args: argparse.Namespace) -> None:
             f"idle preheated kernels: {len(mib)}, RSS median {statistics.median(mib):.0f} MiB "
             f"(min {min(mib):.0f}, max {max(mib):.0f})"
         )
-    sharing = os.environ.get("PORTFOLIO_KIT_DASHBOARD_PAGE_CACHE_SECONDS", "") not in ("0", "0.0")
-    print(f"shared pages: {'on' if sharing else 'off (every view drawn live)'}")
+    print(f"shared pages: {'on' if sharing_on() else 'off (every view drawn live)'}")
     print(
         f"{'N':>4}  {'round':<13}{'drawn':>6}{'errors':>8}{'busy':>6}{'kernels':>9}{'median':>9}"
         f"{'p95':>8}{'x single':>10}{'peak RSS MiB':>14}{'load':>7}"
@@ -335,6 +383,20 @@ async def run(args: argparse.Namespace) -> None:
             f"{views:>4}  {label:<13}{len(times):>6}{len(errors):>8}{busy:>6}{kernels:>9}"
             f"{median:>9.2f}{tail:>8.2f}{median / single:>10.2f}{peak / 2**20:>14.0f}{load:>7.1f}"
         )
+    for views, times in floors.items():
+        median = statistics.median(times) if times else float("nan")
+        tail = p95(times) if times else float("nan")
+        print(
+            f"{views:>4}  {'browser floor':<13}{len(times):>6}{'':>8}{'':>6}{'':>9}"
+            f"{median:>9.2f}{tail:>8.2f}"
+        )
+    for views, times in servers.items():
+        print(
+            f"{views:>4}  {'server only':<13}{len(times):>6}{'':>8}{'':>6}{'':>9}"
+            f"{statistics.median(times):>9.2f}{p95(times):>8.2f}"
+        )
+    print("browser floor: the same tabs opening the two-byte /health page, to its load event")
+    print("server only: the same partners' views as plain HTTP GETs at once (page drawn before)")
     for fresh in (True, False):
         label = "first view" if fresh else "drawn before"
         at_20 = [row for row in rows if row[0] == 20 and row[1] is fresh]

@@ -82,7 +82,8 @@ class Settings(BaseSettings):
         description="Preheated kernels kept ready per dashboard. Two, so that a "
         "partner's second view a few seconds after the first finds a kernel waiting "
         "while the first one's replacement starts; each idle kernel holds about "
-        "300-400 MB, so three dashboards at two each fit easily in a few GiB.",
+        "120 MiB (light warm-up) or 240 MiB (full), so three dashboards at two each "
+        "take under 1.5 GiB.",
     )
     dashboard_pool_sizes: dict[str, int] = Field(
         default_factory=dict,
