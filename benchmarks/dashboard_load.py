@@ -300,7 +300,13 @@ async def run(args: argparse.Namespace) -> None:
         }
         env["PORTFOLIO_KIT_DASHBOARD_POOL_SIZES"] = json.dumps({DASHBOARD: args.pool})
         server = harness.start_server(
-            database, root / "server", pool_size=args.other_pool, extra_env=env, share_pages=True
+            database,
+            root / "server",
+            pool_size=args.other_pool,
+            extra_env=env,
+            share_pages=True,
+            # serve's default unless the caller names one (the harness's is full).
+            warm_up=os.environ.get("PORTFOLIO_KIT_DASHBOARD_WARM_UP", "light"),
         )
         try:
             target = args.pool + args.other_pool * (server.notebooks - 1)

@@ -137,6 +137,7 @@ def start_server(
     timeout: float = 180.0,
     extra_env: dict[str, str] | None = None,
     share_pages: bool = False,
+    warm_up: str = "full",
 ) -> RunningServer:
     """Start ``portfolio-kit serve`` on a free port and wait for its health check.
 
@@ -147,7 +148,13 @@ def start_server(
     off unless ``share_pages``: most live tests exercise a page's widgets, its
     kernel and admission control, and a second view of the same page would be
     handed the shared copy (no kernel, no widgets) instead. The tests of
-    sharing itself, and the load benchmark, turn it on."""
+    sharing itself, and the load benchmark, turn it on.
+
+    Kernels warm up ``full`` unless ``warm_up`` says otherwise (``serve``'s
+    default is ``light``): the live tests draw a hundred-odd first views, each
+    about a second faster that way, which keeps the suite inside its time
+    budget. The sharing tests run the default (``light``) end to end, and
+    ``test_lazy_imports.py`` checks what ``light`` loads."""
     work_dir.mkdir(parents=True, exist_ok=True)
     data_dir = work_dir / "data"
     data_dir.mkdir(exist_ok=True)
@@ -163,6 +170,7 @@ def start_server(
     )
     if not share_pages:
         env["PORTFOLIO_KIT_DASHBOARD_PAGE_CACHE_SECONDS"] = "0"
+    env["PORTFOLIO_KIT_DASHBOARD_WARM_UP"] = warm_up
     env.update(extra_env or {})
     command = [
         *serve_command(),

@@ -263,7 +263,8 @@ def sharing(
     work = tmp_path_factory.mktemp("sharing_server")
     database = copy_demo(demo_template, work / "db")
     _add_partners(database)
-    server = harness.start_server(database, work, pool_size=1, share_pages=True)
+    # The defaults of serve: shared pages on, light warm-up.
+    server = harness.start_server(database, work, pool_size=1, share_pages=True, warm_up="light")
     try:
         server.wait_until_preheated()
         yield server
