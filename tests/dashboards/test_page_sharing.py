@@ -174,27 +174,21 @@ def test_a_render_that_leaves_no_page_sends_its_waiters_to_a_live_render(tmp_pat
 
 
 def test_every_write_gives_a_new_data_version(any_db: Database) -> None:
-    from portfolio_kit.models import Fund
+    from portfolio_kit.models import Fund, FundStatus, FundStrategy
 
     with any_db.engine.connect() as connection:
         before = page_cache.data_version(connection)
-    with any_db.session() as session:
-        fund = session.query(Fund).order_by(Fund.id).first()
-        if fund is None:
-            from portfolio_kit.models import FundStatus, FundStrategy
-
-            session.add(
-                Fund(
-                    name="Version Test Fund",
-                    vintage_year=2020,
-                    currency="USD",
-                    strategy=FundStrategy.BUYOUT,
-                    status=FundStatus.INVESTING,
-                    total_commitments=100.0,
-                )
+    with any_db.session() as session:  # the fixture's database is empty: one insert
+        session.add(
+            Fund(
+                name="Version Test Fund",
+                vintage_year=2020,
+                currency="USD",
+                strategy=FundStrategy.BUYOUT,
+                status=FundStatus.INVESTING,
+                total_commitments=100.0,
             )
-        else:
-            fund.name = fund.name + " (renamed)"
+        )
     with any_db.engine.connect() as connection:
         assert page_cache.data_version(connection) > before
 
