@@ -5,7 +5,8 @@ overview (``PORTFOLIO_KIT_DASHBOARD_POOL_SIZES``), signs in N different
 partner accounts (each granted the demo partner's fund), and opens the fund
 overview in N Chromium tabs at the same moment, for N = 1, 8, 20, 50. Each
 view is timed from navigation to the page's ready marker (``.pk-ready``,
-drawn by the kernel once the page is complete). Printed per N: median and
+drawn by the kernel once the page is complete), by the browser's clock and
+by this script's (``BROWSER_CLOCK`` says how they differ). Printed per N: median and
 p95 seconds, errors, and the peak resident memory of the server and all its
 kernels during the round; before the rounds, the resident memory of each
 idle preheated kernel. The single view (N = 1) is the baseline each round is
@@ -44,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,10 +184,45 @@ def wait_for_pool(server: harness.RunningServer, target: int, limit: float = 900
         time.sleep(0.5)
 
 
+@dataclass
+class Round:
+    """One round's views: each timed twice (see ``BROWSER_CLOCK``)."""
+
+    driver: list[float]
+    browser: list[float]
+    errors: list[str]
+    busy: int
+
+
+BROWSER_CLOCK = """
+const paintedAt = (name) => requestAnimationFrame(() => setTimeout(() => {
+  window[name] = performance.timeOrigin + performance.now();
+}));
+new MutationObserver((_, observer) => {
+  if (document.querySelector('READY')) {
+    observer.disconnect();
+    paintedAt('__pkDrawnAt');
+  }
+}).observe(document, {childList: true, subtree: true});
+addEventListener('load', () => paintedAt('__pkLoadPaintedAt'));
+""".replace("READY", harness.READY_SELECTOR)
+"""Each view is timed by two clocks. The driver's: this script's wall clock
+from asking Playwright to navigate until Playwright reports the marker, which
+includes the Playwright driver's own queueing while it serves N tabs on the
+same two cores. The browser's: from the navigation's start (its
+``performance.timeOrigin``, where Navigation Timing and web-vitals start a
+user's wait) to the first frame painted after the ready marker entered the
+document (for the floor's page, which has no marker: after its load event).
+The script is injected by the DevTools protocol, so a shared page's no-script
+CSP does not stop it, and it runs again in the page a busy answer reloads
+into; the start is read from the first document, so a reload is inside the
+time."""
+
+
 async def one_round(
     browser, server_url: str, cookies: list[list[dict]], views: int, *, floor: bool = False
-):  # type: ignore[no-untyped-def]
-    """Open ``views`` tabs at once, one signed-in partner each; (seconds, errors, busy answers).
+) -> Round:  # type: ignore[no-untyped-def]
+    """Open ``views`` tabs at once, one signed-in partner each.
 
     ``floor``: open the server's two-byte health check instead, timed to the
     page's load event, in the same tabs, contexts and sign-ins: what N tabs
@@ -197,6 +234,7 @@ async def one_round(
     for number in range(views):
         context = await browser.new_context(viewport={"width": 1366, "height": 900})
         await context.add_cookies(cookies[number])
+        await context.add_init_script(BROWSER_CLOCK)
         contexts.append(context)
     pages = [await context.new_page() for context in contexts]
     start = asyncio.Event()
@@ -207,17 +245,29 @@ async def one_round(
         if response.status == 503 and response.url.startswith(url):
             busy[0] += 1
 
-    async def view(page):  # type: ignore[no-untyped-def]
+    async def view(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
         page.on("response", count_busy)
         await start.wait()
         began = time.perf_counter()
         if floor:
             await page.goto(url, wait_until="load", timeout=180_000)
-            return time.perf_counter() - began
-        await page.goto(url, wait_until="commit", timeout=180_000)
-        # A "busy" answer (503) reloads itself after Retry-After; the wait spans it.
-        await page.wait_for_selector(harness.READY_SELECTOR, state="attached", timeout=300_000)
-        return time.perf_counter() - began
+            origin = await page.evaluate("performance.timeOrigin")
+            painted = "window.__pkLoadPaintedAt"
+        else:
+            await page.goto(url, wait_until="commit", timeout=180_000)
+            origin = await page.evaluate("performance.timeOrigin")
+            # A "busy" answer (503) reloads itself after Retry-After; the wait spans it.
+            await page.wait_for_selector(harness.READY_SELECTOR, state="attached", timeout=300_000)
+            painted = "window.__pkDrawnAt"
+        driver = time.perf_counter() - began
+        # Polled from here: wait_for_function would compile its predicate in the
+        # page, which a shared page's CSP forbids.
+        for _ in range(600):
+            inside = await page.evaluate(painted)
+            if inside is not None:
+                return driver, (inside - origin) / 1000
+            await asyncio.sleep(0.1)
+        raise TimeoutError("the ready marker was never painted")
 
     tasks = [asyncio.create_task(view(page)) for page in pages]
     await asyncio.sleep(0)
@@ -230,9 +280,13 @@ async def one_round(
     await asyncio.sleep(2)
     for context in contexts:
         await context.close()
-    times = [r for r in results if isinstance(r, float)]
-    errors = [repr(r)[:200] for r in results if not isinstance(r, float)]
-    return times, errors, busy[0]
+    timed = [r for r in results if isinstance(r, tuple)]
+    return Round(
+        driver=[driver for driver, _ in timed],
+        browser=[inside for _, inside in timed],
+        errors=[repr(r)[:200] for r in results if not isinstance(r, tuple)],
+        busy=busy[0],
+    )
 
 
 def signed_in_cookies(server_url: str, partners: int) -> list[list[dict]]:
@@ -313,8 +367,8 @@ async def run(args: argparse.Namespace) -> None:
             wait_for_pool(server, target)
             idle = idle_kernel_rss(server.process.pid)
             cookies = signed_in_cookies(server.url, most)
-            rows = []
-            floors: dict[int, list[float]] = {}
+            rows: list[tuple[int, bool, Round, int, float, int]] = []
+            floors: dict[int, Round] = {}
             servers: dict[int, list[float]] = {}
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
@@ -326,10 +380,7 @@ async def run(args: argparse.Namespace) -> None:
                 target += pool_kernels_used(server)
                 wait_for_pool(server, target)
                 for views in args.views:
-                    floor_times, _, _ = await one_round(
-                        browser, server.url, cookies, views, floor=True
-                    )
-                    floors[views] = floor_times
+                    floors[views] = await one_round(browser, server.url, cookies, views, floor=True)
                     if sharing_on():
                         servers[views] = http_round(server.url, cookies, views)
                     for fresh in (True, False):
@@ -337,34 +388,53 @@ async def run(args: argparse.Namespace) -> None:
                             change_data(database)
                         used = pool_kernels_used(server)
                         with MemorySampler(server.process.pid) as memory:
-                            times, errors, busy = await one_round(
-                                browser, server.url, cookies, views
-                            )
+                            views_round = await one_round(browser, server.url, cookies, views)
                         load = os.getloadavg()[0]
                         kernels = pool_kernels_used(server) - used
-                        rows.append((views, fresh, times, errors, memory.peak, load, busy, kernels))
-                        median = statistics.median(times) if times else float("nan")
-                        tail = p95(times) if times else float("nan")
+                        rows.append((views, fresh, views_round, memory.peak, load, kernels))
                         print(
                             f"  N={views} {'first view' if fresh else 'drawn before'}: "
-                            f"{len(times)} drawn, {len(errors)} errors, median "
-                            f"{median:.2f} s, p95 {tail:.2f} s, peak RSS "
-                            f"{memory.peak / 2**20:.0f} MiB, {busy} busy answers, "
+                            f"{len(views_round.browser)} drawn, {len(views_round.errors)} errors, "
+                            f"browser clock {summary(views_round.browser)}, driver clock "
+                            f"{summary(views_round.driver)}, peak RSS "
+                            f"{memory.peak / 2**20:.0f} MiB, {views_round.busy} busy answers, "
                             f"{kernels} pool kernels used, load {load:.1f}",
                             flush=True,
                         )
-                        for error in errors[:3]:
+                        for error in views_round.errors[:3]:
                             print(f"    error: {error}")
                         target += kernels
                         wait_for_pool(server, target)
                 await browser.close()
         finally:
             server.stop()
+    report(args, idle, rows, floors, servers)
 
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "no views"
+    return f"median {statistics.median(values):.2f} s, p95 {p95(values):.2f} s"
+
+
+def median_p95(values: list[float]) -> tuple[float, float]:
+    if not values:
+        return float("nan"), float("nan")
+    return statistics.median(values), p95(values)
+
+
+def report(
+    args: argparse.Namespace,
+    idle: list[int],
+    rows: list[tuple[int, bool, Round, int, float, int]],
+    floors: dict[int, Round],
+    servers: dict[int, list[float]],
+) -> None:
     print()
     print(
         f"Fund overview, N partners at once, pool of {args.pool} preheated kernels "
-        f"(other dashboards {args.other_pool}); seconds from navigation to the ready marker"
+        f"(other dashboards {args.other_pool}); seconds from navigation to the ready marker, "
+        "by the browser's clock and by the driver's (BROWSER_CLOCK)"
     )
     mib = [value / 2**20 for value in idle]
     if mib:
@@ -374,52 +444,62 @@ async def run(args: argparse.Namespace) -> None:
         )
     print(f"shared pages: {'on' if sharing_on() else 'off (every view drawn live)'}")
     print(
-        f"{'N':>4}  {'round':<13}{'drawn':>6}{'errors':>8}{'busy':>6}{'kernels':>9}{'median':>9}"
-        f"{'p95':>8}{'x single':>10}{'peak RSS MiB':>14}{'load':>7}"
+        f"{'N':>4}  {'round':<13}{'drawn':>6}{'errors':>7}{'busy':>5}{'kernels':>8}"
+        f"{'browser med':>12}{'p95':>7}{'driver med':>11}{'p95':>7}{'x single':>9}"
+        f"{'peak MiB':>9}{'load':>6}"
     )
     singles = {
-        fresh: statistics.median(times) for views, fresh, times, *_ in rows if views == 1 and times
+        fresh: statistics.median(got.browser)
+        for views, fresh, got, *_ in rows
+        if views == 1 and got.browser
     }
-    for views, fresh, times, errors, peak, load, busy, kernels in rows:
-        median = statistics.median(times) if times else float("nan")
-        tail = p95(times) if times else float("nan")
+    for views, fresh, got, peak, load, kernels in rows:
+        browser_median, browser_p95 = median_p95(got.browser)
+        driver_median, driver_p95 = median_p95(got.driver)
         single = singles.get(fresh, float("nan"))
         label = "first view" if fresh else "drawn before"
         print(
-            f"{views:>4}  {label:<13}{len(times):>6}{len(errors):>8}{busy:>6}{kernels:>9}"
-            f"{median:>9.2f}{tail:>8.2f}{median / single:>10.2f}{peak / 2**20:>14.0f}{load:>7.1f}"
+            f"{views:>4}  {label:<13}{len(got.browser):>6}{len(got.errors):>7}{got.busy:>5}"
+            f"{kernels:>8}{browser_median:>12.2f}{browser_p95:>7.2f}{driver_median:>11.2f}"
+            f"{driver_p95:>7.2f}{browser_median / single:>9.2f}{peak / 2**20:>9.0f}{load:>6.1f}"
         )
-    for views, times in floors.items():
-        median = statistics.median(times) if times else float("nan")
-        tail = p95(times) if times else float("nan")
+    for views, got in floors.items():
+        browser_median, browser_p95 = median_p95(got.browser)
+        driver_median, driver_p95 = median_p95(got.driver)
         print(
-            f"{views:>4}  {'browser floor':<13}{len(times):>6}{'':>8}{'':>6}{'':>9}"
-            f"{median:>9.2f}{tail:>8.2f}"
+            f"{views:>4}  {'browser floor':<13}{len(got.browser):>6}{'':>20}"
+            f"{browser_median:>12.2f}{browser_p95:>7.2f}{driver_median:>11.2f}{driver_p95:>7.2f}"
         )
     for views, times in servers.items():
+        server_median, server_p95 = median_p95(times)
         print(
-            f"{views:>4}  {'server only':<13}{len(times):>6}{'':>8}{'':>6}{'':>9}"
-            f"{statistics.median(times):>9.2f}{p95(times):>8.2f}"
+            f"{views:>4}  {'server only':<13}{len(times):>6}{'':>20}{'':>19}"
+            f"{server_median:>11.2f}{server_p95:>7.2f}"
         )
-    print("browser floor: the same tabs opening the two-byte /health page, to its load event")
+    print(
+        "browser floor: the same tabs opening the two-byte /health page, to the first frame "
+        "painted after its load event"
+    )
     print("server only: the same partners' views as plain HTTP GETs at once (page drawn before)")
     for fresh in (True, False):
         label = "first view" if fresh else "drawn before"
-        at_20 = [row for row in rows if row[0] == 20 and row[1] is fresh]
-        if at_20 and at_20[0][2]:
-            tail = p95(at_20[0][2])
-            verdict = "PASS" if tail <= TARGET_P95_AT_20 and not at_20[0][3] else "FAIL"
-            print(
-                f"{verdict}: 20 concurrent views ({label}) p95 {tail:.2f} s "
-                f"(target {TARGET_P95_AT_20} s)"
-            )
-        at_50 = [row for row in rows if row[0] == 50 and row[1] is fresh]
-        if at_50:
-            verdict = "PASS" if len(at_50[0][2]) == 50 and not at_50[0][3] else "FAIL"
-            print(
-                f"{verdict}: 50 concurrent views ({label}), {len(at_50[0][2])} drawn, "
-                f"{len(at_50[0][3])} errors (target: all drawn, none)"
-            )
+        for views, got_fresh, got, *_ in rows:
+            if got_fresh is not fresh:
+                continue
+            if views == 20 and got.browser:
+                tail, driver_tail = p95(got.browser), p95(got.driver)
+                ok = tail <= TARGET_P95_AT_20 and not got.errors
+                print(
+                    f"{'PASS' if ok else 'FAIL'}: 20 concurrent views ({label}) p95 {tail:.2f} s "
+                    f"by the browser's clock (target {TARGET_P95_AT_20} s); "
+                    f"{driver_tail:.2f} s by the driver's"
+                )
+            if views == 50:
+                ok = len(got.browser) == 50 and not got.errors
+                print(
+                    f"{'PASS' if ok else 'FAIL'}: 50 concurrent views ({label}), "
+                    f"{len(got.browser)} drawn, {len(got.errors)} errors (target: all drawn, none)"
+                )
 
 
 def main() -> None:
