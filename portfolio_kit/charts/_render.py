@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Literal
 
 import altair as alt
 
+from portfolio_kit import file_cache
 from portfolio_kit.charts._theme import THEME_NAME, register_theme
 
 Renderer = Literal["svg", "jupyter"]
@@ -112,18 +112,10 @@ CACHE_LIMIT = 2000
 
 
 def _store(path: Path, svg: str) -> None:
-    """Write atomically (other kernels may read the same file); a full or
-    read-only disk only costs the next page a redraw."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(svg, encoding="utf-8")
-        os.replace(partial, path)
-        stored = sorted(path.parent.glob("*.svg"), key=lambda item: item.stat().st_mtime)
-        for stale in stored[: max(0, len(stored) - CACHE_LIMIT)]:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        return
+    """Other kernels may read the same file; a full or read-only disk only
+    costs the next page a redraw (``file_cache``)."""
+    if file_cache.write_private(path, svg):
+        file_cache.keep_newest(path.parent, "*.svg", CACHE_LIMIT)
 
 
 def _vl_convert_version() -> str:

@@ -38,7 +38,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -52,6 +51,7 @@ from urllib.parse import parse_qs
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from portfolio_kit import file_cache
 from portfolio_kit.db import Database
 from portfolio_kit.models import AuditLog, User
 from portfolio_kit.security import visible_fund_ids
@@ -191,21 +191,8 @@ class PageStore:
 
     def write(self, digest: str, document: str) -> None:
         path = self._path(digest)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(document)
-            os.replace(partial, path)
-            self._prune()
-        except OSError:
-            partial.unlink(missing_ok=True)
-
-    def _prune(self) -> None:
-        stored = sorted(self.directory.glob("*.html"), key=lambda item: item.stat().st_mtime)
-        for stale in stored[: max(0, len(stored) - MAX_SNAPSHOTS)]:
-            stale.unlink(missing_ok=True)
+        if file_cache.write_private(path, document):
+            file_cache.keep_newest(self.directory, "*.html", MAX_SNAPSHOTS)
 
 
 def page_store(data_dir: Path, max_age_seconds: float = DEFAULT_MAX_AGE_SECONDS) -> PageStore:
