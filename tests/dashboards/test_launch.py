@@ -136,7 +136,8 @@ def test_closed_tabs_are_culled_within_one_and_a_half_idle_timeouts(
 
 def test_slow_clients_are_dropped_after_the_client_timeout(tmp_path: Path) -> None:
     # 30 s unless set: the default a partner-facing server runs with.
-    assert voila_config(_options(tmp_path), tmp_path / "secret").DashboardServer.client_timeout_seconds == 30.0
+    default = voila_config(_options(tmp_path), tmp_path / "secret")
+    assert default.DashboardServer.client_timeout_seconds == 30.0
     config = voila_config(_options(tmp_path, client_timeout_seconds=7), tmp_path / "secret")
     assert config.DashboardServer.client_timeout_seconds == 7.0
 
