@@ -108,6 +108,12 @@ class Settings(BaseSettings):
         description="Page views that may wait for a render slot; the next one gets a "
         "'busy, retrying' page (HTTP 503, Retry-After).",
     )
+    dashboard_client_timeout_seconds: float = Field(
+        default=30.0,
+        ge=1,
+        description="How long a dashboard connection may sit idle or spend sending its "
+        "headers or body before the server hangs up (slow or stalled clients).",
+    )
     dashboard_max_kernels: int | None = Field(
         default=None,
         ge=1,

@@ -114,6 +114,7 @@ def serve(
         queue_length=settings.dashboard_queue_length,
         max_kernels=settings.dashboard_max_kernels,
         page_cache_seconds=settings.dashboard_page_cache_seconds,
+        client_timeout_seconds=settings.dashboard_client_timeout_seconds,
         session_max_age_hours=settings.session_max_age_hours,
         behind_https_proxy=behind_https_proxy,
         open_browser=open_browser,

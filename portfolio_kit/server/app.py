@@ -14,6 +14,7 @@ import functools
 from typing import Any
 
 from jupyter_server.utils import url_path_join
+from traitlets import Float
 from voila.app import Voila, _kernel_id_regex
 
 from portfolio_kit.server.capacity import LOG_KEY, admitted_page_routes
@@ -29,12 +30,18 @@ from portfolio_kit.server.kernel_query import VerifiedRequestInfoHandler
 from portfolio_kit.server.static_files import signed_in_file_routes
 
 CLIENT_TIMEOUT_SECONDS = 30.0
-"""How long a connection may sit idle or spend sending its headers or body."""
+"""How long a connection may sit idle or spend sending its headers or body, by default
+(``PORTFOLIO_KIT_DASHBOARD_CLIENT_TIMEOUT_SECONDS``)."""
 
 
 class DashboardServer(Voila):
     name = "portfolio-kit-serve"
     description = "Serve the portfolio_kit partner dashboards behind a sign-in page."
+    client_timeout_seconds = Float(
+        CLIENT_TIMEOUT_SECONDS,
+        config=True,
+        help="Seconds a connection may sit idle or spend sending its headers or body.",
+    )
 
     def init_handlers(self) -> list[Any]:
         base = self.server_url or self.base_url
@@ -68,8 +75,8 @@ class DashboardServer(Voila):
         """
         self.app.listen = functools.partial(  # type: ignore[method-assign]
             self.app.listen,
-            idle_connection_timeout=CLIENT_TIMEOUT_SECONDS,
-            body_timeout=CLIENT_TIMEOUT_SECONDS,
+            idle_connection_timeout=self.client_timeout_seconds,
+            body_timeout=self.client_timeout_seconds,
             max_header_size=64 * 1024,
             max_body_size=1024 * 1024,
         )

@@ -78,6 +78,7 @@ class ServeOptions:
     queue_length: int = 200
     max_kernels: int | None = None
     page_cache_seconds: float = 300.0
+    client_timeout_seconds: float = 30.0
     extra_kernel_env: Mapping[str, str] = field(default_factory=dict)
 
     def url(self) -> str:
@@ -175,6 +176,7 @@ def voila_config(options: ServeOptions, secret_path: Path) -> Config:
     config.Voila.ip = options.host
     config.Voila.port = options.port
     config.Voila.port_retries = 0
+    config.DashboardServer.client_timeout_seconds = float(options.client_timeout_seconds)
     config.Voila.base_url = (
         options.base_url if options.base_url.endswith("/") else options.base_url + "/"
     )

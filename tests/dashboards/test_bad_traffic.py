@@ -24,7 +24,6 @@ import psutil
 import pytest
 import requests
 
-from portfolio_kit.server.app import CLIENT_TIMEOUT_SECONDS
 from tests.dashboards import harness
 from tests.dashboards.conftest import copy_demo
 
@@ -36,6 +35,9 @@ READY = "Fund overview: Alder Ridge Capital III, as of 31 Dec 2025"
 partner's one fund, at the demo's last NAV date (``portfolio_kit.demo.spec``)."""
 BUSY = 'data-portfolio-kit-state="busy"'
 CULL_IDLE_SECONDS = 10
+CLIENT_TIMEOUT_SECONDS = 10
+"""The roomy server's client timeout: a third of the default 30 s, so the slow-client
+test waits 12 s, not 32; a server that ignored the setting would still hold them."""
 POOLED = 3
 """Kernels a settled server runs: one preheated per dashboard (``pool_size=1``)."""
 
@@ -168,7 +170,8 @@ def test_a_viewer_who_closes_the_tab_while_queued_starts_no_kernel(
 def roomy(
     demo_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[harness.RunningServer]:
-    """Default render slots and queue; idle kernels culled after 10 s; at most 8 kernels."""
+    """Default render slots and queue; idle kernels culled after 10 s; at most 8 kernels;
+    slow clients dropped after 10 s."""
     yield from _serve(
         demo_template,
         tmp_path_factory,
@@ -176,6 +179,7 @@ def roomy(
         {
             "PORTFOLIO_KIT_DASHBOARD_CULL_IDLE_SECONDS": str(CULL_IDLE_SECONDS),
             "PORTFOLIO_KIT_DASHBOARD_MAX_KERNELS": "8",
+            "PORTFOLIO_KIT_DASHBOARD_CLIENT_TIMEOUT_SECONDS": str(CLIENT_TIMEOUT_SECONDS),
         },
     )
 

@@ -106,7 +106,7 @@ def _local_nginx_conf(conf: str, workers: list[str], port: int, prefix: Path) ->
     return f"pid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\n" + conf
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def nginx_binary() -> str:
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if not found:
@@ -114,11 +114,17 @@ def nginx_binary() -> str:
     return found
 
 
-@pytest.fixture
-def two_workers(postgres_server, tmp_path: Path) -> Iterator[list[harness.RunningServer]]:
+@pytest.fixture(scope="module")
+def two_workers(
+    postgres_server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[harness.RunningServer]]:
+    """Two workers on one demo database, shared by this module's two live tests
+    (starting them costs some 10 s): the anonymous test runs first, then the
+    partner test, which stops one of them, as the last user."""
     from portfolio_kit import connect
     from portfolio_kit.demo import load_demo
 
+    tmp_path = tmp_path_factory.mktemp("two_workers")
     reason = harness.missing_browser()
     if reason and "playwright" in reason:
         require("playwright", reason)
@@ -142,10 +148,9 @@ def two_workers(postgres_server, tmp_path: Path) -> Iterator[list[harness.Runnin
             worker.stop()
 
 
-@pytest.fixture
-def proxy(nginx_binary: str, two_workers, tmp_path: Path) -> Iterator[str]:
-    prefix = tmp_path / "nginx"
-    prefix.mkdir()
+@pytest.fixture(scope="module")
+def proxy(nginx_binary: str, two_workers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    prefix = tmp_path_factory.mktemp("nginx")
     port = harness.free_port()
     upstreams = [w.url.removeprefix("http://").rstrip("/") for w in two_workers]
     conf = _local_nginx_conf((DEPLOY / "nginx.conf").read_text(encoding="utf-8"), upstreams, port, prefix)
@@ -181,6 +186,12 @@ def _overview(session: requests.Session, base: str) -> requests.Response:
 
 
 @pytest.mark.e2e
+def test_the_proxy_refuses_anonymous_viewers_on_every_worker(proxy: str) -> None:
+    answer = requests.get(proxy + "voila/render/fund_overview.ipynb", allow_redirects=False, timeout=60)
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+
+
+@pytest.mark.e2e
 @pytest.mark.slow
 def test_a_partner_signed_in_through_the_proxy_is_served_by_either_worker(
     proxy: str, two_workers: list[harness.RunningServer]
@@ -206,9 +217,3 @@ def test_a_partner_signed_in_through_the_proxy_is_served_by_either_worker(
     assert after.status_code == 200, after.headers.get("Location")
     assert after.headers["X-Dashboard-Worker"].split(", ")[-1] == other.url.removeprefix("http://").rstrip("/")
     assert PARTNER_FUND in after.text and OTHER_FUND not in after.text
-
-
-@pytest.mark.e2e
-def test_the_proxy_refuses_anonymous_viewers_on_every_worker(proxy: str) -> None:
-    answer = requests.get(proxy + "voila/render/fund_overview.ipynb", allow_redirects=False, timeout=60)
-    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")

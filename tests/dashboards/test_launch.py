@@ -134,6 +134,24 @@ def test_closed_tabs_are_culled_within_one_and_a_half_idle_timeouts(
     assert config.MappingKernelManager.cull_interval == interval
 
 
+def test_slow_clients_are_dropped_after_the_client_timeout(tmp_path: Path) -> None:
+    # 30 s unless set: the default a partner-facing server runs with.
+    default = voila_config(_options(tmp_path), tmp_path / "secret")
+    assert default.DashboardServer.client_timeout_seconds == 30.0
+    config = voila_config(_options(tmp_path, client_timeout_seconds=7), tmp_path / "secret")
+    assert config.DashboardServer.client_timeout_seconds == 7.0
+
+
+def test_a_client_timeout_below_a_second_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portfolio_kit.settings import load_settings
+
+    monkeypatch.setenv("PORTFOLIO_KIT_DASHBOARD_CLIENT_TIMEOUT_SECONDS", "12")
+    assert load_settings().dashboard_client_timeout_seconds == 12.0
+    monkeypatch.setenv("PORTFOLIO_KIT_DASHBOARD_CLIENT_TIMEOUT_SECONDS", "0")
+    with pytest.raises(ConfigurationError, match="PORTFOLIO_KIT_DASHBOARD_CLIENT_TIMEOUT_SECONDS"):
+        load_settings()
+
+
 def test_pool_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from portfolio_kit.settings import load_settings
 

@@ -191,7 +191,13 @@ def test_sign_out_needs_a_post_with_its_token_and_survives_a_restart(
     copied.chmod(0o700)
     (copied / "session_secret").write_bytes(secret.read_bytes())
     (copied / "session_secret").chmod(0o600)
-    again = harness.start_server(live.database_path, tmp_path / "again", dashboards_dir=live.log_path.parent / "dashboards")
+    # No preheated kernels: only the home page is asked for, which no kernel draws.
+    again = harness.start_server(
+        live.database_path,
+        tmp_path / "again",
+        dashboards_dir=live.log_path.parent / "dashboards",
+        preheat=False,
+    )
     try:
         answer = requests.get(again.url, headers=cookie, allow_redirects=False, timeout=30)
         assert answer.status_code == 302
