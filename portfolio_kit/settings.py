@@ -19,6 +19,10 @@ from portfolio_kit.errors import ConfigurationError
 
 ENV_PREFIX = "PORTFOLIO_KIT_"
 
+DEFAULT_CLIENT_TIMEOUT_SECONDS = 30.0
+"""How long a dashboard connection may sit idle or spend sending its headers
+or body unless set: the settings, ``serve``'s options and the server share it."""
+
 
 def default_data_dir() -> Path:
     """Where the embedded database and stored documents live by default.
@@ -109,7 +113,7 @@ class Settings(BaseSettings):
         "'busy, retrying' page (HTTP 503, Retry-After).",
     )
     dashboard_client_timeout_seconds: float = Field(
-        default=30.0,
+        default=DEFAULT_CLIENT_TIMEOUT_SECONDS,
         ge=1,
         description="How long a dashboard connection may sit idle or spend sending its "
         "headers or body before the server hangs up (slow or stalled clients).",

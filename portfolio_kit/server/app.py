@@ -28,17 +28,14 @@ from portfolio_kit.server.identity import (
 )
 from portfolio_kit.server.kernel_query import VerifiedRequestInfoHandler
 from portfolio_kit.server.static_files import signed_in_file_routes
-
-CLIENT_TIMEOUT_SECONDS = 30.0
-"""How long a connection may sit idle or spend sending its headers or body, by default
-(``PORTFOLIO_KIT_DASHBOARD_CLIENT_TIMEOUT_SECONDS``)."""
+from portfolio_kit.settings import DEFAULT_CLIENT_TIMEOUT_SECONDS
 
 
 class DashboardServer(Voila):
     name = "portfolio-kit-serve"
     description = "Serve the portfolio_kit partner dashboards behind a sign-in page."
     client_timeout_seconds = Float(
-        CLIENT_TIMEOUT_SECONDS,
+        DEFAULT_CLIENT_TIMEOUT_SECONDS,
         config=True,
         help="Seconds a connection may sit idle or spend sending its headers or body.",
     )
@@ -67,7 +64,7 @@ class DashboardServer(Voila):
         """Voila's ``listen`` (which also runs the event loop), with time limits on slow clients.
 
         A client that sends its headers a byte at a time, or never finishes a
-        body, is dropped after ``CLIENT_TIMEOUT_SECONDS`` instead of holding
+        body, is dropped after ``client_timeout_seconds`` instead of holding
         its connection for Tornado's default hour; headers and bodies are
         capped (the server takes sign-in forms, not uploads). Voila calls
         ``self.app.listen(port, ip)`` inside its port loop, so the limits are
