@@ -18,12 +18,19 @@ date), the data version and the code. The only thing that differs between
 viewers of one snapshot is their name in the navigation bar, which the
 snapshot holds as :data:`VIEWER_SLOT` and the server fills in per request.
 
-The data version is the newest ``audit_log`` id: every write to the
-database writes an audit row (``portfolio_kit.audit``), so any change, grants
-included, gives a new key and the next view draws afresh. One corner is
-left: on PostgreSQL a transaction that took an earlier audit id may commit
-after a later one, so a page drawn between the two commits is filed under
-the later id without the earlier change. Snapshots therefore also expire
+The data version is the newest ``audit_log`` id of a write to what pages
+draw: every write to the database writes an audit row
+(``portfolio_kit.audit``), so any change to the data gives a new key and the
+next view draws afresh. Writes to the identity tables
+(:data:`IDENTITY_ENTITIES`: accounts, grants, sign-in locks) do not count.
+Pages read them only to learn who the viewer is and what they may see, and
+the key already holds that, read afresh on every request; counting them
+would make every sign-in (it records ``last_login_at``, audited) and every
+new partner a new version of every page, so partners signing in one after
+another before a meeting would each force a live render. One corner is left:
+on PostgreSQL a transaction that took an earlier audit id may commit after a
+later one, so a page drawn between the two commits is filed under the later
+id without the earlier change. Snapshots therefore also expire
 (``max_age_seconds``, default 300 s), which bounds that staleness.
 
 Both sides of the exchange live here: the kernel that drew a page files it
@@ -48,12 +55,12 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from portfolio_kit import file_cache
 from portfolio_kit.db import Database
-from portfolio_kit.models import AuditLog, User
+from portfolio_kit.models import AuditLog, FundGrant, LoginThrottle, User
 from portfolio_kit.security import visible_fund_ids
 
 VIEWER_SLOT = "<pk-viewer-name></pk-viewer-name>"
@@ -129,9 +136,26 @@ class PageKey:
         return hashlib.sha256(json.dumps(material).encode()).hexdigest()
 
 
+IDENTITY_ENTITIES: tuple[str, ...] = (User.__name__, FundGrant.__name__, LoginThrottle.__name__)
+"""Audit entities that are not page data (see the module docstring): accounts,
+grants and lifted sign-in locks. A page that ever shows a user's name, or
+grants beyond the viewer's own, must take its table out of this list."""
+
+
 def data_version(connection: Connection) -> int:
-    """The newest audit id: it grows with every write to the database."""
-    return int(connection.execute(select(func.coalesce(func.max(AuditLog.id), 0))).scalar_one())
+    """The newest audit id of a write to page data: it grows with every such write.
+
+    Newest first with a limit, not ``max(id)`` under a filter, so both SQLite
+    and PostgreSQL walk the primary key backwards and stop at the first row
+    that counts instead of reading the whole log.
+    """
+    newest = connection.execute(
+        select(AuditLog.id)
+        .where(AuditLog.entity_type.not_in(IDENTITY_ENTITIES))
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return int(newest or 0)
 
 
 def viewer_page_key(

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from portfolio_kit import connect
 from portfolio_kit.db import Database
@@ -193,6 +194,86 @@ def test_every_write_gives_a_new_data_version(any_db: Database) -> None:
         assert page_cache.data_version(connection) > before
 
 
+def test_signing_in_and_granting_leave_the_data_version_alone(any_db: Database) -> None:
+    """Partners signing in one after another before a meeting, and a partner
+    given a fund, must not make every shared page stale: who sees what is in
+    the key already. The sign-in itself stays in the audit log."""
+    from portfolio_kit.models import AuditLog, Fund, FundStatus, FundStrategy, User
+    from portfolio_kit.security import add_user, authenticate, grant_fund
+
+    with any_db.session() as session:
+        fund = Fund(
+            name="Sign-in Fund",
+            vintage_year=2021,
+            currency="USD",
+            strategy=FundStrategy.BUYOUT,
+            status=FundStatus.INVESTING,
+            total_commitments=100.0,
+        )
+        session.add(fund)
+    with any_db.engine.connect() as connection:
+        version = page_cache.data_version(connection)
+    with any_db.session() as session:
+        partner = add_user(
+            session, email="signs-in@example.com", name="Sy", password=PASSWORD, role="partner"
+        )
+        grant_fund(session, partner, session.merge(fund))
+    for _ in range(2):
+        with any_db.session() as session:
+            assert authenticate(session, "signs-in@example.com", PASSWORD) is not None
+    with any_db.engine.connect() as connection:
+        assert page_cache.data_version(connection) == version
+    with any_db.session() as session:
+        sign_ins = session.scalars(
+            select(AuditLog).where(
+                AuditLog.entity_type == User.__name__, AuditLog.action == "update"
+            )
+        ).all()
+        assert [set(row.changes) for row in sign_ins] == [{"last_login_at"}, {"last_login_at"}]
+        session.merge(fund).vintage_year = 2022
+    with any_db.engine.connect() as connection:
+        assert page_cache.data_version(connection) > version
+
+
+def test_pages_read_the_identity_tables_only_to_know_the_viewer() -> None:
+    """What makes leaving them out of the data version safe: outside the
+    viewer check (``access.py``) and the warm-up's touch of the connection,
+    no module that draws a page names an identity model or its table."""
+    import ast
+
+    import portfolio_kit
+    from portfolio_kit.models import Base
+
+    names = set(page_cache.IDENTITY_ENTITIES)
+    tables = {
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if mapper.class_.__name__ in names
+    }
+    assert tables == {"users", "fund_grants", "login_throttle"}
+    package = Path(portfolio_kit.__file__).parent
+    drawing = [
+        path
+        for folder in ("dashboards", "frames", "charts")
+        for path in (package / folder).glob("*.py")
+    ]
+    found = []
+    for path in drawing:
+        if path.name in ("access.py", "_warm.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            named = {ast.Name: "id", ast.Attribute: "attr", ast.alias: "name"}.get(type(node))
+            text = (
+                node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+            )
+            if (named and getattr(node, named) in names) or any(
+                re.search(rf"\b{table}\b", text) for table in tables
+            ):
+                found.append(f"{path.name}:{getattr(node, 'lineno', '?')}")
+    assert drawing
+    assert not found, f"identity tables named where pages are drawn: {found}"
+
+
 # --- a live server ---------------------------------------------------------
 
 PASSWORD = "sharing-test-partner-password"
@@ -223,17 +304,26 @@ def _add_partners(path: Path) -> None:
 
 
 def _new_data_version(path: Path) -> None:
-    """An audited write no page shows (a partner's name is only ever in their
-    own navigation bar): the next view of every page is drawn afresh."""
-    from portfolio_kit.security import find_user
+    """An audited write to page data that the fund overview does not show (a
+    diligence item's owner is on the tear sheet only): the next view of every
+    page is drawn afresh."""
+    from portfolio_kit.models import DueDiligenceItem
 
     database = connect(f"sqlite:///{path}")
     try:
         with database.session() as session:
-            user = find_user(session, "bystander@example.com")
-            user.name = "Bystander Two" if user.name == "Bystander One" else "Bystander One"
+            item = session.scalars(
+                select(DueDiligenceItem).order_by(DueDiligenceItem.id).limit(1)
+            ).one()
+            item.owner = "Deal team" if item.owner != "Deal team" else "External advisor"
     finally:
         database.dispose()
+
+
+def _sign_in_again(server: harness.RunningServer, email: str) -> requests.Session:
+    """A fresh sign-in through the form: it records the account's
+    ``last_login_at`` (an audited write to the users table)."""
+    return harness.requests_session(server.url, email, PASSWORD)
 
 
 def _change_fund(path: Path, fund: str, **values: object) -> None:
@@ -310,6 +400,20 @@ def test_a_second_viewer_with_the_same_funds_is_handed_the_drawn_page(
     assert "<script" not in second.text.lower()
     assert "script-src" not in second.headers["Content-Security-Policy"]
     assert "default-src 'none'" in second.headers["Content-Security-Policy"]
+
+
+@pytest.mark.e2e
+def test_partners_signing_in_keep_the_drawn_page_shared(
+    sharing: harness.RunningServer, sessions: dict[str, requests.Session]
+) -> None:
+    _new_data_version(sharing.database_path)
+    assert not SHARED.search(_view(sharing, sessions["ada@example.com"]).text)
+    used = _pool_kernels_used(sharing)
+    for email in ("bo@example.com", "ada@example.com"):
+        page = _view(sharing, _sign_in_again(sharing, email)).text
+        assert SHARED.search(page), f"{email}'s view after signing in was drawn live"
+        assert _who(page) == PARTNERS[email][0]
+    assert _pool_kernels_used(sharing) == used
 
 
 @pytest.mark.e2e
