@@ -14,7 +14,8 @@ compared with, in the same run.
 
 Every N is measured twice, the first time right after a change to the data
 ("first view", the page must be drawn again) and then again ("drawn
-before"). With shared pages on (the default, ``server/page_cache.py``) the
+before"), after every partner has signed in again (a sign-in is audited and
+must not make the drawn page stale). With shared pages on (the default, ``server/page_cache.py``) the
 first round costs one render, which every view waiting for the same page
 receives, and the second costs none; with
 ``PORTFOLIO_KIT_DASHBOARD_PAGE_CACHE_SECONDS=0`` every view is drawn live by
@@ -386,6 +387,10 @@ async def run(args: argparse.Namespace) -> None:
                     for fresh in (True, False):
                         if fresh:
                             change_data(database)
+                        else:
+                            # Everyone signs in afresh (audited sign-ins): the page
+                            # drawn in the round before must still be shared.
+                            cookies = signed_in_cookies(server.url, most)
                         used = pool_kernels_used(server)
                         with MemorySampler(server.process.pid) as memory:
                             views_round = await one_round(browser, server.url, cookies, views)
