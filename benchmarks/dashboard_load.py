@@ -149,21 +149,22 @@ def sharing_on() -> bool:
 
 
 def change_data(database: Path) -> None:
-    """One audited write that changes nothing a page shows: a new data
-    version, so the next view of every page is drawn afresh."""
+    """One audited write to page data that the fund overview does not show (a
+    diligence item's owner, on the tear sheet only): a new data version, so
+    the next view of every page is drawn afresh. Not a user's name: writes to
+    the identity tables are not a new data version (``page_cache``)."""
     from sqlalchemy import select
 
     from portfolio_kit import connect
-    from portfolio_kit.models import User
+    from portfolio_kit.models import DueDiligenceItem
 
     db = connect(f"sqlite:///{database}")
     try:
         with db.session() as session:
-            user = session.scalars(select(User).where(User.email == "partner@example.com")).one()
-            suffix = " (load test)"
-            user.name = (
-                user.name.removesuffix(suffix) if user.name.endswith(suffix) else user.name + suffix
-            )
+            item = session.scalars(
+                select(DueDiligenceItem).order_by(DueDiligenceItem.id).limit(1)
+            ).one()
+            item.owner = "Deal team" if item.owner != "Deal team" else "External advisor"
     finally:
         db.dispose()
 
