@@ -16,8 +16,8 @@ Every N is measured twice, the first time right after a change to the data
 ("first view", the page must be drawn again) and then again ("drawn
 before"), after every partner has signed in again (a sign-in is audited and
 must not make the drawn page stale). With shared pages on (the default,
-``server/page_cache.py``) the first round costs one render, which every view waiting for the same page
-receives, and the second costs none; with
+``server/page_cache.py``) the first round costs one render, which every
+view waiting for the same page receives, and the second costs none; with
 ``PORTFOLIO_KIT_DASHBOARD_PAGE_CACHE_SECONDS=0`` every view is drawn live by
 its own kernel, as before shared pages existed: run the script both ways to
 compare.
