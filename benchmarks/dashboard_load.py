@@ -148,27 +148,6 @@ def sharing_on() -> bool:
     return os.environ.get("PORTFOLIO_KIT_DASHBOARD_PAGE_CACHE_SECONDS", "") not in ("0", "0.0")
 
 
-def change_data(database: Path) -> None:
-    """One audited write to page data that the fund overview does not show (a
-    diligence item's owner, on the tear sheet only): a new data version, so
-    the next view of every page is drawn afresh. Not a user's name: writes to
-    the identity tables are not a new data version (``page_cache``)."""
-    from sqlalchemy import select
-
-    from portfolio_kit import connect
-    from portfolio_kit.models import DueDiligenceItem
-
-    db = connect(f"sqlite:///{database}")
-    try:
-        with db.session() as session:
-            item = session.scalars(
-                select(DueDiligenceItem).order_by(DueDiligenceItem.id).limit(1)
-            ).one()
-            item.owner = "Deal team" if item.owner != "Deal team" else "External advisor"
-    finally:
-        db.dispose()
-
-
 def wait_for_pool(server: harness.RunningServer, target: int, limit: float = 900.0) -> None:
     """Until ``target`` pool kernels in all have logged that they wait for a request.
 
@@ -387,7 +366,7 @@ async def run(args: argparse.Namespace) -> None:
                         servers[views] = http_round(server.url, cookies, views)
                     for fresh in (True, False):
                         if fresh:
-                            change_data(database)
+                            harness.new_data_version(database)
                         else:
                             # Everyone signs in afresh (audited sign-ins): the page
                             # drawn in the round before must still be shared.

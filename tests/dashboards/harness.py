@@ -305,3 +305,24 @@ def requests_session(base_url: str, email: str, password: str) -> requests.Sessi
     if answer.status_code != 302:
         raise RuntimeError(f"sign-in as {email} failed with HTTP {answer.status_code}")
     return session
+
+
+def new_data_version(database_path: Path) -> None:
+    """An audited write to page data that the fund overview does not show (the
+    first diligence item's owner, on the tear sheet only): a new data version,
+    so the next view of every page is drawn afresh. Not a user's name: writes
+    to the identity tables are no new data version (``server/page_cache.py``)."""
+    from sqlalchemy import select
+
+    from portfolio_kit import connect
+    from portfolio_kit.models import DueDiligenceItem
+
+    database = connect(f"sqlite:///{database_path}")
+    try:
+        with database.session() as session:
+            item = session.scalars(
+                select(DueDiligenceItem).order_by(DueDiligenceItem.id).limit(1)
+            ).one()
+            item.owner = "Deal team" if item.owner != "Deal team" else "External advisor"
+    finally:
+        database.dispose()

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -174,22 +175,24 @@ def test_a_render_that_leaves_no_page_sends_its_waiters_to_a_live_render(tmp_pat
     assert seen == [None, None, None]
 
 
-def test_every_write_gives_a_new_data_version(any_db: Database) -> None:
+def _fund(name: str) -> Any:
     from portfolio_kit.models import Fund, FundStatus, FundStrategy
 
+    return Fund(
+        name=name,
+        vintage_year=2020,
+        currency="USD",
+        strategy=FundStrategy.BUYOUT,
+        status=FundStatus.INVESTING,
+        total_commitments=100.0,
+    )
+
+
+def test_every_write_gives_a_new_data_version(any_db: Database) -> None:
     with any_db.engine.connect() as connection:
         before = page_cache.data_version(connection)
     with any_db.session() as session:  # the fixture's database is empty: one insert
-        session.add(
-            Fund(
-                name="Version Test Fund",
-                vintage_year=2020,
-                currency="USD",
-                strategy=FundStrategy.BUYOUT,
-                status=FundStatus.INVESTING,
-                total_commitments=100.0,
-            )
-        )
+        session.add(_fund("Version Test Fund"))
     with any_db.engine.connect() as connection:
         assert page_cache.data_version(connection) > before
 
@@ -198,18 +201,11 @@ def test_signing_in_and_granting_leave_the_data_version_alone(any_db: Database) 
     """Partners signing in one after another before a meeting, and a partner
     given a fund, must not make every shared page stale: who sees what is in
     the key already. The sign-in itself stays in the audit log."""
-    from portfolio_kit.models import AuditLog, Fund, FundStatus, FundStrategy, User
+    from portfolio_kit.models import AuditLog, User
     from portfolio_kit.security import add_user, authenticate, grant_fund
 
+    fund = _fund("Sign-in Fund")
     with any_db.session() as session:
-        fund = Fund(
-            name="Sign-in Fund",
-            vintage_year=2021,
-            currency="USD",
-            strategy=FundStrategy.BUYOUT,
-            status=FundStatus.INVESTING,
-            total_commitments=100.0,
-        )
         session.add(fund)
     with any_db.engine.connect() as connection:
         version = page_cache.data_version(connection)
@@ -230,7 +226,7 @@ def test_signing_in_and_granting_leave_the_data_version_alone(any_db: Database) 
             )
         ).all()
         assert [set(row.changes) for row in sign_ins] == [{"last_login_at"}, {"last_login_at"}]
-        session.merge(fund).vintage_year = 2022
+        session.merge(fund).vintage_year = 2021
     with any_db.engine.connect() as connection:
         assert page_cache.data_version(connection) > version
 
@@ -303,23 +299,6 @@ def _add_partners(path: Path) -> None:
         database.dispose()
 
 
-def _new_data_version(path: Path) -> None:
-    """An audited write to page data that the fund overview does not show (a
-    diligence item's owner is on the tear sheet only): the next view of every
-    page is drawn afresh."""
-    from portfolio_kit.models import DueDiligenceItem
-
-    database = connect(f"sqlite:///{path}")
-    try:
-        with database.session() as session:
-            item = session.scalars(
-                select(DueDiligenceItem).order_by(DueDiligenceItem.id).limit(1)
-            ).one()
-            item.owner = "Deal team" if item.owner != "Deal team" else "External advisor"
-    finally:
-        database.dispose()
-
-
 def _sign_in_again(server: harness.RunningServer, email: str) -> requests.Session:
     """A fresh sign-in through the form: it records the account's
     ``last_login_at`` (an audited write to the users table)."""
@@ -386,7 +365,7 @@ def _who(page: str) -> str:
 def test_a_second_viewer_with_the_same_funds_is_handed_the_drawn_page(
     sharing: harness.RunningServer, sessions: dict[str, requests.Session]
 ) -> None:
-    _new_data_version(sharing.database_path)
+    harness.new_data_version(sharing.database_path)
     first = _view(sharing, sessions["ada@example.com"])
     assert not SHARED.search(first.text)
     assert "Fund overview: Alder Ridge Capital III" in first.text  # drawn live, by a kernel
@@ -406,7 +385,7 @@ def test_a_second_viewer_with_the_same_funds_is_handed_the_drawn_page(
 def test_partners_signing_in_keep_the_drawn_page_shared(
     sharing: harness.RunningServer, sessions: dict[str, requests.Session]
 ) -> None:
-    _new_data_version(sharing.database_path)
+    harness.new_data_version(sharing.database_path)
     assert not SHARED.search(_view(sharing, sessions["ada@example.com"]).text)
     used = _pool_kernels_used(sharing)
     for email in ("bo@example.com", "ada@example.com"):
@@ -458,7 +437,7 @@ def test_a_change_to_the_data_is_drawn_afresh(
 def test_partners_opening_a_page_together_cost_one_render(
     sharing: harness.RunningServer, sessions: dict[str, requests.Session]
 ) -> None:
-    _new_data_version(sharing.database_path)  # nothing drawn yet
+    harness.new_data_version(sharing.database_path)  # nothing drawn yet
     crowd = [sessions[f"crowd{n}@example.com"] for n in range(6)]
     used = _pool_kernels_used(sharing)
     with ThreadPoolExecutor(len(crowd)) as pool:
