@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -104,10 +105,8 @@ class MemorySampler:
             return 0
         total = 0
         for process in processes:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):  # it ended since listed
                 total += process.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
         return total
 
     def _run(self) -> None:
@@ -302,7 +301,11 @@ def http_round(server_url: str, cookies: list[list[dict]], views: int) -> list[f
         answer = requests.get(url, cookies=jar, timeout=300)
         answer.raise_for_status()
         if "pk-ready" not in answer.text and DRAWN_TEXT not in answer.text:
-            raise RuntimeError(f"view {number}: no drawn page")
+            title = answer.text.partition("<title>")[2].partition("</title>")[0]
+            raise RuntimeError(
+                f"view {number}: no drawn page (HTTP {answer.status_code}, "
+                f"{len(answer.text)} characters, title {title!r})"
+            )
         return time.perf_counter() - began
 
     with ThreadPoolExecutor(views) as pool:

@@ -23,6 +23,11 @@ DEFAULT_CLIENT_TIMEOUT_SECONDS = 30.0
 """How long a dashboard connection may sit idle or spend sending its headers
 or body unless set: the settings, ``serve``'s options and the server share it."""
 
+DEFAULT_PAGE_CACHE_SECONDS = 300.0
+"""How long a drawn dashboard page is shared unless set (the settings,
+``serve``'s options and the page store share it): a data change is seen
+within this, whatever the audit log says (``server/page_cache.py``)."""
+
 
 def default_data_dir() -> Path:
     """Where the embedded database and stored documents live by default.
@@ -126,7 +131,7 @@ class Settings(BaseSettings):
         "machine's memory holds at 400 MiB a kernel.",
     )
     dashboard_page_cache_seconds: float = Field(
-        default=300.0,
+        default=DEFAULT_PAGE_CACHE_SECONDS,
         ge=0,
         description="How long a drawn dashboard page is handed to every viewer who "
         "would see the same page (same dashboard, funds, role, link and data), without a "

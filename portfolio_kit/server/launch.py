@@ -29,7 +29,11 @@ from portfolio_kit.server.dead_kernels import RENDER_STOPPED, DeadKernelReaper
 from portfolio_kit.server.keys import SECRET_FILE_ENV, default_secret_path, load_or_create_secret
 from portfolio_kit.server.page_cache import SharedPages, page_store
 from portfolio_kit.server.sessions import SESSION_HEADER
-from portfolio_kit.settings import DEFAULT_CLIENT_TIMEOUT_SECONDS, ENV_PREFIX
+from portfolio_kit.settings import (
+    DEFAULT_CLIENT_TIMEOUT_SECONDS,
+    DEFAULT_PAGE_CACHE_SECONDS,
+    ENV_PREFIX,
+)
 
 SERVED_ENV = f"{ENV_PREFIX}DASHBOARD_SERVER"
 """Set to ``1`` for every kernel the server starts: the kernel then insists on a
@@ -77,7 +81,7 @@ class ServeOptions:
     max_renders: int | None = None
     queue_length: int = 200
     max_kernels: int | None = None
-    page_cache_seconds: float = 300.0
+    page_cache_seconds: float = DEFAULT_PAGE_CACHE_SECONDS
     client_timeout_seconds: float = DEFAULT_CLIENT_TIMEOUT_SECONDS
     extra_kernel_env: Mapping[str, str] = field(default_factory=dict)
 

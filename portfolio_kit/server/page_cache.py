@@ -62,6 +62,7 @@ from portfolio_kit import file_cache
 from portfolio_kit.db import Database
 from portfolio_kit.models import AuditLog, FundGrant, LoginThrottle, User
 from portfolio_kit.security import visible_fund_ids
+from portfolio_kit.settings import DEFAULT_PAGE_CACHE_SECONDS
 
 VIEWER_SLOT = "<pk-viewer-name></pk-viewer-name>"
 """Where a snapshot holds the viewer's name. Data in a page is escaped, so
@@ -77,7 +78,6 @@ SNAPSHOT_HEADERS: Mapping[str, str] = {
     "Cache-Control": "no-store",
 }
 
-DEFAULT_MAX_AGE_SECONDS = 300.0
 MAX_SNAPSHOTS = 500
 """Snapshots kept in the folder; the oldest go first beyond that (a page is
 roughly 100 to 300 KB, so at most about 150 MB)."""
@@ -194,7 +194,7 @@ class PageStore:
     """
 
     def __init__(
-        self, directory: Path, *, max_age_seconds: float = DEFAULT_MAX_AGE_SECONDS
+        self, directory: Path, *, max_age_seconds: float = DEFAULT_PAGE_CACHE_SECONDS
     ) -> None:
         self.directory = directory
         self.max_age_seconds = max_age_seconds
@@ -219,7 +219,7 @@ class PageStore:
             file_cache.keep_newest(self.directory, "*.html", MAX_SNAPSHOTS)
 
 
-def page_store(data_dir: Path, max_age_seconds: float = DEFAULT_MAX_AGE_SECONDS) -> PageStore:
+def page_store(data_dir: Path, max_age_seconds: float = DEFAULT_PAGE_CACHE_SECONDS) -> PageStore:
     """The store every process of one installation shares: ``<data_dir>/cache/pages``."""
     return PageStore(Path(data_dir) / "cache" / "pages", max_age_seconds=max_age_seconds)
 
